@@ -1,0 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/aws/provider";
+import type { AccountAccess } from "../lib/config";
+
+/**
+ * An explicit AWS provider for one account. `allowedAccountIds` makes a wrong profile or role fail
+ * before anything changes; `disable-default-providers` in Pulumi.yaml ensures nothing else is used.
+ */
+export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
+  return new Provider(name, {
+    region,
+    profile: access.profile,
+    assumeRoles: access.roleArn
+      ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
+      : undefined,
+    allowedAccountIds: [access.accountId],
+    defaultTags: { tags: { project: "holidays-api", "managed-by": "pulumi" } },
+  }, opts);
+}

@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import { bundleCaller } from "../lib/bundle";
+import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
+
+export interface CallerFunctionArgs {
+  /** Full URL of the holidays document the function calls (the API's `dataUrl`). */
+  apiUrl: pulumi.Input<string>;
+  /** Region the API lives in: the SigV4 signing region. */
+  apiRegion: pulumi.Input<string>;
+  /** ARN of the one API method the role may invoke. Never a wildcard. */
+  methodArn: pulumi.Input<string>;
+  /** Log retention in days. Default 14. */
+  logRetentionInDays?: number;
+  /** Lambda runtime. Default `nodejs22.x`. */
+  runtime?: "nodejs20.x" | "nodejs22.x";
+  /** Function timeout in seconds. Default 10. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * Account B: the caller Lambda (the bundled `handlers/caller.ts`), its role, its log group and the
+ * identity policy that lets the role invoke exactly one API method, signed with SigV4.
+ */
+export class CallerFunction extends pulumi.ComponentResource {
+  /** ARN of the function's execution role: the principal the API's resource policy allows. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly functionArn: pulumi.Output<string>;
+  readonly logGroupName: pulumi.Output<string>;
+  /** The role's rendered identity policy (canonical JSON). */
+  readonly invokePolicy: pulumi.Output<string>;
+
+  constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("holidays:index:CallerFunction", name, {}, opts);
+    const parent = { parent: this };
+
+    const role = new iam.Role(`${name}-role`, {
+      description: "Execution role of the holidays caller; the API's resource policy names this role",
+      assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
+    }, parent);
+
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
+      namePrefix: `/holidays-api/${name}-`,
+      retentionInDays: args.logRetentionInDays ?? 14,
+    }, parent);
+    const logsPolicy = new iam.RolePolicy(`${name}-logs`, {
+      role: role.id,
+      policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))),
+    }, parent);
+    const invokePolicy = new iam.RolePolicy(`${name}-invoke`, {
+      role: role.id,
+      policy: pulumi.output(args.methodArn).apply((arn) => renderPolicy(invokeMethodPolicy(arn))),
+    }, parent);
+
+    const bundle = bundleCaller();
+    const fn = new lambda.Function(`${name}-fn`, {
+      description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
+      role: role.arn,
+      runtime: args.runtime ?? "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memorySize: 256,
+      timeout: args.timeoutSeconds ?? 10,
+      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+      environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    }, { parent: this, dependsOn: [logsPolicy, invokePolicy] });
+
+    this.roleArn = role.arn;
+    this.functionName = fn.name;
+    this.functionArn = fn.arn;
+    this.logGroupName = logGroup.name;
+    this.invokePolicy = invokePolicy.policy;
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      logGroupName: this.logGroupName,
+      invokePolicy: this.invokePolicy,
+    });
+  }
+}

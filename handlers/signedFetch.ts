@@ -1,0 +1,146 @@
+/**
+ * A fetch that signs every attempt with AWS Signature V4 (`@smithy/signature-v4`, SHA-256 from
+ * `@aws-crypto/sha256-js`), retries boundedly with full-jitter backoff on network errors, 429 and 5xx
+ * (never on other 4xx), and turns error answers into typed errors. Shape as aws4fetch:
+ * `signedFetch(url, init) → Response`.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
+import { defaultCredentials, memoizeCredentials } from "./credentials";
+import { InvalidResponseError, NetworkError, RequestTimeoutError, SignedFetchError, apiErrorFrom } from "./errors";
+import { SignableInit, toHttpRequest, wireUrl } from "./signingRequest";
+
+export interface SignedFetchOptions {
+  /** Signing region, e.g. `ap-northeast-1`. */
+  region: string;
+  /** Signing service. Default `execute-api`. */
+  service?: string;
+  /** Credential provider. Default: the standard AWS chain, memoized and refreshed before expiry. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** Attempts in all, including the first. Default 3. */
+  maxAttempts?: number;
+  /** Time budget of one attempt, ms. Default 3000. */
+  attemptTimeoutMs?: number;
+  /** Time budget of the whole call including retries and backoff, ms. Default 8000. */
+  totalTimeoutMs?: number;
+  /** Backoff base and cap for full jitter, ms. Defaults 100 and 2000. */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Random source in [0, 1) for jitter; injectable for tests. */
+  random?: () => number;
+  /** The fetch to send with. Default: Node's global fetch (keep-alive connection pool). */
+  fetch?: typeof fetch;
+}
+
+export interface SignedRequestInit extends SignableInit {
+  /** Absolute deadline (epoch ms) for the whole call, e.g. from the Lambda context; the earlier of this and totalTimeoutMs wins. */
+  deadline?: number;
+  /** Throw typed errors for non-2xx answers (default true); false returns the last response as is. */
+  throwOnError?: boolean;
+}
+
+/** A Response that also says how many attempts it took. */
+export type SignedResponse = Response & { readonly attempts: number };
+export type SignedFetch = (url: string | URL, init?: SignedRequestInit) => Promise<SignedResponse>;
+
+const RETRYABLE_NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket|other side closed|fetch failed/i;
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Creates a signing fetch for one region/service. Create it once (at Lambda init) and reuse it. */
+export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
+  const service = options.service ?? "execute-api";
+  const credentials = options.credentials ? memoizeCredentials(options.credentials) : defaultCredentials();
+  const signer = new SignatureV4({ service, region: options.region, credentials, sha256: Sha256 });
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 3000;
+  const totalTimeoutMs = options.totalTimeoutMs ?? 8000;
+  const base = options.backoffBaseMs ?? 100;
+  const cap = options.backoffCapMs ?? 2000;
+  const random = options.random ?? Math.random;
+  const send = options.fetch ?? fetch;
+
+  return async function signedFetch(input, init = {}) {
+    const unsigned = toHttpRequest(input, init);
+    const url = wireUrl(unsigned);
+    const deadline = Math.min(Date.now() + totalTimeoutMs, init.deadline ?? Infinity);
+    let lastError: unknown;
+
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      // Re-sign every attempt: a fresh X-Amz-Date and, if they rotated, fresh credentials.
+      const signed = (await signer.sign(structuredCloneRequest(unsigned))) as HttpRequest;
+      const { host: _host, ...headers } = signed.headers;
+      const budget = Math.min(attemptTimeoutMs, remaining);
+      let response: Response;
+      try {
+        response = await send(url, {
+          method: signed.method,
+          headers,
+          body: signed.body as string | Buffer | undefined,
+          signal: AbortSignal.timeout(budget),
+          redirect: "manual",
+        });
+      } catch (err) {
+        lastError = err;
+        const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+        if (!timedOut && !RETRYABLE_NETWORK.test(describe(err))) {
+          throw new NetworkError(`Request to ${url} failed: ${describe(err)}`, url, attempt, { cause: err });
+        }
+        if (attempt < maxAttempts && (await backoff(attempt, deadline))) continue;
+        if (timedOut) throw new RequestTimeoutError(`No response from ${url} within ${budget} ms (attempt ${attempt} of ${maxAttempts})`, url, attempt, { cause: err });
+        throw new NetworkError(`Request to ${url} failed after ${attempt} attempt(s): ${describe(err)}`, url, attempt, { cause: err });
+      }
+
+      if (response.ok || init.throwOnError === false && !isRetryableStatus(response.status)) {
+        return Object.assign(response, { attempts: attempt });
+      }
+      const bodyText = await response.text().catch(() => "");
+      if (isRetryableStatus(response.status) && attempt < maxAttempts && (await backoff(attempt, deadline))) continue;
+      if (init.throwOnError === false) {
+        return Object.assign(new Response(bodyText, { status: response.status, headers: response.headers }), { attempts: attempt });
+      }
+      throw apiErrorFrom(response.status, response.headers.get("x-amzn-errortype"), bodyText, url, attempt);
+    }
+    if (lastError instanceof SignedFetchError) throw lastError;
+    throw new RequestTimeoutError(`No answer from ${url} before the deadline`, url, 0, { cause: lastError });
+
+    /** Sleeps a full-jitter backoff; false when the deadline leaves no time for another attempt. */
+    async function backoff(attempt: number, until: number): Promise<boolean> {
+      const delay = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      if (Date.now() + delay >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return true;
+    }
+  };
+}
+
+function structuredCloneRequest(req: HttpRequest): HttpRequest {
+  return { ...req, headers: { ...req.headers }, query: { ...req.query } };
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  const causeText = cause instanceof Error ? ` (${(cause as NodeJS.ErrnoException).code ?? cause.name}: ${cause.message})` : "";
+  return `${err.message}${causeText}`;
+}
+
+/** Reads a 2xx response as JSON; a non-JSON body is an {@link InvalidResponseError}, never a crash. */
+export async function readJson<T = unknown>(response: SignedResponse, url: string): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    throw new InvalidResponseError(
+      `Expected JSON from ${url} (HTTP ${response.status}, content-type ${response.headers.get("content-type") ?? "none"}) but got: ${JSON.stringify(preview)}`,
+      url,
+      response.attempts,
+    );
+  }
+}

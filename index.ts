@@ -1,0 +1,61 @@
+/**
+ * holidays-api: account A serves the Japanese public-holidays API behind AWS_IAM; account B runs the
+ * caller Lambda whose role the API's resource policy allows. Config → settings → components → outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CallerFunction } from "./components/callerFunction";
+import { HolidaysApi } from "./components/holidaysApi";
+import { accountProvider } from "./components/accountProvider";
+import { CONFIG_KEYS, RawConfig, parseSettings } from "./lib/config";
+import { holidaysDocument } from "./lib/holidays";
+
+function readRawConfig(): RawConfig {
+  const project = new pulumi.Config();
+  const raw: RawConfig = {};
+  for (const key of CONFIG_KEYS) if (key !== "region") raw[key] = project.get(key);
+  raw.region = new pulumi.Config("aws").get("region");
+  return raw;
+}
+
+// Validate everything before declaring a single resource: bad config never leaves a half-made stack.
+const settings = parseSettings(readRawConfig(), { project: pulumi.getProject(), now: new Date() });
+
+const providerA = accountProvider("accountA", settings.region, settings.accountA);
+const providerB = settings.accountB ? accountProvider("accountB", settings.region, settings.accountB) : providerA;
+
+// The API's policy needs the caller role's ARN, and the caller needs the API's URL: the role ARN is a
+// deferred output, resolved once the caller exists. No resource depends on itself:
+// role → API policy → deployment → stage → function.
+const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<string>();
+
+const api = new HolidaysApi("holidays", {
+  region: settings.region,
+  dataDocument: holidaysDocument(settings.years),
+  stageName: settings.stageName,
+  invokerArns: callerRoleArnDeferred.apply((arn) => [arn, ...settings.invokers]),
+  sourceIpAllowList: settings.sourceIpAllowList,
+  exclusive: settings.exclusive,
+  principalOrgId: settings.principalOrgId,
+}, { provider: providerA });
+
+const caller = new CallerFunction("caller", {
+  apiUrl: api.dataUrl,
+  apiRegion: settings.region,
+  methodArn: api.methodArn,
+}, { provider: providerB });
+resolveCallerRoleArn(caller.roleArn);
+
+export const accountAId = settings.accountA.accountId;
+export const accountBId = (settings.accountB ?? settings.accountA).accountId;
+export const region = settings.region;
+export const stageName = settings.stageName;
+export const holidayYears = settings.years;
+export const restApiId = api.restApiId;
+export const executionArn = api.executionArn;
+export const invokeUrl = api.invokeUrl;
+export const dataUrl = api.dataUrl;
+export const methodArn = api.methodArn;
+export const bucketName = api.bucketName;
+export const callerRoleArn = caller.roleArn;
+export const callerFunctionName = caller.functionName;
+export const callerFunctionArn = caller.functionArn;

@@ -1,0 +1,38 @@
+/**
+ * Bundles the caller Lambda handler into one minified CommonJS file with esbuild. `npm run build`,
+ * the CallerFunction component, the tests and the benchmark all call this one function, so what is
+ * tested is what is deployed.
+ */
+import { buildSync } from "esbuild";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+
+export const CALLER_ENTRY = path.join(__dirname, "..", "handlers", "caller.ts");
+
+export interface Bundle {
+  /** The bundled JavaScript (exports `handler`). */
+  code: string;
+  /** SHA-256 of the code, hex. */
+  sha256: string;
+}
+
+let cached: Bundle | undefined;
+
+/** Bundles `handlers/caller.ts` for the Lambda Node.js runtime (memoized per process). */
+export function bundleCaller(): Bundle {
+  if (cached) return cached;
+  const result = buildSync({
+    entryPoints: [CALLER_ENTRY],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  cached = { code, sha256: createHash("sha256").update(code).digest("hex") };
+  return cached;
+}

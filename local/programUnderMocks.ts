@@ -1,0 +1,135 @@
+/**
+ * Runs the real Pulumi program (`index.ts`) in-process under `pulumi.runtime.setMocks`, with mocks
+ * that answer like AWS would (ARNs in the provider's account and region, invoke URLs, log-group
+ * names), and records every resource it declares. Used by the tests and by the offline plan.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { readProjectName, PROJECT_ROOT } from "./stackConfig";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
+  /** Logical name of the explicit provider (e.g. `accountA`), or undefined when none was given. */
+  provider?: string;
+  /** Account and region of that provider. */
+  accountId?: string;
+  region?: string;
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Resolves an Output (or plain value) to its value: the one helper tests use for outputs. */
+export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise<T>((resolve) => pulumi.output(value).apply((v) => { resolve(v as T); return v; }));
+}
+
+function shortHash(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+function firstOf(value: unknown): string | undefined {
+  if (Array.isArray(value)) return typeof value[0] === "string" ? value[0] : undefined;
+  if (typeof value === "string" && value.startsWith("[")) return firstOf(JSON.parse(value));
+  return typeof value === "string" ? value : undefined;
+}
+
+class AwsLikeMocks implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  private readonly providers = new Map<string, { accountId?: string; region?: string }>();
+  private readonly resourcePaths = new Map<string, string>();
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    const providerName = args.provider ? args.provider.split("::")[3] : undefined;
+    const where = providerName ? this.providers.get(providerName) : undefined;
+    const acct = where?.accountId ?? "000000000000";
+    const region = where?.region ?? "us-east-1";
+    const h = shortHash(`${args.type}/${args.name}`, 10);
+    let id = `${args.name}-${h.slice(0, 7)}`;
+    let state: Record<string, unknown> = { ...inputs };
+
+    switch (args.type) {
+      case "pulumi:providers:aws":
+        this.providers.set(args.name, { accountId: firstOf(inputs.allowedAccountIds), region: firstOf(inputs.region) });
+        id = `${args.name}-provider`;
+        break;
+      case "aws:s3/bucket:Bucket":
+        state = { ...state, bucket: id, arn: `arn:aws:s3:::${id}` };
+        break;
+      case "aws:iam/role:Role":
+        state = { ...state, name: id, arn: `arn:aws:iam::${acct}:role/${id}`, uniqueId: `AROA${h.toUpperCase()}` };
+        break;
+      case "aws:apigateway/restApi:RestApi":
+        id = h;
+        state = { ...state, rootResourceId: `${h.slice(0, 6)}root`, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}` };
+        this.resourcePaths.set(`${h.slice(0, 6)}root`, "");
+        break;
+      case "aws:apigateway/resource:Resource": {
+        id = h.slice(0, 6);
+        const p = `${this.resourcePaths.get(String(inputs.parentId)) ?? ""}/${String(inputs.pathPart)}`;
+        this.resourcePaths.set(id, p);
+        state = { ...state, path: p };
+        break;
+      }
+      case "aws:apigateway/stage:Stage":
+        state = {
+          ...state,
+          invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
+          executionArn: `arn:aws:execute-api:${region}:${acct}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+        };
+        break;
+      case "aws:cloudwatch/logGroup:LogGroup": {
+        const name = `${String(inputs.namePrefix ?? "")}${h.slice(0, 8)}`;
+        state = { ...state, name, arn: `arn:aws:logs:${region}:${acct}:log-group:${name}` };
+        break;
+      }
+      case "aws:lambda/function:Function":
+        state = { ...state, name: id, arn: `arn:aws:lambda:${region}:${acct}:function:${id}` };
+        break;
+    }
+    this.resources.push({ type: args.type, name: args.name, inputs, state, provider: providerName, accountId: where?.accountId, region: where?.region });
+    return { id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    throw new Error(`The program made an unexpected provider call ${args.token}; it must not need any`);
+  }
+}
+
+const INDEX = path.join(PROJECT_ROOT, "index.ts");
+
+/**
+ * Runs `index.ts` with the given flat config (`{"holidays-api:accountA": "{…}", "aws:region": "…"}`)
+ * and returns what it declared and exported. A program error is rethrown with `.run` attached, so
+ * callers can assert that a bad config declared nothing.
+ */
+export async function runProgram(config: Record<string, string>, opts: { stack?: string } = {}): Promise<ProgramRun> {
+  const mocks = new AwsLikeMocks();
+  await pulumi.runtime.setMocks(mocks, readProjectName(), opts.stack ?? "dev", false);
+  pulumi.runtime.setAllConfig(config);
+  delete require.cache[require.resolve(INDEX)];
+  let exported: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(INDEX) as Record<string, unknown>;
+  } catch (err) {
+    await settle();
+    throw Object.assign(err as Error, { run: { resources: mocks.resources, outputs: {} } satisfies ProgramRun });
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(exported)) outputs[key] = await valueOf(value as pulumi.Input<unknown>);
+  await settle();
+  return { resources: mocks.resources, outputs };
+}
+
+/** Lets every pending registration reach the mock monitor before the record is read. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
