@@ -94,7 +94,8 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         state = { ...state, name: id, arn: `arn:aws:lambda:${region}:${acct}:function:${id}` };
         break;
     }
-    this.resources.push({ type: args.type, name: args.name, inputs, state, provider: providerName, accountId: where?.accountId, region: where?.region });
+    const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
+    this.resources.push({ type: args.type, name: args.name, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region });
     return { id, state };
   }
 

@@ -1,0 +1,185 @@
+/**
+ * The real index.ts under Pulumi mocks (setMocks is called inside runProgram before the program is
+ * imported), asserting by resource type and input.
+ */
+import { strict as assert } from "node:assert";
+import { ProgramRun, RecordedResource, runProgram } from "../local/programUnderMocks";
+import { readStackConfig } from "../local/stackConfig";
+import type { PolicyDocument } from "../lib/policy";
+
+const dev = readStackConfig("dev");
+const byType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+const one = (run: ProgramRun, type: string): RecordedResource => {
+  const found = byType(run, type);
+  assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
+  return found[0];
+};
+const policyOf = (r: RecordedResource): PolicyDocument => JSON.parse(String(r.inputs.policy)) as PolicyDocument;
+
+const ACCOUNT_A_TYPES = /^aws:(s3|apigateway)\//;
+
+describe("program under mocks (dev stack)", function () {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram(dev);
+  });
+
+  it("gives every AWS resource an explicit provider", () => {
+    const aws = run.resources.filter((r) => r.type.startsWith("aws:"));
+    assert.ok(aws.length > 20);
+    for (const r of aws) assert.ok(r.provider === "accountA" || r.provider === "accountB", `${r.type} ${r.name} has provider ${r.provider}`);
+  });
+
+  it("pins each provider to its account with allowedAccountIds", () => {
+    const pinned = byType(run, "pulumi:providers:aws").map((p) => [p.name, p.accountId, p.inputs.region, p.inputs.profile]);
+    assert.deepEqual(pinned.sort(), [["accountA", "111111111111", "ap-northeast-1", "account-a"], ["accountB", "222222222222", "ap-northeast-1", "account-b"]]);
+  });
+
+  it("puts API and S3 resources in account A, the Lambda and its role in account B", () => {
+    for (const r of run.resources.filter((x) => ACCOUNT_A_TYPES.test(x.type))) assert.equal(r.provider, "accountA", `${r.type} ${r.name}`);
+    assert.equal(one(run, "aws:lambda/function:Function").provider, "accountB");
+    const callerRole = byType(run, "aws:iam/role:Role").find((r) => r.name === "caller-role");
+    assert.equal(callerRole?.provider, "accountB");
+    assert.equal(one(run, "aws:cloudwatch/logGroup:LogGroup").provider, "accountB");
+  });
+
+  it("names the caller role's mocked ARN, and nothing else, as the policy principal", () => {
+    const doc = policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy"));
+    const allow = doc.Statement.filter((s) => s.Effect === "Allow");
+    assert.equal(allow.length, 1);
+    assert.deepEqual(allow[0].Principal, { AWS: [run.outputs.callerRoleArn] });
+    assert.match(String(run.outputs.callerRoleArn), /^arn:aws:iam::222222222222:role\/caller-role-/);
+    for (const s of doc.Statement) if (s.Principal === "*") assert.equal(s.Effect, "Deny", "a wildcard principal may only ever deny");
+  });
+
+  it("scopes the policy and the caller's permission to the GET method", () => {
+    const mArn = String(run.outputs.methodArn);
+    assert.equal(mArn, `${String(run.outputs.executionArn)}/dev/GET/api/v1/data.json`);
+    const allow = policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0];
+    assert.deepEqual(allow.Resource, [mArn]);
+    const invoke = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "caller-invoke");
+    assert.ok(invoke);
+    assert.equal(invoke.provider, "accountB");
+    assert.deepEqual(policyOf(invoke).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [mArn] }]);
+  });
+
+  it("authorizes the GET method with AWS_IAM and builds the path from resources, not an OpenAPI body", () => {
+    const method = one(run, "aws:apigateway/method:Method");
+    assert.equal(method.inputs.httpMethod, "GET");
+    assert.equal(method.inputs.authorization, "AWS_IAM");
+    assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.body, undefined);
+    assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.policy, undefined);
+    assert.deepEqual(byType(run, "aws:apigateway/resource:Resource").map((r) => r.state.path), ["/api", "/api/v1", "/api/v1/data.json"]);
+  });
+
+  it("integrates with S3 through a role that may read exactly the object", () => {
+    const integration = one(run, "aws:apigateway/integration:Integration");
+    assert.equal(integration.inputs.type, "AWS");
+    assert.equal(integration.inputs.uri, `arn:aws:apigateway:ap-northeast-1:s3:path/${String(run.outputs.bucketName)}/api/v1/data.json`);
+    const read = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "holidays-s3-read");
+    assert.ok(read);
+    assert.deepEqual(policyOf(read).Statement[0].Action, ["s3:GetObject"]);
+    assert.deepEqual(policyOf(read).Statement[0].Resource, [`arn:aws:s3:::${String(run.outputs.bucketName)}/api/v1/data.json`]);
+    const ok = byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").find((r) => r.inputs.statusCode === "200");
+    assert.deepEqual(ok?.inputs.responseParameters, { "method.response.header.Content-Type": "integration.response.header.Content-Type" });
+    for (const r of byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").filter((x) => x.inputs.statusCode !== "200")) {
+      const body = JSON.stringify(r.inputs.responseTemplates);
+      assert.ok(!body.includes(String(run.outputs.bucketName)), "error bodies never name the bucket");
+    }
+  });
+
+  it("keeps the bucket private, encrypted, versioned and TLS-only", () => {
+    const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+    assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+    assert.deepEqual(one(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+    assert.deepEqual(one(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
+    const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+    assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+    const tls = policyOf(one(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement[0];
+    assert.deepEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": ["false"] } }]);
+    assert.equal(one(run, "aws:s3/bucket:Bucket").inputs.acl, undefined);
+  });
+
+  it("uploads data.json as valid JSON holding the configured years", () => {
+    const obj = one(run, "aws:s3/bucketObjectv2:BucketObjectv2");
+    assert.equal(obj.inputs.key, "api/v1/data.json");
+    assert.equal(obj.inputs.contentType, "application/json; charset=utf-8");
+    const data = JSON.parse(String(obj.inputs.content)) as Record<string, string>;
+    assert.equal(data["2019-05-01"], "休日（祝日扱い）");
+    assert.equal(data["2020-07-24"], "スポーツの日");
+    assert.deepEqual([...new Set(Object.keys(data).map((d) => Number(d.slice(0, 4))))], run.outputs.holidayYears);
+  });
+
+  it("deploys the caller as the bundled handler on arm64 Node.js, with only the API URL and region in env", () => {
+    const fn = one(run, "aws:lambda/function:Function").inputs;
+    assert.deepEqual(fn.architectures, ["arm64"]);
+    assert.match(String(fn.runtime), /^nodejs(20|22)\.x$/);
+    assert.equal(fn.handler, "index.handler");
+    assert.deepEqual(fn.environment, { variables: { API_URL: run.outputs.dataUrl, API_REGION: "ap-northeast-1" } });
+    const log = one(run, "aws:cloudwatch/logGroup:LogGroup");
+    assert.ok(Number(log.inputs.retentionInDays) > 0);
+    const logs = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "caller-logs");
+    assert.deepEqual(policyOf(logs!).Statement[0].Resource, [`${String(log.state.arn)}:*`]);
+  });
+
+  it("exports what consumer projects read", () => {
+    for (const key of ["dataUrl", "restApiId", "executionArn", "callerRoleArn", "callerFunctionName", "accountAId", "accountBId"]) {
+      assert.ok(run.outputs[key], `missing output ${key}`);
+    }
+    assert.equal(run.outputs.accountAId, "111111111111");
+    assert.equal(run.outputs.accountBId, "222222222222");
+    assert.match(String(run.outputs.dataUrl), /^https:\/\/\w+\.execute-api\.ap-northeast-1\.amazonaws\.com\/dev\/api\/v1\/data\.json$/);
+  });
+
+  it("creates the stage on the deployment, whose triggers hash the policy", () => {
+    const stage = one(run, "aws:apigateway/stage:Stage");
+    assert.equal(stage.inputs.stageName, "dev");
+    assert.match(String(stage.inputs.deployment), /^holidays-deployment-/);
+    const deployment = one(run, "aws:apigateway/deployment:Deployment");
+    assert.match(String((deployment.inputs.triggers as Record<string, string>).redeployment), /^[0-9a-f]{64}$/);
+  });
+});
+
+describe("program under mocks: variations", () => {
+  const triggersOf = (run: ProgramRun): string => String((one(run, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
+
+  it("changes the deployment triggers when the invoker set changes, and only then", async () => {
+    const a = await runProgram(dev);
+    const same = await runProgram(dev);
+    const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
+    assert.equal(triggersOf(a), triggersOf(same));
+    assert.notEqual(triggersOf(a), triggersOf(more));
+    const removed = await runProgram(dev);
+    assert.equal(triggersOf(removed), triggersOf(a), "dropping the invoker again restores the original policy and redeploys");
+    const principals = policyOf(one(more, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0].Principal as { AWS: string[] };
+    assert.deepEqual(principals.AWS, [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
+  });
+
+  it("puts everything on account A in single-account mode", async () => {
+    const single = { ...dev };
+    delete single["holidays-api:accountB"];
+    const run = await runProgram(single);
+    assert.deepEqual(byType(run, "pulumi:providers:aws").map((p) => p.name), ["accountA"]);
+    for (const r of run.resources.filter((x) => x.type.startsWith("aws:"))) assert.equal(r.provider, "accountA", `${r.type} ${r.name}`);
+    assert.equal(run.outputs.accountBId, "111111111111");
+    assert.match(String(run.outputs.callerRoleArn), /^arn:aws:iam::111111111111:role\//);
+  });
+
+  const badConfigs: [string, Record<string, string>, RegExp][] = [
+    ["a short account id", { "holidays-api:accountA": '{"accountId":"1234"}' }, /holidays-api:accountA\.accountId = "1234": expected a 12-digit/],
+    ["a role of the wrong account", { "holidays-api:accountB": '{"accountId":"222222222222","roleArn":"arn:aws:iam::111111111111:role/x"}' }, /holidays-api:accountB\.roleArn = .*: expected a role in accountB\.accountId 222222222222/],
+    ["a malformed ARN", { "holidays-api:invokers": '["arn:aws:iam::role"]' }, /holidays-api:invokers\[0\] = "arn:aws:iam::role"/],
+    ["a malformed region", { "aws:region": "Tokyo-1" }, /aws:region = "Tokyo-1": expected an AWS region name/],
+    ["empty years", { "holidays-api:years": "[]" }, /holidays-api:years = \[\]: expected a non-empty list/],
+    ["out-of-range years", { "holidays-api:years": "[2051]" }, /holidays-api:years = \[2051\].*between 1970 and 2050/],
+  ];
+  for (const [what, patch, message] of badConfigs) {
+    it(`fails on ${what} with its message and declares no resource`, async () => {
+      await assert.rejects(runProgram({ ...dev, ...patch }), (err: Error & { run?: ProgramRun }) => {
+        assert.match(err.message, message);
+        assert.equal(err.run?.resources.length, 0, "no resource may be declared");
+        return true;
+      });
+    });
+  }
+});
