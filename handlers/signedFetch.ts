@@ -54,7 +54,7 @@ function isRetryableStatus(status: number): boolean {
 export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   const service = options.service ?? "execute-api";
   const credentials = options.credentials ? memoizeCredentials(options.credentials) : defaultCredentials();
-  const signer = new SignatureV4({ service, region: options.region, credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service, region: options.region, credentials, sha256: Sha256, applyChecksum: false });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 3000;
   const totalTimeoutMs = options.totalTimeoutMs ?? 8000;

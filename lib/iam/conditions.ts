@@ -1,0 +1,76 @@
+/**
+ * The condition operators the program's policies can contain, evaluated as IAM does: several
+ * operators or keys in one block are ANDed, several values for one key are ORed, keys are
+ * case-insensitive, a `...IfExists` operator passes when the key is absent, and a negated operator
+ * passes when the key is absent.
+ */
+import * as ipaddr from "ipaddr.js";
+import { arnLike, wildcardMatch } from "./match";
+
+export type ContextValue = string | string[] | boolean | undefined;
+export type RequestContextKeys = Record<string, ContextValue>;
+
+type Matcher = (pattern: string, value: string) => boolean;
+
+const MATCHERS: Record<string, { match: Matcher; negated: boolean }> = {
+  StringEquals: { match: (p, v) => p === v, negated: false },
+  StringNotEquals: { match: (p, v) => p === v, negated: true },
+  StringEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
+  StringNotEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: true },
+  StringLike: { match: (p, v) => wildcardMatch(p, v), negated: false },
+  StringNotLike: { match: (p, v) => wildcardMatch(p, v), negated: true },
+  ArnEquals: { match: (p, v) => p === v, negated: false },
+  ArnNotEquals: { match: (p, v) => p === v, negated: true },
+  ArnLike: { match: arnLike, negated: false },
+  ArnNotLike: { match: arnLike, negated: true },
+  IpAddress: { match: ipInCidr, negated: false },
+  NotIpAddress: { match: ipInCidr, negated: true },
+  Bool: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
+};
+
+export class UnsupportedPolicyError extends Error {}
+
+function ipInCidr(cidr: string, ip: string): boolean {
+  try {
+    let addr = ipaddr.parse(ip);
+    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    const range = cidr.includes("/") ? ipaddr.parseCIDR(cidr) : ipaddr.parseCIDR(`${cidr}/${addr.kind() === "ipv4" ? 32 : 128}`);
+    return addr.kind() === range[0].kind() && addr.match(range);
+  } catch {
+    return false;
+  }
+}
+
+function lookup(context: RequestContextKeys, key: string): string[] | undefined {
+  const wanted = key.toLowerCase();
+  for (const [k, v] of Object.entries(context)) {
+    if (k.toLowerCase() !== wanted || v === undefined) continue;
+    return Array.isArray(v) ? v : [String(v)];
+  }
+  return undefined;
+}
+
+/** True when every operator/key in the block holds for the request context. */
+export function conditionsHold(block: Record<string, Record<string, string | string[] | boolean>> | undefined, context: RequestContextKeys): boolean {
+  if (!block) return true;
+  for (const [rawOperator, keys] of Object.entries(block)) {
+    if (rawOperator.startsWith("ForAnyValue:") || rawOperator.startsWith("ForAllValues:")) {
+      throw new UnsupportedPolicyError(`Condition operator ${rawOperator} is not supported by the local evaluator`);
+    }
+    const ifExists = rawOperator.endsWith("IfExists");
+    const operator = ifExists ? rawOperator.slice(0, -"IfExists".length) : rawOperator;
+    const m = MATCHERS[operator];
+    if (!m) throw new UnsupportedPolicyError(`Condition operator ${rawOperator} is not supported by the local evaluator`);
+    for (const [key, expected] of Object.entries(keys)) {
+      const patterns = (Array.isArray(expected) ? expected : [expected]).map(String);
+      const actual = lookup(context, key);
+      if (actual === undefined) {
+        if (ifExists || m.negated) continue;
+        return false;
+      }
+      const anyMatch = actual.some((v) => patterns.some((p) => m.match(p, v)));
+      if (m.negated ? anyMatch : !anyMatch) return false;
+    }
+  }
+  return true;
+}
