@@ -28,9 +28,12 @@ export function bundleCaller(): Bundle {
     target: "node20",
     format: "cjs",
     minify: true,
+    keepNames: true, // error class names (AccessDeniedError, …) must survive minification for logs and callers
     legalComments: "none",
     write: false,
     logLevel: "silent",
+    // Only SigV4a (multi-region) signing would load the native CRT signer, inside a try/catch; we sign SigV4.
+    external: ["@aws-sdk/signature-v4-crt"],
   });
   const code = result.outputFiles[0].text;
   cached = { code, sha256: createHash("sha256").update(code).digest("hex") };

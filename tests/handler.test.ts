@@ -1,0 +1,105 @@
+/** The caller Lambda, exercised as the esbuild bundle that CallerFunction deploys. */
+import { strict as assert } from "node:assert";
+import { bundleCaller } from "../lib/bundle";
+import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
+import { VerifyingServer, startVerifyingServer } from "./helpers/verifyingServer";
+
+const REGION = "ap-northeast-1";
+const KEY = { accessKeyId: "ASIAHANDLERTEST00001", secretAccessKey: "handler/secret", sessionToken: "handler-token" };
+const credsEnv = { AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey, AWS_SESSION_TOKEN: KEY.sessionToken };
+
+function captureLogs(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
+  return { lines, restore: () => { console.log = original; } };
+}
+
+describe("caller handler (bundled)", () => {
+  let server: VerifyingServer;
+  let restoreEnv: () => void = () => undefined;
+  before(async () => {
+    server = await startVerifyingServer({ region: REGION, credentials: [KEY] });
+  });
+  after(() => server.close());
+  afterEach(() => restoreEnv());
+  /** A cold start with the caller's Lambda environment (credentials as the Lambda runtime provides them). */
+  const coldStart = () => {
+    restoreEnv = withEnv({ ...credsEnv, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION });
+    return loadBundledHandler();
+  };
+
+  it("is one minified CommonJS file that exports handler", () => {
+    const { code } = bundleCaller();
+    const external = [...code.matchAll(/\brequire\("(@[^"]+)"\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(external)], ["@aws-sdk/signature-v4-crt"], "SDK code is bundled; only the optional SigV4a CRT signer is left out");
+    assert.match(code, /exports|module\.exports/);
+    assert.ok(code.length / code.split("\n").length > 2000, "minified: long lines, no indentation");
+  });
+
+  const badUrls: [string | undefined, RegExp][] = [
+    [undefined, /API_URL is not set: expected the holidays data URL/],
+    ["not a url", /API_URL "not a url" is not a valid URL: expected https:\/\//],
+    ["http://example.com/dev/api/v1/data.json", /must use https:\/\//],
+    ["https://example.com/dev/api/v1/data.json", /Cannot tell the signing region .* set API_REGION/],
+  ];
+  for (const [value, message] of badUrls) {
+    it(`fails the cold start on API_URL=${JSON.stringify(value)} with a clear message`, () => {
+      const restore = withEnv({ ...credsEnv, API_URL: value, API_REGION: undefined, AWS_REGION: undefined });
+      try {
+        assert.throws(() => loadBundledHandler(), message);
+      } finally {
+        restore();
+      }
+    });
+  }
+
+  it("returns the parsed holidays and logs one JSON line without credentials", async () => {
+    const holidays = { "2026-01-01": "元日", "2026-01-12": "成人の日" };
+    server.script.push({ status: 200, body: JSON.stringify(holidays), headers: { "content-type": "application/json" } });
+    const { handler } = coldStart();
+    const logs = captureLogs();
+    try {
+      assert.deepEqual(await handler({}, { getRemainingTimeInMillis: () => 5000, awsRequestId: "req-1" }), holidays);
+    } finally {
+      logs.restore();
+    }
+    assert.equal(server.seen.at(-1)?.verified, true, server.seen.at(-1)?.failure);
+    assert.equal(logs.lines.length, 1);
+    const line = JSON.parse(logs.lines[0]) as Record<string, unknown>;
+    assert.equal(line.status, 200);
+    assert.equal(line.attempts, 1);
+    assert.equal(line.count, 2);
+    assert.equal(typeof line.latencyMs, "number");
+    assert.equal(line.requestId, "req-1");
+    for (const secret of [KEY.secretAccessKey, KEY.sessionToken, KEY.accessKeyId]) assert.ok(!logs.lines[0].includes(secret));
+  });
+
+  it("raises AccessDeniedError on a 403 from the API and logs it", async () => {
+    server.script.push({ status: 403, headers: { "x-amzn-errortype": "AccessDeniedException" }, body: JSON.stringify({ Message: "User: arn:aws:sts::222222222222:assumed-role/other/s is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:abc/dev/GET/api/v1/data.json" }) });
+    const { handler } = coldStart();
+    const logs = captureLogs();
+    try {
+      await assert.rejects(handler(), (err: Error & { status?: number }) => {
+        assert.equal(err.name, "AccessDeniedError");
+        assert.equal(err.status, 403);
+        assert.match(err.message, /AccessDeniedException \(HTTP 403\).*is not authorized to perform: execute-api:Invoke/);
+        return true;
+      });
+    } finally {
+      logs.restore();
+    }
+    assert.equal((JSON.parse(logs.lines[0]) as { level: string; errorType: string }).errorType, "AccessDeniedException");
+  });
+
+  it("raises InvalidResponseError on a non-JSON body", async () => {
+    server.script.push({ status: 200, body: "<?xml version=\"1.0\"?><Error/>", headers: { "content-type": "application/xml" } });
+    const { handler } = coldStart();
+    const logs = captureLogs();
+    try {
+      await assert.rejects(handler(), (err: Error) => err.name === "InvalidResponseError" && /Expected JSON/.test(err.message));
+    } finally {
+      logs.restore();
+    }
+  });
+});
