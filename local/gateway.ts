@@ -1,0 +1,175 @@
+/**
+ * A loopback execute-api gateway: serves GET /<stage>/api/v1/data.json with the document the program
+ * uploads, authenticates SigV4 as API Gateway does (sigv4Verifier) and authorizes with the program's
+ * rendered resource policy plus each identity's policy (lib/iam/evaluate). Listens on 127.0.0.1 only.
+ *
+ * `npm run gateway -- [--port N] [--stack dev]` prints one JSON line (the contract) and runs until
+ * SIGINT/SIGTERM.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
+import { accessDeniedMessage, authorizeInvoke } from "../lib/iam/evaluate";
+import { INVOKE_ACTION } from "../lib/policy";
+import { LocalIdentity, localIdentities } from "./identities";
+import { Plan, buildPlan } from "./plan";
+import { MESSAGES, verifySigV4 } from "./sigv4Verifier";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface GatewayOptions {
+  port?: number;
+  /** Fixed clock for tests. */
+  now?: () => Date;
+}
+
+export interface RunningGateway {
+  url: string;
+  dataUrl: string;
+  region: string;
+  identities: LocalIdentity[];
+  plan: Plan;
+  close(): Promise<void>;
+}
+
+interface Answer {
+  status: number;
+  errorType?: string;
+  body: string;
+  contentType?: string;
+}
+
+const error = (status: number, errorType: string, message: string, key: "message" | "Message" = "message"): Answer =>
+  ({ status, errorType, body: JSON.stringify({ [key]: message }) });
+
+export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promise<RunningGateway> {
+  const identities = localIdentities(plan);
+  const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
+  const dataPath = `/${plan.stageName}/${HOLIDAYS_PATH}`;
+
+  async function answer(req: http.IncomingMessage, body: Buffer): Promise<Answer> {
+    const rawUrl = req.url ?? "/";
+    const path = rawUrl.split("?")[0];
+    const firstSegment = path.split("/")[1] ?? "";
+    if (firstSegment !== plan.stageName) return error(403, "ForbiddenException", "Forbidden");
+    if (path !== dataPath || req.method !== "GET") return error(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+
+    const auth = await verifySigV4({ method: req.method, rawUrl, headers: req.headers, body }, {
+      region: plan.region,
+      service: "execute-api",
+      now: opts.now?.(),
+      lookup: (accessKeyId) => {
+        const identity = byKey.get(accessKeyId);
+        return identity && { identity, credentials: identity };
+      },
+    });
+    if (!auth.ok) return error(auth.status, auth.errorType, auth.message);
+
+    const identity = auth.identity;
+    const sourceIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    const decision = authorizeInvoke({
+      request: { caller: identity.caller, action: INVOKE_ACTION, resource: plan.methodArn, sourceIp, secureTransport: true },
+      identityPolicies: identity.identityPolicies,
+      resourcePolicy: plan.resourcePolicy,
+      resourceAccountId: plan.accountA,
+    });
+    if (!decision.allowed) {
+      return error(403, "AccessDeniedException", accessDeniedMessage(identity.caller, plan.methodArn, decision.explicitDeny), "Message");
+    }
+    return { status: 200, body: plan.dataDocument, contentType: HOLIDAYS_CONTENT_TYPE };
+  }
+
+  const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 10_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on("error", () => res.destroy());
+    req.on("end", () => {
+      const done = tooLarge
+        ? Promise.resolve(error(413, "RequestEntityTooLargeException", "Request Too Long"))
+        : answer(req, Buffer.concat(chunks)).catch((err: Error) => {
+          // Never a 5xx for anything a client can send: an unforeseen input is a bad request.
+          process.stderr.write(`gateway: rejected a request it could not process: ${err.message}\n`);
+          return error(400, "BadRequestException", "Bad Request");
+        });
+      void done.then((a) => {
+        if (res.destroyed) return;
+        const headers: Record<string, string> = {
+          "content-type": a.contentType ?? "application/json",
+          "x-amzn-requestid": randomUUID(),
+        };
+        if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
+        res.writeHead(a.status, headers);
+        res.end(a.body);
+      });
+    });
+  });
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"message\":\"Bad Request\"}");
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/${plan.stageName}`;
+  return {
+    url,
+    dataUrl: `${url}/${HOLIDAYS_PATH}`,
+    region: plan.region,
+    identities,
+    plan,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** The one-line JSON contract printed first on stdout. */
+export function contractLine(gw: RunningGateway): string {
+  const creds = (i: LocalIdentity) => ({ arn: i.caller.principalArn, accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey, sessionToken: i.sessionToken });
+  return JSON.stringify({
+    url: gw.url,
+    dataUrl: gw.dataUrl,
+    region: gw.region,
+    allowed: gw.identities.filter((i) => i.expectAllowed).map(creds),
+    denied: gw.identities.filter((i) => !i.expectAllowed).map(creds),
+  });
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`--port ${JSON.stringify(text)}: expected a port number 0-65535 (0 picks any free port)`);
+  }
+  return n;
+}
+
+if (require.main === module) {
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i === -1 ? undefined : process.argv[i + 1];
+  };
+  (async () => {
+    const port = parsePort(arg("--port"));
+    const gw = await startGateway(await buildPlan(arg("--stack") ?? "dev"), { port });
+    process.stdout.write(`${contractLine(gw)}\n`);
+    process.stderr.write(`local execute-api gateway listening on ${gw.url} (Ctrl-C to stop)\n`);
+    const stop = () => void gw.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  })().catch((err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  });
+}
