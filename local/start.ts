@@ -47,9 +47,23 @@ function signer(gw: RunningGateway, who: LocalIdentity, tamper = false) {
   });
 }
 
+/** `[--stack NAME] [--set project:key=value ...]`: a stack, and config values to override for this run only. */
+export function parseStoryArgs(args: string[]): { stack: string; overrides: Record<string, string> } {
+  let stack = "dev";
+  const overrides: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--stack" && args[i + 1]) stack = args[++i];
+    else if (args[i] === "--set" && args[i + 1]) {
+      const eq = args[++i].indexOf("=");
+      if (eq <= 0) throw new Error(`--set ${JSON.stringify(args[i])}: expected project:key=value, e.g. --set holidays-api:exclusive=false`);
+      overrides[args[i].slice(0, eq)] = args[i].slice(eq + 1);
+    } else throw new Error(`Unknown argument ${JSON.stringify(args[i])}: expected --stack NAME or --set project:key=value`);
+  }
+  return { stack, overrides };
+}
+
 async function main(): Promise<number> {
-  const stackIndex = process.argv.indexOf("--stack");
-  const stack = stackIndex === -1 ? "dev" : process.argv[stackIndex + 1];
+  const { stack, overrides } = parseStoryArgs(process.argv.slice(2));
   const outcomes: Outcome[] = [];
   const record = (o: Outcome) => {
     outcomes.push(o);
@@ -57,7 +71,7 @@ async function main(): Promise<number> {
   };
 
   const t0 = performance.now();
-  const plan = await buildPlan(stack);
+  const plan = await buildPlan(stack, overrides);
   const planMs = Math.round(performance.now() - t0);
   console.log(`== 1. Plan ==\n${renderPlan(plan)}\n(plan built in ${planMs} ms)\n`);
 

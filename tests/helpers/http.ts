@@ -1,0 +1,39 @@
+import * as http from "node:http";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { toHttpRequest } from "../../handlers/signingRequest";
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Sends one request with node:http, optionally from a chosen loopback source address. */
+export function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, localAddress: opts.localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+export interface Creds {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** SigV4 headers for a request, with full control over date, region and service (for negative tests). */
+export async function sign(url: string, creds: Creds, opts: { region: string; service?: string; date?: Date; method?: string; headers?: Record<string, string> }): Promise<Record<string, string>> {
+  const request = toHttpRequest(url, { method: opts.method ?? "GET", headers: opts.headers });
+  const signer = new SignatureV4({ service: opts.service ?? "execute-api", region: opts.region, credentials: creds, sha256: Sha256, applyChecksum: false });
+  const signed = await signer.sign(request, { signingDate: opts.date ?? new Date() });
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(signed.headers)) out[k] = String(v);
+  return out;
+}

@@ -1,0 +1,148 @@
+import { strict as assert } from "node:assert";
+import { Caller, InvokeRequest, UnsupportedPolicyError, accessDeniedMessage, authorizeInvoke, evaluatePolicy } from "../lib/iam/evaluate";
+import { conditionsHold } from "../lib/iam/conditions";
+import { arnLike, wildcardMatch } from "../lib/iam/match";
+import type { PolicyDocument, PolicyStatement } from "../lib/policy";
+
+const API = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123";
+const METHOD = `${API}/dev/GET/api/v1/data.json`;
+const sameAccountCaller: Caller = { principalArn: "arn:aws:iam::111111111111:role/app", userArn: "arn:aws:sts::111111111111:assumed-role/app/s", accountId: "111111111111" };
+const crossAccountCaller: Caller = { principalArn: "arn:aws:iam::222222222222:role/app", userArn: "arn:aws:sts::222222222222:assumed-role/app/s", accountId: "222222222222" };
+const req = (caller: Caller, extra: Partial<InvokeRequest> = {}): InvokeRequest => ({ caller, action: "execute-api:Invoke", resource: METHOD, sourceIp: "192.0.2.10", ...extra });
+const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+
+type Verdict = "allow" | "neither" | "deny";
+const identityPolicy = (v: Verdict) =>
+  v === "neither" ? [] : [doc({ Effect: v === "allow" ? "Allow" : "Deny", Action: ["execute-api:Invoke"], Resource: [METHOD] })];
+const resourcePolicy = (v: Verdict, caller: Caller) =>
+  v === "neither" ? doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::333333333333:role/someone-else"] }, Action: ["execute-api:Invoke"], Resource: [METHOD] })
+    : doc({ Effect: v === "allow" ? "Allow" : "Deny", Principal: { AWS: [caller.principalArn] }, Action: ["execute-api:Invoke"], Resource: [METHOD] });
+
+// AWS docs, "How API Gateway resource policies affect authorization workflow", policy evaluation
+// outcome tables for IAM authentication: rows are the identity policy, columns the resource policy.
+const TABLES: Record<"same account" | "cross-account", Record<Verdict, Record<Verdict, "Allow" | "Implicit Deny" | "Explicit Deny">>> = {
+  "same account": {
+    allow: { allow: "Allow", neither: "Allow", deny: "Explicit Deny" },
+    neither: { allow: "Allow", neither: "Implicit Deny", deny: "Explicit Deny" },
+    deny: { allow: "Explicit Deny", neither: "Explicit Deny", deny: "Explicit Deny" },
+  },
+  "cross-account": {
+    allow: { allow: "Allow", neither: "Implicit Deny", deny: "Explicit Deny" },
+    neither: { allow: "Implicit Deny", neither: "Implicit Deny", deny: "Explicit Deny" },
+    deny: { allow: "Explicit Deny", neither: "Explicit Deny", deny: "Explicit Deny" },
+  },
+};
+
+describe("IAM evaluation for AWS_IAM methods", () => {
+  for (const [table, rows] of Object.entries(TABLES)) {
+    const caller = table === "same account" ? sameAccountCaller : crossAccountCaller;
+    for (const [identity, cols] of Object.entries(rows) as [Verdict, Record<Verdict, string>][]) {
+      for (const [resource, expected] of Object.entries(cols) as [Verdict, string][]) {
+        it(`${table}: identity ${identity} × resource ${resource} → ${expected}`, () => {
+          const d = authorizeInvoke({ request: req(caller), identityPolicies: identityPolicy(identity), resourcePolicy: resourcePolicy(resource, caller), resourceAccountId: "111111111111" });
+          const got = d.allowed ? "Allow" : d.explicitDeny ? "Explicit Deny" : "Implicit Deny";
+          assert.equal(got, expected);
+        });
+      }
+    }
+  }
+
+  describe("principals", () => {
+    const allowFor = (AWS: string | string[]) => doc({ Effect: "Allow", Principal: { AWS }, Action: "execute-api:Invoke", Resource: METHOD });
+    const cases: [string, PolicyDocument, boolean][] = [
+      ["role ARN", allowFor(crossAccountCaller.principalArn), true],
+      ["other role ARN", allowFor("arn:aws:iam::222222222222:role/other"), false],
+      ["account id", allowFor("222222222222"), true],
+      ["account root ARN", allowFor("arn:aws:iam::222222222222:root"), true],
+      ["other account root", allowFor("arn:aws:iam::333333333333:root"), false],
+      ["session ARN", allowFor(crossAccountCaller.userArn), true],
+      ["AWS *", allowFor("*"), true],
+      ["Principal *", doc({ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: METHOD }), true],
+    ];
+    for (const [what, policy, matches] of cases) {
+      it(`${what} ${matches ? "matches" : "does not match"}`, () => {
+        assert.equal(evaluatePolicy(policy, req(crossAccountCaller), "resource"), matches ? "Allow" : "Neither");
+      });
+    }
+  });
+
+  describe("actions and resources", () => {
+    const id = (s: Partial<PolicyStatement>) => evaluatePolicy(doc({ Effect: "Allow", Action: "execute-api:Invoke", Resource: METHOD, ...s }), req(sameAccountCaller), "identity");
+    it("matches Action wildcards case-insensitively", () => {
+      assert.equal(id({ Action: "execute-api:*" }), "Allow");
+      assert.equal(id({ Action: "EXECUTE-API:invoke" }), "Allow");
+      assert.equal(id({ Action: "*" }), "Allow");
+      assert.equal(id({ Action: "execute-api:ManageConnections" }), "Neither");
+      assert.equal(id({ Action: "execute-api:Inv?ke" }), "Allow");
+    });
+    it("supports NotAction", () => {
+      assert.equal(id({ Action: undefined, NotAction: "s3:*" }), "Allow");
+      assert.equal(id({ Action: undefined, NotAction: "execute-api:*" }), "Neither");
+    });
+    it("matches Resource wildcards and the execute-api:/ short form", () => {
+      assert.equal(id({ Resource: `${API}/*` }), "Allow");
+      assert.equal(id({ Resource: `${API}/*/GET/*` }), "Allow");
+      assert.equal(id({ Resource: `${API}/*/POST/*` }), "Neither");
+      assert.equal(id({ Resource: "execute-api:/dev/GET/api/v1/data.json" }), "Allow");
+      assert.equal(id({ Resource: "execute-api:/*" }), "Allow");
+      assert.equal(id({ Resource: "execute-api:/prod/*" }), "Neither");
+      assert.equal(id({ Resource: "arn:aws:execute-api:*:*:*" }), "Allow");
+    });
+    it("lets Deny beat Allow within one policy", () => {
+      const p = doc({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "execute-api:Invoke", Resource: METHOD });
+      assert.equal(evaluatePolicy(p, req(sameAccountCaller), "identity"), "Deny");
+    });
+    it("refuses elements it does not support instead of guessing", () => {
+      assert.throws(() => evaluatePolicy({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" } as unknown as PolicyStatement] }, req(sameAccountCaller), "resource"), UnsupportedPolicyError);
+      assert.throws(() => conditionsHold({ DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }, {}), /DateGreaterThan is not supported/);
+    });
+  });
+
+  describe("condition operators", () => {
+    const ctx = { "aws:SourceIp": "203.0.113.9", "aws:PrincipalArn": "arn:aws:iam::222222222222:role/app", "aws:PrincipalAccount": "222222222222", "aws:PrincipalOrgID": "o-abcdefghij", "aws:SecureTransport": "true" };
+    const cases: [string, Record<string, Record<string, string | string[]>>, boolean][] = [
+      ["IpAddress in range", { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }, true],
+      ["IpAddress out of range", { IpAddress: { "aws:SourceIp": ["198.51.100.0/24", "2001:db8::/32"] } }, false],
+      ["NotIpAddress in range", { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } }, false],
+      ["NotIpAddress out of range", { NotIpAddress: { "aws:SourceIp": "198.51.100.0/24" } }, true],
+      ["StringEquals org", { StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } }, true],
+      ["StringEquals is case-sensitive", { StringEquals: { "aws:PrincipalOrgID": "O-ABCDEFGHIJ" } }, false],
+      ["StringNotEquals account", { StringNotEquals: { "aws:PrincipalAccount": ["111111111111"] } }, true],
+      ["StringNotEquals same", { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } }, false],
+      ["StringLike", { StringLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/a*" } }, true],
+      ["StringNotLike", { StringNotLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/a*" } }, false],
+      ["ArnEquals", { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/app" } }, true],
+      ["ArnNotEquals", { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/app" } }, false],
+      ["ArnLike per component", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/app" } }, true],
+      ["ArnNotLike", { ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::222222222222:*"] } }, false],
+      ["ArnNotLike other", { ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::333333333333:*"] } }, true],
+      ["Bool", { Bool: { "aws:SecureTransport": "true" } }, true],
+      ["Bool false", { Bool: { "aws:SecureTransport": "false" } }, false],
+      ["keys are case-insensitive", { StringEquals: { "AWS:PRINCIPALACCOUNT": "222222222222" } }, true],
+      ["operators AND together", { StringEquals: { "aws:PrincipalAccount": "222222222222" }, IpAddress: { "aws:SourceIp": "198.51.100.0/24" } }, false],
+      ["missing key fails a positive operator", { StringEquals: { "aws:SourceVpc": "vpc-1" } }, false],
+      ["missing key passes a negated operator", { StringNotEquals: { "aws:SourceVpc": "vpc-1" } }, true],
+      ["missing key passes IfExists", { StringEqualsIfExists: { "aws:SourceVpc": "vpc-1" } }, true],
+    ];
+    for (const [what, block, expected] of cases) {
+      it(`${what} → ${expected}`, () => assert.equal(conditionsHold(block, ctx), expected));
+    }
+    it("matches IPv6 and IPv4-mapped addresses", () => {
+      assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "2001:db8::/32" } }, { "aws:SourceIp": "2001:db8::1" }), true);
+      assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "127.0.0.0/8" } }, { "aws:SourceIp": "::ffff:127.0.0.2" }), true);
+    });
+  });
+
+  it("matches wildcards and ARNs", () => {
+    assert.ok(wildcardMatch("a*c", "abbbc"));
+    assert.ok(!wildcardMatch("a?c", "abbc"));
+    assert.ok(wildcardMatch("a.c", "a.c") && !wildcardMatch("a.c", "abc"), "regex characters are literal");
+    assert.ok(arnLike("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/x/y"));
+    assert.ok(!arnLike("arn:aws:iam::*:role/*", "arn:aws:sts::123456789012:assumed-role/x"));
+  });
+
+  it("writes AWS's AccessDenied text", () => {
+    assert.equal(accessDeniedMessage(crossAccountCaller, METHOD, true), `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD} with an explicit deny`);
+    assert.equal(accessDeniedMessage(crossAccountCaller, METHOD, false), `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD}`);
+  });
+});
