@@ -8,7 +8,7 @@ import { RunningGateway, startGateway } from "../local/gateway";
 import { LocalIdentity } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
 import { MESSAGES } from "../local/sigv4Verifier";
-import { RawResponse, send, sign } from "./helpers/http";
+import { Creds, RawResponse, send, sign } from "./helpers/http";
 
 const ROOT = path.join(__dirname, "..");
 const errorType = (r: RawResponse) => r.headers["x-amzn-errortype"];
@@ -29,7 +29,7 @@ describe("local execute-api gateway", () => {
   });
   after(() => gw.close());
 
-  const signedGet = async (who: LocalIdentity, opts: Parameters<typeof sign>[2] = { region: "ap-northeast-1" }, url = gw.dataUrl) =>
+  const signedGet = async (who: Creds, opts: Parameters<typeof sign>[2] = { region: "ap-northeast-1" }, url = gw.dataUrl) =>
     send(url, { headers: await sign(url, who, opts) });
 
   it("serves the program's data.json to the caller role", async () => {
