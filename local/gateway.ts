@@ -146,7 +146,7 @@ export function contractLine(gw: RunningGateway): string {
   });
 }
 
-function parsePort(text: string | undefined): number {
+export function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {

@@ -145,12 +145,10 @@ describe("program under mocks: variations", () => {
 
   it("changes the deployment triggers when the invoker set changes, and only then", async () => {
     const a = await runProgram(dev);
-    const same = await runProgram(dev);
     const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
-    assert.equal(triggersOf(a), triggersOf(same));
-    assert.notEqual(triggersOf(a), triggersOf(more));
+    assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
     const removed = await runProgram(dev);
-    assert.equal(triggersOf(removed), triggersOf(a), "dropping the invoker again restores the original policy and redeploys");
+    assert.equal(triggersOf(removed), triggersOf(a), "unchanged inputs give unchanged triggers; dropping the invoker redeploys back to the original policy");
     const principals = policyOf(one(more, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0].Principal as { AWS: string[] };
     assert.deepEqual(principals.AWS, [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
   });

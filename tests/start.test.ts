@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { parseStoryArgs } from "../local/storyArgs";
 
 const ROOT = path.join(__dirname, "..");
 const start = (...args: string[]) =>
@@ -35,9 +36,9 @@ describe("npm start (end to end)", function () {
     assert.match(r.stdout, /- caller role runs the bundled handler\n {6}expected: returns the \d+ holidays of data\.json\n {6}actual: {3}AccessDeniedError: AccessDeniedException \(HTTP 403\)/);
   });
 
-  it("rejects unknown arguments with a clear message", () => {
-    const r = start("--bogus");
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /Unknown argument "--bogus": expected --stack NAME or --set project:key=value/);
+  it("parses --stack and --set, and rejects unknown arguments with a clear message", () => {
+    assert.deepEqual(parseStoryArgs(["--stack", "prod", "--set", "holidays-api:exclusive=false"]), { stack: "prod", overrides: { "holidays-api:exclusive": "false" } });
+    assert.throws(() => parseStoryArgs(["--bogus"]), /Unknown argument "--bogus": expected --stack NAME or --set project:key=value/);
+    assert.throws(() => parseStoryArgs(["--set", "novalue"]), /--set "novalue": expected project:key=value/);
   });
 });

@@ -1,0 +1,21 @@
+// `npm test`: the type check (tsc --noEmit) and the mocha suite run side by side on the 2 cores;
+// fails if either fails. The mocha output streams live; the type check's follows it.
+import { spawn } from "node:child_process";
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const started = Date.now();
+
+const tsc = spawn(bin("tsc"), ["-p", "tsconfig.json"], { stdio: ["ignore", "pipe", "pipe"] });
+let tscOut = "";
+tsc.stdout.on("data", (c) => (tscOut += c));
+tsc.stderr.on("data", (c) => (tscOut += c));
+const tscDone = new Promise((resolve) => tsc.on("close", resolve));
+
+const mocha = spawn(bin("mocha"), process.argv.slice(2), { stdio: "inherit" });
+const mochaCode = await new Promise((resolve) => mocha.on("close", resolve));
+const tscCode = await tscDone;
+
+if (tscCode === 0) console.log("Type check (tsc --noEmit, strict): passed");
+else console.log(`Type check (tsc --noEmit, strict): FAILED\n${tscOut}`);
+console.log(`npm test wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(mochaCode || tscCode ? 1 : 0);
