@@ -20,6 +20,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface GatewayOptions {
   port?: number;
+  /** Adjusts the local identities (tests add callers of their own). */
+  identities?: (base: LocalIdentity[]) => LocalIdentity[];
   /** Fixed clock for tests. */
   now?: () => Date;
 }
@@ -44,7 +46,8 @@ const error = (status: number, errorType: string, message: string, key: "message
   ({ status, errorType, body: JSON.stringify({ [key]: message }) });
 
 export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promise<RunningGateway> {
-  const identities = localIdentities(plan);
+  const base = localIdentities(plan);
+  const identities = opts.identities ? opts.identities(base) : base;
   const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
   const dataPath = `/${plan.stageName}/${HOLIDAYS_PATH}`;
 

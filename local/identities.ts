@@ -48,7 +48,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
   const crossAccount = plan.accountA !== plan.accountB;
   return [
     mint("caller role (named by the resource policy)", plan.callerRoleArn, plan.accountB, [plan.callerIdentityPolicy], true),
-    mint("intruder role in account B (not named)", `arn:aws:iam::${plan.accountB}:role/holidays-local-intruder`, plan.accountB, [invokeMethodPolicy(plan.methodArn)], !(crossAccount || exclusive)),
+    mint("intruder role in the caller's account (not named)", `arn:aws:iam::${plan.accountB}:role/holidays-local-intruder`, plan.accountB, [invokeMethodPolicy(plan.methodArn)], !(crossAccount || exclusive)),
     mint("administrator of account A", `arn:aws:iam::${plan.accountA}:role/holidays-local-admin`, plan.accountA,
       [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] }], !exclusive),
   ];

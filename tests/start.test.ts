@@ -21,7 +21,7 @@ describe("npm start (end to end)", function () {
     assert.match(r.stdout, /✔ caller role runs the bundled handler\n {4}→ returns the \d+ holidays of data\.json/);
     assert.match(r.stdout, /"2020-07-24": "スポーツの日"|"2026-01-01": "元日"/);
     assert.match(r.stdout, /✔ unsigned GET \(like a plain curl\)\n {4}→ 403 MissingAuthenticationTokenException: Missing Authentication Token/);
-    assert.match(r.stdout, /✔ signed GET as intruder role in account B \(not named\)\n {4}→ 403 AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role\/holidays-local-intruder\/local-session is not authorized/);
+    assert.match(r.stdout, /✔ signed GET as intruder role in the caller's account \(not named\)\n {4}→ 403 AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role\/holidays-local-intruder\/local-session is not authorized/);
     assert.match(r.stdout, /✔ caller role with a tampered signature\n {4}→ 403 InvalidSignatureException/);
     assert.match(r.stdout, /Story complete: all 5 outcomes as expected/);
     const planMs = Number(/plan built in (\d+) ms/.exec(r.stdout)?.[1]);
