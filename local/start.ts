@@ -48,8 +48,10 @@ function signer(gw: RunningGateway, who: LocalIdentity, tamper = false) {
   });
 }
 
-async function main(): Promise<number> {
-  const { stack, overrides } = parseStoryArgs(process.argv.slice(2));
+/** Tells the story with the given CLI arguments, printing through `print`; resolves to the exit code. */
+export async function tellStory(args: string[], print: (text: string) => void = console.log): Promise<number> {
+  const console = { log: print };
+  const { stack, overrides } = parseStoryArgs(args);
   const outcomes: Outcome[] = [];
   const record = (o: Outcome) => {
     outcomes.push(o);
@@ -123,7 +125,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (err: Error) => {
-  console.error(`npm start failed: ${err.stack ?? err.message}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  tellStory(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
+    console.error(`npm start failed: ${err.stack ?? err.message}`);
+    process.exit(1);
+  });
+}

@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { tellStory } from "../local/start";
 import { parseStoryArgs } from "../local/storyArgs";
 
 const ROOT = path.join(__dirname, "..");
@@ -28,12 +29,13 @@ describe("npm start (end to end)", function () {
     assert.ok(planMs > 0);
   });
 
-  it("exits 1 and prints the difference when an outcome is not as expected", () => {
+  it("exits 1 and prints the difference when an outcome is not as expected", async () => {
     // An IP allow list without the loopback range: AWS would deny even the caller role.
-    const r = start("--set", 'holidays-api:sourceIpAllowList=["203.0.113.0/24"]');
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /✘ 1 of \d+ outcomes differ from what AWS would do:/);
-    assert.match(r.stdout, /- caller role runs the bundled handler\n {6}expected: returns the \d+ holidays of data\.json\n {6}actual: {3}AccessDeniedError: AccessDeniedException \(HTTP 403\)/);
+    let out = "";
+    const code = await tellStory(["--set", 'holidays-api:sourceIpAllowList=["203.0.113.0/24"]'], (t) => (out += `${t}\n`));
+    assert.equal(code, 1, out);
+    assert.match(out, /✘ 1 of \d+ outcomes differ from what AWS would do:/);
+    assert.match(out, /- caller role runs the bundled handler\n {6}expected: returns the \d+ holidays of data\.json\n {6}actual: {3}AccessDeniedError: AccessDeniedException \(HTTP 403\)/);
   });
 
   it("parses --stack and --set, and rejects unknown arguments with a clear message", () => {
