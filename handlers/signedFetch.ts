@@ -73,7 +73,7 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       // Re-sign every attempt: a fresh X-Amz-Date and, if they rotated, fresh credentials.
-      const signed = (await signer.sign(structuredCloneRequest(unsigned))) as HttpRequest;
+      const signed = (await signer.sign(copyRequest(unsigned))) as HttpRequest;
       const { host: _host, ...headers } = signed.headers;
       const budget = Math.min(attemptTimeoutMs, remaining);
       let response: Response;
@@ -119,7 +119,7 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   };
 }
 
-function structuredCloneRequest(req: HttpRequest): HttpRequest {
+function copyRequest(req: HttpRequest): HttpRequest {
   return { ...req, headers: { ...req.headers }, query: { ...req.query } };
 }
 
