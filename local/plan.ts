@@ -77,10 +77,11 @@ export function renderPlanTree(plan: Plan): string {
     lines.push(`${label}: ${accountId}, ${plan.region}`);
     lines.push(`  +  pulumi:providers:aws  ${provider}  (allowedAccountIds: [${accountId}])`);
     const mine = plan.run.resources.filter((r) => r.provider === provider && r.type.startsWith("aws:"));
-    const owners = components.filter((c) => mine.some((r) => r.name.startsWith(`${c.name}-`)));
+    const childOf = (c: RecordedResource) => (r: RecordedResource) => r.parent === `${c.type}::${c.name}`;
+    const owners = components.filter((c) => mine.some(childOf(c)));
     for (const c of owners) {
       lines.push(`  +  ${c.type}  ${c.name}`);
-      const children = mine.filter((r) => r.name.startsWith(`${c.name}-`)).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+      const children = mine.filter(childOf(c)).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
       children.forEach((r, i) => lines.push(`  +  ${i === children.length - 1 ? "└─" : "├─"} ${r.type.padEnd(60)} ${r.name}`));
     }
   }

@@ -18,6 +18,10 @@ export interface RecordedResource {
   /** Account and region of that provider. */
   accountId?: string;
   region?: string;
+  /** `type::name` of the parent resource (the component), from the resource options. */
+  parent?: string;
+  /** `type::name` of each explicit `dependsOn` resource. */
+  dependsOn: string[];
 }
 
 export interface ProgramRun {
@@ -44,6 +48,20 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   private readonly providers = new Map<string, { accountId?: string; region?: string }>();
   private readonly resourcePaths = new Map<string, string>();
+  /** Options seen by the stack transformation, by `type::name`. */
+  readonly options = new Map<string, { parent?: string; dependsOn: string[] }>();
+
+  /** A stack transformation that records each resource's parent and explicit dependsOn; changes nothing. */
+  readonly recordOptions: pulumi.ResourceTransformation = (args) => {
+    const key = (r: pulumi.Resource) => `${(r as unknown as { __pulumiType: string }).__pulumiType}::${(r as unknown as { __name: string }).__name}`;
+    const deps = args.opts.dependsOn;
+    const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
+    this.options.set(`${args.type}::${args.name}`, {
+      parent: args.opts.parent ? key(args.opts.parent) : undefined,
+      dependsOn: list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map(key),
+    });
+    return undefined;
+  };
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
@@ -95,7 +113,11 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         break;
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
-    this.resources.push({ type: args.type, name: args.name, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region });
+    const options = this.options.get(`${args.type}::${args.name}`);
+    this.resources.push({
+      type: args.type, name: args.name, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region,
+      parent: options?.parent, dependsOn: options?.dependsOn ?? [],
+    });
     return { id, state };
   }
 
@@ -116,18 +138,28 @@ export async function runProgram(config: Record<string, string>, opts: { stack?:
   await pulumi.runtime.setMocks(mocks, readProjectName(), opts.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config);
   delete require.cache[require.resolve(INDEX)];
-  let exported: Record<string, unknown>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    exported = require(INDEX) as Record<string, unknown>;
-  } catch (err) {
+  let exported: Record<string, unknown> = {};
+  let programError: unknown;
+  const declared = () => mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // Inside a root stack, as the Pulumi language host runs a program.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(mocks.recordOptions);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      exported = require(INDEX) as Record<string, unknown>;
+    } catch (err) {
+      programError = err;
+    }
+    return {};
+  });
+  if (programError !== undefined) {
     await settle();
-    throw Object.assign(err as Error, { run: { resources: mocks.resources, outputs: {} } satisfies ProgramRun });
+    throw Object.assign(programError as Error, { run: { resources: declared(), outputs: {} } satisfies ProgramRun });
   }
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await valueOf(value as pulumi.Input<unknown>);
   await settle();
-  return { resources: mocks.resources, outputs };
+  return { resources: declared(), outputs };
 }
 
 /** Lets every pending registration reach the mock monitor before the record is read. */

@@ -131,6 +131,21 @@ describe("program under mocks (dev stack)", function () {
     assert.match(String(run.outputs.dataUrl), /^https:\/\/\w+\.execute-api\.ap-northeast-1\.amazonaws\.com\/dev\/api\/v1\/data\.json$/);
   });
 
+  it("creates the deployment after the policy resource is applied, not merely from its text", () => {
+    const deployment = one(run, "aws:apigateway/deployment:Deployment");
+    for (const dep of ["aws:apigateway/restApiPolicy:RestApiPolicy::holidays-policy", "aws:apigateway/method:Method::holidays-get", "aws:apigateway/integration:Integration::holidays-get-s3"]) {
+      assert.ok(deployment.dependsOn.includes(dep), `deployment must depend on ${dep}`);
+    }
+  });
+
+  it("parents every AWS resource to its component", () => {
+    for (const r of run.resources.filter((x) => x.type.startsWith("aws:"))) {
+      assert.ok(r.parent === "holidays:index:HolidaysApi::holidays" || r.parent === "holidays:index:CallerFunction::caller", `${r.type} ${r.name} parent ${r.parent}`);
+    }
+    assert.equal(one(run, "aws:lambda/function:Function").parent, "holidays:index:CallerFunction::caller");
+    assert.equal(one(run, "aws:apigateway/restApi:RestApi").parent, "holidays:index:HolidaysApi::holidays");
+  });
+
   it("creates the stage on the deployment, whose triggers hash the policy", () => {
     const stage = one(run, "aws:apigateway/stage:Stage");
     assert.equal(stage.inputs.stageName, "dev");
