@@ -12,6 +12,12 @@ tsc.stderr.on("data", (c) => (tscOut += c));
 const tscDone = new Promise((resolve) => tsc.on("close", resolve));
 
 const mocha = spawn(bin("mocha"), process.argv.slice(2), { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    tsc.kill(signal);
+    mocha.kill(signal);
+  });
+}
 const mochaCode = await new Promise((resolve) => mocha.on("close", resolve));
 const tscCode = await tscDone;
 
