@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apigateway from "@pulumi/aws/apigateway";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
-import { methodArn } from "../lib/arn";
+import { methodArn, partitionOf } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
 import { apiGatewayTrustPolicy, apiResourcePolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
@@ -112,7 +112,7 @@ export class HolidaysApi extends pulumi.ComponentResource {
       policy: bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, HOLIDAYS_PATH))),
     }, parent);
 
-    const integrationUri = pulumi.interpolate`arn:aws:apigateway:${args.region}:s3:path/${bucket.bucket}/${HOLIDAYS_PATH}`;
+    const integrationUri = pulumi.interpolate`arn:${partitionOf(args.region)}:apigateway:${args.region}:s3:path/${bucket.bucket}/${HOLIDAYS_PATH}`;
     const integration = new apigateway.Integration(`${name}-get-s3`, {
       restApi: api.id,
       resourceId: dataResource.id,

@@ -168,6 +168,11 @@ describe("program under mocks: variations", () => {
     assert.deepEqual(principals.AWS, [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
   });
 
+  it("uses the region's partition in ARNs it builds (aws-cn)", async () => {
+    const run = await runProgram({ ...dev, "aws:region": "cn-north-1" });
+    assert.match(String(one(run, "aws:apigateway/integration:Integration").inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
+  });
+
   it("puts everything on account A in single-account mode", async () => {
     const single = { ...dev };
     delete single["holidays-api:accountB"];
