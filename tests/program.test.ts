@@ -168,6 +168,15 @@ describe("program under mocks: variations", () => {
     assert.deepEqual(principals.AWS, [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
   });
 
+  it("drops an option from the live policy and redeploys when it is removed from config", async () => {
+    const withIp = await runProgram({ ...dev, "holidays-api:sourceIpAllowList": '["203.0.113.0/24"]' });
+    const without = await runProgram(dev);
+    const sids = (run: ProgramRun) => policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement.map((s) => s.Sid);
+    assert.deepEqual(sids(withIp), ["AllowInvokers", "DenyUnlistedPrincipals", "DenyOutsideSourceIpAllowList"]);
+    assert.deepEqual(sids(without), ["AllowInvokers", "DenyUnlistedPrincipals"]);
+    assert.notEqual(triggersOf(withIp), triggersOf(without));
+  });
+
   it("uses the region's partition in ARNs it builds (aws-cn)", async () => {
     const run = await runProgram({ ...dev, "aws:region": "cn-north-1" });
     assert.match(String(one(run, "aws:apigateway/integration:Integration").inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
