@@ -11,11 +11,10 @@ import * as path from "node:path";
 import { deflateRawSync } from "node:zlib";
 import autocannon from "autocannon";
 import * as aws4 from "aws4";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { buildSync } from "esbuild";
 import { bundleCaller } from "../lib/bundle";
 import { createSignedFetch } from "../handlers/signedFetch";
+import { createSigner } from "../handlers/signer";
 import { toHttpRequest } from "../handlers/signingRequest";
 import { startGateway } from "../local/gateway";
 import { buildPlan } from "../local/plan";
@@ -55,8 +54,10 @@ function benchBundle(): string {
 function unbundledEntry(): string {
   const out = path.join(ROOT, "dist", "unbundled");
   fs.rmSync(out, { recursive: true, force: true });
-  const files = fs.readdirSync(path.join(ROOT, "handlers")).filter((f) => f.endsWith(".ts")).map((f) => path.join(ROOT, "handlers", f));
-  buildSync({ entryPoints: files, outdir: path.join(out, "handlers"), platform: "node", format: "cjs", target: "node20", bundle: false, logLevel: "silent" });
+  // handlers/ and the pure lib/ modules they import, one output file per source file, same layout.
+  const files = ["handlers", "lib", "lib/iam"].flatMap((dir) =>
+    fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => path.join(ROOT, dir, f)));
+  buildSync({ entryPoints: files, outdir: out, outbase: ROOT, platform: "node", format: "cjs", target: "node20", bundle: false, logLevel: "silent" });
   return path.join(out, "handlers", "caller.js");
 }
 
@@ -122,7 +123,7 @@ async function benchSignedVsUnsigned(): Promise<void> {
 async function benchSigning(): Promise<void> {
   const creds = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token" };
   const url = "https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json?b=2&a=1";
-  const signer = new SignatureV4({ service: "execute-api", region: "ap-northeast-1", credentials: creds, sha256: Sha256, applyChecksum: false });
+  const signer = createSigner({ region: "ap-northeast-1", credentials: creds });
   const date = new Date();
   const n = QUICK ? 1000 : 4000;
 

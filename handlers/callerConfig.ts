@@ -1,3 +1,5 @@
+import { REGION } from "../lib/arn";
+
 /** The caller's environment, validated once at cold start. */
 export interface CallerConfig {
   apiUrl: URL;
@@ -25,7 +27,7 @@ export function readCallerConfig(env: Record<string, string | undefined>): Calle
   }
   if (apiUrl.username || apiUrl.password) throw new Error("API_URL must not contain credentials");
   const region = env.API_REGION || EXECUTE_API_HOST.exec(apiUrl.hostname)?.[1] || env.AWS_REGION;
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
+  if (!region || !REGION.test(region)) {
     throw new Error(`Cannot tell the signing region for ${apiUrl.host}: set API_REGION (e.g. ap-northeast-1); got ${JSON.stringify(region ?? null)}`);
   }
   return { apiUrl, region };

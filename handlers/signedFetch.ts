@@ -4,11 +4,10 @@
  * (never on other 4xx), and turns error answers into typed errors. Shape as aws4fetch:
  * `signedFetch(url, init) → Response`.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
 import { defaultCredentials, memoizeCredentials } from "./credentials";
 import { InvalidResponseError, NetworkError, RequestTimeoutError, SignedFetchError, apiErrorFrom } from "./errors";
+import { createSigner } from "./signer";
 import { SignableInit, toHttpRequest, wireUrl } from "./signingRequest";
 
 export interface SignedFetchOptions {
@@ -54,7 +53,7 @@ function isRetryableStatus(status: number): boolean {
 export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   const service = options.service ?? "execute-api";
   const credentials = options.credentials ? memoizeCredentials(options.credentials) : defaultCredentials();
-  const signer = new SignatureV4({ service, region: options.region, credentials, sha256: Sha256, applyChecksum: false });
+  const signer = createSigner({ service, region: options.region, credentials });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 3000;
   const totalTimeoutMs = options.totalTimeoutMs ?? 8000;

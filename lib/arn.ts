@@ -29,10 +29,6 @@ export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {
   return "aws";
 }
 
-export function isRoleArn(value: string): boolean {
-  return ROLE_ARN.test(value);
-}
-
 /**
  * Normalizes an invoker principal: a role, user or account-root ARN is kept; a bare 12-digit account id
  * becomes that account's root ARN, as AWS itself stores it. Returns undefined when the value is neither.

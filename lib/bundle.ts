@@ -7,7 +7,7 @@ import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 
-export const CALLER_ENTRY = path.join(__dirname, "..", "handlers", "caller.ts");
+const CALLER_ENTRY = path.join(__dirname, "..", "handlers", "caller.ts");
 
 export interface Bundle {
   /** The bundled JavaScript (exports `handler`). */

@@ -3,8 +3,6 @@
  * Equal values always render to the same text, so a policy that did not change never
  * produces a diff or a redeploy.
  */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }

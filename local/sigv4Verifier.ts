@@ -4,10 +4,9 @@
  * then recompute the signature with `@smithy/signature-v4` and compare. Failures carry API
  * Gateway's status, `x-amzn-errortype` and message.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpRequest } from "@smithy/types";
 import { timingSafeEqual } from "node:crypto";
+import { createSigner } from "../handlers/signer";
 import { parseQuery } from "../handlers/signingRequest";
 
 export interface LocalCredentials {
@@ -170,7 +169,7 @@ async function expectedSignature(
   };
   // The token is checked above; it is part of the signature only if the client signed it.
   const creds = signed.includes("x-amz-security-token") ? credentials : { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
-  const signer = new SignatureV4({ service, region, credentials: creds, sha256: Sha256, uriEscapePath: true, applyChecksum: false });
+  const signer = createSigner({ service, region, credentials: creds });
   const out = await signer.sign(request, { signingDate: date, signableHeaders: new Set(signed), unsignableHeaders: new Set() });
   const auth = String(out.headers.authorization ?? "");
   const signedOut = /SignedHeaders=([^,]+)/.exec(auth)?.[1];

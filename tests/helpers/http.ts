@@ -1,6 +1,5 @@
 import * as http from "node:http";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { createSigner } from "../../handlers/signer";
 import { toHttpRequest } from "../../handlers/signingRequest";
 
 export interface RawResponse {
@@ -31,7 +30,7 @@ export interface Creds {
 /** SigV4 headers for a request, with full control over date, region and service (for negative tests). */
 export async function sign(url: string, creds: Creds, opts: { region: string; service?: string; date?: Date; method?: string; headers?: Record<string, string> }): Promise<Record<string, string>> {
   const request = toHttpRequest(url, { method: opts.method ?? "GET", headers: opts.headers });
-  const signer = new SignatureV4({ service: opts.service ?? "execute-api", region: opts.region, credentials: creds, sha256: Sha256, applyChecksum: false });
+  const signer = createSigner({ service: opts.service, region: opts.region, credentials: creds });
   const signed = await signer.sign(request, { signingDate: opts.date ?? new Date() });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) out[k] = String(v);
