@@ -50,29 +50,28 @@ function signer(gw: RunningGateway, who: LocalIdentity, tamper = false) {
 
 /** Tells the story with the given CLI arguments, printing through `print`; resolves to the exit code. */
 export async function tellStory(args: string[], print: (text: string) => void = console.log): Promise<number> {
-  const console = { log: print };
   const { stack, overrides } = parseStoryArgs(args);
   const outcomes: Outcome[] = [];
   const record = (o: Outcome) => {
     outcomes.push(o);
-    console.log(`${ok(o) ? "✔" : "✘"} ${o.what}\n    → ${o.actual}`);
+    print(`${ok(o) ? "✔" : "✘"} ${o.what}\n    → ${o.actual}`);
   };
 
   const t0 = performance.now();
   const plan = await buildPlan(stack, overrides);
   const planMs = Math.round(performance.now() - t0);
-  console.log(`== 1. Plan ==\n${renderPlan(plan)}\n(plan built in ${planMs} ms)\n`);
+  print(`== 1. Plan ==\n${renderPlan(plan)}\n(plan built in ${planMs} ms)\n`);
 
   const gw = await startGateway(plan);
   try {
-    console.log(`== 2. Local execute-api gateway ==\nListening on ${gw.url} (127.0.0.1 only). It verifies SigV4 with @smithy/signature-v4 and authorizes with the resource policy above plus each identity's policy.`);
-    for (const i of gw.identities) console.log(`  ${i.expectAllowed ? "allowed" : "denied "}  ${i.caller.principalArn}  — ${i.label}`);
+    print(`== 2. Local execute-api gateway ==\nListening on ${gw.url} (127.0.0.1 only). It verifies SigV4 with @smithy/signature-v4 and authorizes with the resource policy above plus each identity's policy.`);
+    for (const i of gw.identities) print(`  ${i.expectAllowed ? "allowed" : "denied "}  ${i.caller.principalArn}  — ${i.label}`);
 
     const [caller, ...others] = gw.identities;
     const bundlePath = path.join(__dirname, "..", "dist", "caller", "index.js");
     fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
     fs.writeFileSync(bundlePath, bundleCaller().code);
-    console.log(`\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn} ==`);
+    print(`\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn} ==`);
     const run = await invokeBundle(bundlePath, {
       API_URL: gw.dataUrl,
       API_REGION: gw.region,
@@ -81,9 +80,9 @@ export async function tellStory(args: string[], print: (text: string) => void = 
       AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
       AWS_SESSION_TOKEN: caller.sessionToken,
     });
-    for (const line of run.logs) console.log(`  log: ${line}`);
+    for (const line of run.logs) print(`  log: ${line}`);
     const expectedData = JSON.parse(plan.dataDocument) as Record<string, string>;
-    if (run.ok) console.log(JSON.stringify(run.result, null, 2));
+    if (run.ok) print(JSON.stringify(run.result, null, 2));
     record({
       what: "caller role runs the bundled handler",
       expected: `returns the ${Object.keys(expectedData).length} holidays of data.json`,
@@ -91,7 +90,7 @@ export async function tellStory(args: string[], print: (text: string) => void = 
         : JSON.stringify(run.result) === JSON.stringify(expectedData) ? `returns the ${Object.keys(expectedData).length} holidays of data.json` : `returned something else: ${JSON.stringify(run.result).slice(0, 200)}`,
     });
 
-    console.log("\n== 4. Denials ==");
+    print("\n== 4. Denials ==");
     const unsigned = await fetch(gw.dataUrl);
     record({
       what: "unsigned GET (like a plain curl)",
@@ -117,11 +116,11 @@ export async function tellStory(args: string[], print: (text: string) => void = 
 
   const failed = outcomes.filter((o) => !ok(o));
   if (failed.length > 0) {
-    console.log(`\n✘ ${failed.length} of ${outcomes.length} outcomes differ from what AWS would do:`);
-    for (const f of failed) console.log(`  - ${f.what}\n      expected: ${f.expected}\n      actual:   ${f.actual}`);
+    print(`\n✘ ${failed.length} of ${outcomes.length} outcomes differ from what AWS would do:`);
+    for (const f of failed) print(`  - ${f.what}\n      expected: ${f.expected}\n      actual:   ${f.actual}`);
     return 1;
   }
-  console.log(`\nStory complete: all ${outcomes.length} outcomes as expected (no AWS, no network beyond 127.0.0.1, no Pulumi CLI).`);
+  print(`\nStory complete: all ${outcomes.length} outcomes as expected (no AWS, no network beyond 127.0.0.1, no Pulumi CLI).`);
   return 0;
 }
 
