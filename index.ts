@@ -59,3 +59,6 @@ export const bucketName = api.bucketName;
 export const callerRoleArn = caller.roleArn;
 export const callerFunctionName = caller.functionName;
 export const callerFunctionArn = caller.functionArn;
+/** The API's resource policy and the caller's identity policy, exactly as deployed (canonical JSON). */
+export const resourcePolicy = api.resourcePolicy;
+export const callerInvokePolicy = caller.invokePolicy;

@@ -12,11 +12,11 @@ import { deflateRawSync } from "node:zlib";
 import autocannon from "autocannon";
 import * as aws4 from "aws4";
 import { buildSync } from "esbuild";
-import { bundleCaller } from "../lib/bundle";
-import { createSignedFetch } from "../handlers/signedFetch";
-import { createSigner } from "../handlers/signer";
-import { toHttpRequest } from "../handlers/signingRequest";
-import { startGateway } from "../local/gateway";
+import { bundleCaller, writeCallerBundle } from "../scripts/bundle";
+import { createSignedFetch } from "../sigv4/signedFetch";
+import { createSigner } from "../sigv4/signer";
+import { toHttpRequest } from "../sigv4/signingRequest";
+import { startGateway } from "../local/gateway/server";
 import { buildPlan } from "../local/plan";
 import { sign } from "../tests/helpers/http";
 
@@ -44,21 +44,18 @@ function benchBundle(): string {
   const { code } = bundleCaller();
   const zipped = deflateRawSync(code, { level: 9 }).length + 120; // + zip local/central headers for one entry
   row("bundle size (dist/caller/index.js)", `${kib(Buffer.byteLength(code))} raw, ${kib(zipped)} zipped`, "", "≤ 150 KiB zipped", zipped <= 150 * 1024);
-  const bundlePath = path.join(ROOT, "dist", "caller", "index.js");
-  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-  fs.writeFileSync(bundlePath, code);
-  return bundlePath;
+  return writeCallerBundle().path;
 }
 
 /** The same handler, transpiled file by file (no bundling), requiring the SDK from node_modules. */
 function unbundledEntry(): string {
   const out = path.join(ROOT, "dist", "unbundled");
   fs.rmSync(out, { recursive: true, force: true });
-  // handlers/ and the pure lib/ modules they import, one output file per source file, same layout.
-  const files = ["handlers", "lib", "lib/iam"].flatMap((dir) =>
+  // lambda/, sigv4/ and the pure lib/ modules they import, one output file per source file, same layout.
+  const files = ["lambda", "sigv4", "lib", "lib/iam"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => path.join(ROOT, dir, f)));
   buildSync({ entryPoints: files, outdir: out, outbase: ROOT, platform: "node", format: "cjs", target: "node20", bundle: false, logLevel: "silent" });
-  return path.join(out, "handlers", "caller.js");
+  return path.join(out, "lambda", "handler.js");
 }
 
 function benchColdInit(bundlePath: string): void {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
-import { bundleCaller } from "../lib/bundle";
+import { bundleCaller } from "../scripts/bundle";
 import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
 
 export interface CallerFunctionArgs {
@@ -21,7 +21,7 @@ export interface CallerFunctionArgs {
 }
 
 /**
- * Account B: the caller Lambda (the bundled `handlers/caller.ts`), its role, its log group and the
+ * Account B: the caller Lambda (the bundled `lambda/handler.ts`), its role, its log group and the
  * identity policy that lets the role invoke exactly one API method, signed with SigV4.
  */
 export class CallerFunction extends pulumi.ComponentResource {

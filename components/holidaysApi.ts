@@ -2,29 +2,60 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apigateway from "@pulumi/aws/apigateway";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
-import { methodArn, partitionOf } from "../lib/arn";
+import { HTTP_METHOD, RESPONSES, contentTypeMapping, pathSegments, s3IntegrationUri } from "../lib/api";
+import { methodArn } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
 import { apiGatewayTrustPolicy, apiResourcePolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 
 export interface HolidaysApiArgs {
-  /** AWS region of the API; used in the S3 integration URI. */
+  /**
+   * AWS region of the API; used in the S3 integration URI and the partition of every ARN built here.
+   * A plain string on purpose: the partition decides the shape of resources, so it must be known at
+   * preview.
+   */
   region: string;
   /** The exact bytes of `api/v1/data.json` (see `holidaysDocument`). */
   dataDocument: pulumi.Input<string>;
-  /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. */
+  /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. A plain string: it names resources. */
   stageName: string;
   /** Principals (role/user/account-root ARNs) allowed to invoke `GET /api/v1/data.json`. */
   invokerArns: pulumi.Input<pulumi.Input<string>[]>;
-  /** When non-empty, deny requests from any source address outside these CIDRs. */
-  sourceIpAllowList?: string[];
-  /** Deny every principal that is not an invoker, even administrators of this account. Default true. */
-  exclusive?: boolean;
-  /** Only principals of this AWS Organization may invoke. */
-  principalOrgId?: string;
+  /**
+   * When non-empty, deny requests from any source address outside these CIDRs.
+   * @default [] (no IP restriction)
+   */
+  sourceIpAllowList?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Deny every principal that is not an invoker, even administrators of this account.
+   * @default true
+   */
+  exclusive?: pulumi.Input<boolean>;
+  /**
+   * Only principals of this AWS Organization may invoke.
+   * @default undefined (no organization condition)
+   */
+  principalOrgId?: pulumi.Input<string>;
 }
 
-const HTTP_METHOD = "GET";
+/** The data bucket and the object the API serves. */
+interface DataStore {
+  bucket: s3.Bucket;
+  object: s3.BucketObjectv2;
+}
+
+/** `/api/v1/data.json` and its GET method. */
+interface Route {
+  resource: apigateway.Resource;
+  method: apigateway.Method;
+}
+
+/** The S3 integration and the role API Gateway assumes for it. */
+interface S3Integration {
+  integration: apigateway.Integration;
+  uri: pulumi.Output<string>;
+  role: iam.Role;
+}
 
 /**
  * Account A: a private S3 bucket holding the holidays document, served by an IAM-authorized REST API
@@ -50,149 +81,25 @@ export class HolidaysApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
-    const parent = { parent: this };
 
-    // --- Private, versioned, encrypted, TLS-only bucket ---------------------------------------
-    const bucket = new s3.Bucket(`${name}-data`, { forceDestroy: false }, parent);
-    const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-data`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, parent);
-    new s3.BucketOwnershipControls(`${name}-data`, {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, parent);
-    new s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, parent);
-    new s3.BucketVersioning(`${name}-data`, {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    }, parent);
-    new s3.BucketPolicy(`${name}-data-tls-only`, {
-      bucket: bucket.id,
-      policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
-    }, { parent: this, dependsOn: [publicAccessBlock] });
-    new s3.BucketObjectv2(`${name}-data-json`, {
-      bucket: bucket.id,
-      key: HOLIDAYS_PATH,
-      content: args.dataDocument,
-      contentType: HOLIDAYS_CONTENT_TYPE,
-      serverSideEncryption: "AES256",
-    }, parent);
-
-    // --- REST API: /api/v1/data.json ------------------------------------------------------------
+    const data = createDataStore(name, args, this);
     const api = new apigateway.RestApi(`${name}-api`, {
       description: "Japanese public holidays (IAM-authorized)",
       endpointConfiguration: { types: "REGIONAL" },
-    }, parent);
-    const [apiSegment, versionSegment, fileSegment] = HOLIDAYS_PATH.split("/");
-    const apiResource = new apigateway.Resource(`${name}-api-segment`, { restApi: api.id, parentId: api.rootResourceId, pathPart: apiSegment }, parent);
-    const versionResource = new apigateway.Resource(`${name}-v1-segment`, { restApi: api.id, parentId: apiResource.id, pathPart: versionSegment }, parent);
-    const dataResource = new apigateway.Resource(`${name}-data-segment`, { restApi: api.id, parentId: versionResource.id, pathPart: fileSegment }, parent);
-
-    const method = new apigateway.Method(`${name}-get`, {
-      restApi: api.id,
-      resourceId: dataResource.id,
-      httpMethod: HTTP_METHOD,
-      authorization: "AWS_IAM",
-    }, parent);
-
-    // API Gateway reads the object through a role only this API may assume, allowed one object only.
-    const s3Role = new iam.Role(`${name}-s3-read`, {
-      description: "Assumed by API Gateway to read the holidays document",
-      assumeRolePolicy: api.executionArn.apply((arn) => renderPolicy(apiGatewayTrustPolicy(arn))),
-    }, parent);
-    const s3RolePolicy = new iam.RolePolicy(`${name}-s3-read`, {
-      role: s3Role.id,
-      policy: bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, HOLIDAYS_PATH))),
-    }, parent);
-
-    const integrationUri = pulumi.interpolate`arn:${partitionOf(args.region)}:apigateway:${args.region}:s3:path/${bucket.bucket}/${HOLIDAYS_PATH}`;
-    const integration = new apigateway.Integration(`${name}-get-s3`, {
-      restApi: api.id,
-      resourceId: dataResource.id,
-      httpMethod: method.httpMethod,
-      type: "AWS",
-      integrationHttpMethod: "GET",
-      uri: integrationUri,
-      credentials: s3Role.arn,
-      passthroughBehavior: "WHEN_NO_MATCH",
-    }, { parent: this, dependsOn: [s3RolePolicy] });
-
-    // Responses: pass Content-Type on success; map S3 errors to bodies that never name the bucket.
-    const responses = [
-      { statusCode: "200", selectionPattern: undefined, template: undefined },
-      { statusCode: "404", selectionPattern: "4\\d{2}", template: JSON.stringify({ message: "Not Found" }) },
-      { statusCode: "502", selectionPattern: "5\\d{2}", template: JSON.stringify({ message: "Bad Gateway" }) },
-    ];
-    const responseResources: pulumi.Resource[] = [];
-    for (const r of responses) {
-      const methodResponse = new apigateway.MethodResponse(`${name}-get-${r.statusCode}`, {
-        restApi: api.id,
-        resourceId: dataResource.id,
-        httpMethod: method.httpMethod,
-        statusCode: r.statusCode,
-        responseParameters: { "method.response.header.Content-Type": true },
-      }, parent);
-      const integrationResponse = new apigateway.IntegrationResponse(`${name}-get-${r.statusCode}`, {
-        restApi: api.id,
-        resourceId: dataResource.id,
-        httpMethod: method.httpMethod,
-        statusCode: methodResponse.statusCode,
-        selectionPattern: r.selectionPattern,
-        responseParameters: {
-          "method.response.header.Content-Type": r.template ? "'application/json'" : "integration.response.header.Content-Type",
-        },
-        responseTemplates: r.template ? { "application/json": r.template } : undefined,
-      }, { parent: this, dependsOn: [integration] });
-      responseResources.push(methodResponse, integrationResponse);
-    }
-
-    // --- Resource policy, deployment, stage -----------------------------------------------------
+    }, { parent: this });
+    const route = createRoute(name, api, this);
+    const s3Integration = createS3Integration(name, args.region, api, route, data, this);
+    const responses = createResponses(name, api, route, s3Integration, this);
     const thisMethodArn = api.executionArn.apply((arn) => methodArn(arn, args.stageName, HTTP_METHOD, HOLIDAYS_PATH));
-    const policyText = pulumi
-      .all([api.executionArn, thisMethodArn, args.invokerArns])
-      .apply(([executionArn, mArn, invokers]) =>
-        renderPolicy(apiResourcePolicy({
-          executionArn,
-          methodArn: mArn,
-          invokers,
-          sourceIpAllowList: args.sourceIpAllowList,
-          exclusive: args.exclusive ?? true,
-          principalOrgId: args.principalOrgId,
-        })),
-      );
-    const policy = new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, parent);
-
-    // The deployment snapshots policy + methods + integrations. It depends on the policy *resource*
-    // (not only its text) so it is created after the policy is applied, and its triggers hash all of
-    // it, so any change replaces it (create-before-delete: the stage is never left without one).
-    const fingerprint = pulumi
-      .all([policyText, integrationUri, s3Role.arn, method.authorization, dataResource.path])
-      .apply(([policyJson, uri, credentials, authorization, path]) =>
-        deploymentFingerprint({ policyJson, uri, credentials, authorization, path, httpMethod: HTTP_METHOD, responses }));
-    const deployment = new apigateway.Deployment(`${name}-deployment`, {
-      restApi: api.id,
-      description: "Managed by Pulumi; replaced whenever the policy or API definition changes",
-      triggers: { redeployment: fingerprint },
-    }, { parent: this, dependsOn: [policy, method, integration, ...responseResources] });
-    const stage = new apigateway.Stage(`${name}-stage`, {
-      restApi: api.id,
-      deployment: deployment.id,
-      stageName: args.stageName,
-    }, parent);
+    const policy = createResourcePolicy(name, args, api, thisMethodArn, this);
+    const stage = createDeploymentAndStage(name, args.stageName, api, { policy, route, s3Integration, responses }, this);
 
     this.restApiId = api.id;
     this.executionArn = api.executionArn;
     this.invokeUrl = stage.invokeUrl;
     this.dataUrl = pulumi.interpolate`${stage.invokeUrl}/${HOLIDAYS_PATH}`;
     this.methodArn = thisMethodArn;
-    this.bucketName = bucket.bucket;
+    this.bucketName = data.bucket.bucket;
     this.resourcePolicy = policy.policy;
     this.registerOutputs({
       restApiId: this.restApiId,
@@ -204,4 +111,145 @@ export class HolidaysApi extends pulumi.ComponentResource {
       resourcePolicy: this.resourcePolicy,
     });
   }
+}
+
+/** A private, versioned, encrypted, TLS-only bucket, and the data object in it. */
+function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
+  const bucket = new s3.Bucket(`${name}-data`, { forceDestroy: false }, { parent });
+  const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-data`, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  }, { parent });
+  new s3.BucketOwnershipControls(`${name}-data`, {
+    bucket: bucket.id,
+    rule: { objectOwnership: "BucketOwnerEnforced" },
+  }, { parent });
+  new s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+  }, { parent });
+  new s3.BucketVersioning(`${name}-data`, {
+    bucket: bucket.id,
+    versioningConfiguration: { status: "Enabled" },
+  }, { parent });
+  new s3.BucketPolicy(`${name}-data-tls-only`, {
+    bucket: bucket.id,
+    policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
+  }, { parent, dependsOn: [publicAccessBlock] });
+  const object = new s3.BucketObjectv2(`${name}-data-json`, {
+    bucket: bucket.id,
+    key: HOLIDAYS_PATH,
+    content: args.dataDocument,
+    contentType: HOLIDAYS_CONTENT_TYPE,
+    serverSideEncryption: "AES256",
+  }, { parent });
+  return { bucket, object };
+}
+
+/** One `aws.apigateway.Resource` per path segment, and the AWS_IAM-authorized GET method on the last. */
+function createRoute(name: string, api: apigateway.RestApi, parent: pulumi.Resource): Route {
+  const segmentNames = ["api-segment", "v1-segment", "data-segment"];
+  let parentId: pulumi.Input<string> = api.rootResourceId;
+  let resource: apigateway.Resource | undefined;
+  for (const [i, pathPart] of pathSegments().entries()) {
+    resource = new apigateway.Resource(`${name}-${segmentNames[i] ?? `segment-${i}`}`, { restApi: api.id, parentId, pathPart }, { parent });
+    parentId = resource.id;
+  }
+  if (!resource) throw new Error(`createRoute: ${HOLIDAYS_PATH} has no path segment`);
+  const method = new apigateway.Method(`${name}-get`, {
+    restApi: api.id,
+    resourceId: resource.id,
+    httpMethod: HTTP_METHOD,
+    authorization: "AWS_IAM",
+  }, { parent });
+  return { resource, method };
+}
+
+/** The `AWS` integration that reads the object through a role only API Gateway may assume, allowed one object only. */
+function createS3Integration(name: string, region: string, api: apigateway.RestApi, route: Route, data: DataStore, parent: pulumi.Resource): S3Integration {
+  const role = new iam.Role(`${name}-s3-read`, {
+    description: "Assumed by API Gateway to read the holidays document",
+    assumeRolePolicy: api.executionArn.apply((arn) => renderPolicy(apiGatewayTrustPolicy(arn))),
+  }, { parent });
+  const rolePolicy = new iam.RolePolicy(`${name}-s3-read`, {
+    role: role.id,
+    policy: data.bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, HOLIDAYS_PATH))),
+  }, { parent });
+  const uri = data.bucket.bucket.apply((bucket) => s3IntegrationUri(region, bucket, HOLIDAYS_PATH));
+  const integration = new apigateway.Integration(`${name}-get-s3`, {
+    restApi: api.id,
+    resourceId: route.resource.id,
+    httpMethod: route.method.httpMethod,
+    type: "AWS",
+    integrationHttpMethod: "GET",
+    uri,
+    credentials: role.arn,
+    passthroughBehavior: "WHEN_NO_MATCH",
+  }, { parent, dependsOn: [rolePolicy] });
+  return { integration, uri, role };
+}
+
+/** A method response and an integration response per entry of the responses table (lib/api). */
+function createResponses(name: string, api: apigateway.RestApi, route: Route, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.Resource[] {
+  const created: pulumi.Resource[] = [];
+  for (const r of RESPONSES) {
+    const methodResponse = new apigateway.MethodResponse(`${name}-get-${r.statusCode}`, {
+      restApi: api.id,
+      resourceId: route.resource.id,
+      httpMethod: route.method.httpMethod,
+      statusCode: r.statusCode,
+      responseParameters: { "method.response.header.Content-Type": true },
+    }, { parent });
+    const integrationResponse = new apigateway.IntegrationResponse(`${name}-get-${r.statusCode}`, {
+      restApi: api.id,
+      resourceId: route.resource.id,
+      httpMethod: route.method.httpMethod,
+      statusCode: methodResponse.statusCode,
+      selectionPattern: r.selectionPattern,
+      responseParameters: { "method.response.header.Content-Type": contentTypeMapping(r) },
+      responseTemplates: r.template ? { "application/json": r.template } : undefined,
+    }, { parent, dependsOn: [s3Integration.integration] });
+    created.push(methodResponse, integrationResponse);
+  }
+  return created;
+}
+
+/** The resource policy (lib/policy `apiResourcePolicy`) on the API. */
+function createResourcePolicy(
+  name: string, args: HolidaysApiArgs, api: apigateway.RestApi, thisMethodArn: pulumi.Output<string>, parent: pulumi.Resource,
+): apigateway.RestApiPolicy {
+  const policyText = pulumi
+    .all([api.executionArn, thisMethodArn, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
+    .apply(([executionArn, mArn, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
+      renderPolicy(apiResourcePolicy({ executionArn, methodArn: mArn, invokers, sourceIpAllowList, exclusive, principalOrgId })),
+    );
+  return new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, { parent });
+}
+
+/**
+ * The deployment snapshots policy + methods + integrations. It depends on the policy *resource*
+ * (not only its text) so it is created after the policy is applied, and its triggers hash all of
+ * it, so any change replaces it (create-before-delete: the stage is never left without one).
+ */
+function createDeploymentAndStage(
+  name: string,
+  stageName: string,
+  api: apigateway.RestApi,
+  definition: { policy: apigateway.RestApiPolicy; route: Route; s3Integration: S3Integration; responses: pulumi.Resource[] },
+  parent: pulumi.Resource,
+): apigateway.Stage {
+  const { policy, route, s3Integration, responses } = definition;
+  const fingerprint = pulumi
+    .all([policy.policy, s3Integration.uri, s3Integration.role.arn, route.method.authorization, route.resource.path])
+    .apply(([policyJson, uri, credentials, authorization, path]) =>
+      deploymentFingerprint({ policyJson, uri, credentials, authorization, path, httpMethod: HTTP_METHOD, responses: RESPONSES }));
+  const deployment = new apigateway.Deployment(`${name}-deployment`, {
+    restApi: api.id,
+    description: "Managed by Pulumi; replaced whenever the policy or API definition changes",
+    triggers: { redeployment: fingerprint },
+  }, { parent, dependsOn: [policy, route.method, s3Integration.integration, ...responses] });
+  return new apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName }, { parent });
 }

@@ -5,9 +5,9 @@
  * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN).
  */
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { readCallerConfig } from "../handlers/callerConfig";
-import { SignedFetchError } from "../handlers/errors";
-import { createSignedFetch, readJson } from "../handlers/signedFetch";
+import { readCallerConfig } from "../lambda/config";
+import { SignedFetchError } from "../sigv4/errors";
+import { createSignedFetch, readJson } from "../sigv4/signedFetch";
 
 const USAGE = "usage: npm run call -- <url> [--region REGION] [--profile PROFILE]";
 

@@ -18,10 +18,10 @@ export interface RecordedResource {
   /** Account and region of that provider. */
   accountId?: string;
   region?: string;
-  /** `type::name` of the parent resource (the component), from the resource options. */
-  parent?: string;
-  /** `type::name` of each explicit `dependsOn` resource. */
-  dependsOn: string[];
+  /** Position at which the engine asked for this resource (0 = first). */
+  registeredAt: number;
+  /** Position at which the mock finished creating it; a resource created after another's `createdAt` waited for it. */
+  createdAt: number;
 }
 
 export interface ProgramRun {
@@ -29,7 +29,18 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
 }
 
-/** Resolves an Output (or plain value) to its value: the one helper tests use for outputs. */
+export interface RunOptions {
+  stack?: string;
+  /**
+   * Resource transforms to register (through `pulumi.runtime.registerResourceTransform`) before the
+   * program runs: tests build variants of the program with them, never with switches in the program.
+   */
+  transforms?: pulumi.ResourceTransform[];
+  /** Milliseconds the mock takes to create resources of these types (to observe what waits for what). */
+  slowTypes?: Record<string, number>;
+}
+
+/** Resolves an Output (or plain value) to its value. */
 export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
   return new Promise<T>((resolve) => pulumi.output(value).apply((v) => { resolve(v as T); return v; }));
 }
@@ -48,23 +59,39 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   private readonly providers = new Map<string, { accountId?: string; region?: string }>();
   private readonly resourcePaths = new Map<string, string>();
-  /** Options seen by the stack transformation, by `type::name`. */
-  readonly options = new Map<string, { parent?: string; dependsOn: string[] }>();
+  private readonly transforms: pulumi.ResourceTransform[] = [];
+  private registered = 0;
+  private created = 0;
 
-  /** A stack transformation that records each resource's parent and explicit dependsOn; changes nothing. */
-  readonly recordOptions: pulumi.ResourceTransformation = (args) => {
-    const key = (r: pulumi.Resource) => `${(r as unknown as { __pulumiType: string }).__pulumiType}::${(r as unknown as { __name: string }).__name}`;
-    const deps = args.opts.dependsOn;
-    const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
-    this.options.set(`${args.type}::${args.name}`, {
-      parent: args.opts.parent ? key(args.opts.parent) : undefined,
-      dependsOn: list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map(key),
-    });
-    return undefined;
-  };
+  constructor(private readonly slowTypes: Record<string, number> = {}) {}
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  /**
+   * The mock monitor hands registered stack transforms here and does not run them itself
+   * (`Mocks.registerTransform` in @pulumi/pulumi runtime/mocks.d.ts); `newResource` runs them, as the
+   * engine would before creating a resource.
+   */
+  registerTransform(transform: pulumi.ResourceTransform): void {
+    this.transforms.push(transform);
+  }
+
+  private async transformed(args: pulumi.runtime.MockResourceArgs): Promise<Record<string, unknown>> {
+    let props = (args.inputs ?? {}) as Record<string, unknown>;
+    for (const t of this.transforms) {
+      const result = await t({ type: args.type, name: args.name, custom: args.custom ?? true, props, opts: {} });
+      if (result) props = result.props as Record<string, unknown>;
+    }
+    return props;
+  }
+
+  async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
+    const registeredAt = this.registered++;
+    const inputs = await this.transformed(args);
+    const delay = Object.prototype.hasOwnProperty.call(this.slowTypes, args.type) ? this.slowTypes[args.type] : 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return this.create(args, inputs, registeredAt);
+  }
+
+  private create(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>, registeredAt: number): { id: string; state: Record<string, unknown> } {
     const providerName = args.provider ? args.provider.split("::")[3] : undefined;
     const where = providerName ? this.providers.get(providerName) : undefined;
     const acct = where?.accountId ?? "000000000000";
@@ -113,10 +140,9 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         break;
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
-    const options = this.options.get(`${args.type}::${args.name}`);
     this.resources.push({
       type: args.type, name: args.name, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region,
-      parent: options?.parent, dependsOn: options?.dependsOn ?? [],
+      registeredAt, createdAt: this.created++,
     });
     return { id, state };
   }
@@ -133,8 +159,8 @@ const INDEX = path.join(PROJECT_ROOT, "index.ts");
  * and returns what it declared and exported. A program error is rethrown with `.run` attached, so
  * callers can assert that a bad config declared nothing.
  */
-export async function runProgram(config: Record<string, string>, opts: { stack?: string } = {}): Promise<ProgramRun> {
-  const mocks = new AwsLikeMocks();
+export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+  const mocks = new AwsLikeMocks(opts.slowTypes);
   await pulumi.runtime.setMocks(mocks, readProjectName(), opts.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config);
   delete require.cache[require.resolve(INDEX)];
@@ -143,7 +169,7 @@ export async function runProgram(config: Record<string, string>, opts: { stack?:
   const declared = () => mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   // Inside a root stack, as the Pulumi language host runs a program.
   await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation(mocks.recordOptions);
+    for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       exported = require(INDEX) as Record<string, unknown>;
@@ -153,16 +179,12 @@ export async function runProgram(config: Record<string, string>, opts: { stack?:
     return {};
   });
   if (programError !== undefined) {
-    await settle();
+    await pulumi.runtime.disconnect();
     throw Object.assign(programError as Error, { run: { resources: declared(), outputs: {} } satisfies ProgramRun });
   }
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await valueOf(value as pulumi.Input<unknown>);
-  await settle();
+  // Every registration has reached the mocks once the RPC queue has drained.
+  await pulumi.runtime.disconnect();
   return { resources: declared(), outputs };
-}
-
-/** Lets every pending registration reach the mock monitor before the record is read. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }

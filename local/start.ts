@@ -4,12 +4,11 @@
  * policy; 3. the real bundled caller as the allowed role; 4. the denials. Exit 0 only if every
  * outcome is as expected; otherwise print the differences and exit 1.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundleCaller } from "../lib/bundle";
-import { ApiError } from "../handlers/errors";
-import { createSignedFetch } from "../handlers/signedFetch";
-import { RunningGateway, startGateway } from "./gateway";
+import { writeCallerBundle } from "../scripts/bundle";
+import { ApiError } from "../sigv4/errors";
+import { createSignedFetch } from "../sigv4/signedFetch";
+import { RunningGateway, startGateway } from "./gateway/server";
 import { LocalIdentity } from "./identities";
 import { invokeBundle } from "./lambdaRuntime";
 import { buildPlan, renderPlan } from "./plan";
@@ -68,9 +67,7 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     for (const i of gw.identities) print(`  ${i.expectAllowed ? "allowed" : "denied "}  ${i.caller.principalArn}  — ${i.label}`);
 
     const [caller, ...others] = gw.identities;
-    const bundlePath = path.join(__dirname, "..", "dist", "caller", "index.js");
-    fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-    fs.writeFileSync(bundlePath, bundleCaller().code);
+    const bundlePath = writeCallerBundle().path;
     print(`\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn} ==`);
     const run = await invokeBundle(bundlePath, {
       API_URL: gw.dataUrl,

@@ -1,12 +1,8 @@
 /** `npm run build`: writes the deployable caller bundle to dist/caller/index.js and reports its size. */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { bundleCaller } from "../lib/bundle";
+import { writeCallerBundle } from "./bundle";
 
-const out = path.join(__dirname, "..", "dist", "caller", "index.js");
-const bundle = bundleCaller();
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, bundle.code);
+const { path: out, bundle } = writeCallerBundle();
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`${path.relative(process.cwd(), out)}: ${kib(Buffer.byteLength(bundle.code))} (${kib(gzipSync(bundle.code, { level: 9 }).length)} gzipped), sha256 ${bundle.sha256}`);

@@ -4,7 +4,7 @@
  * that document. (The policy-document level is in policy.test.ts.)
  */
 import { strict as assert } from "node:assert";
-import { RunningGateway, startGateway } from "../local/gateway";
+import { RunningGateway, startGateway } from "../local/gateway/server";
 import { LocalIdentity } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
 import { send, sign } from "./helpers/http";

@@ -1,8 +1,8 @@
 /** `npm run call`: the awscurl-like CLI, against the local gateway with credentials from the environment. */
 import { strict as assert } from "node:assert";
-import { AccessDeniedError } from "../handlers/errors";
+import { AccessDeniedError } from "../sigv4/errors";
 import { call, parseCallArgs } from "../local/call";
-import { RunningGateway, startGateway } from "../local/gateway";
+import { RunningGateway, startGateway } from "../local/gateway/server";
 import { buildPlan } from "../local/plan";
 import { withEnv } from "./helpers/loadBundle";
 

@@ -4,10 +4,10 @@ import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { RunningGateway, parsePort, startGateway } from "../local/gateway";
+import { RunningGateway, parsePort, startGateway } from "../local/gateway/server";
 import { LocalIdentity } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
-import { MESSAGES } from "../local/sigv4Verifier";
+import { MESSAGES } from "../local/gateway/sigv4Verifier";
 import { Creds, RawResponse, send, sign } from "./helpers/http";
 
 const ROOT = path.join(__dirname, "..");

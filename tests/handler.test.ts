@@ -1,6 +1,6 @@
 /** The caller Lambda, exercised as the esbuild bundle that CallerFunction deploys. */
 import { strict as assert } from "node:assert";
-import { bundleCaller } from "../lib/bundle";
+import { bundleCaller } from "../scripts/bundle";
 import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
 import { VerifyingServer, startVerifyingServer } from "./helpers/verifyingServer";
 

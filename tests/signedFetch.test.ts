@@ -3,9 +3,9 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import {
   AccessDeniedError, ApiError, InvalidResponseError, InvalidSecurityTokenError, InvalidSignatureError,
   MissingAuthenticationTokenError, NetworkError, RequestTimeoutError, ThrottlingError,
-} from "../handlers/errors";
-import { REFRESH_WINDOW_MS } from "../handlers/credentials";
-import { createSignedFetch, readJson } from "../handlers/signedFetch";
+} from "../sigv4/errors";
+import { REFRESH_WINDOW_MS } from "../sigv4/credentials";
+import { createSignedFetch, readJson } from "../sigv4/signedFetch";
 import { VerifyingServer, startVerifyingServer } from "./helpers/verifyingServer";
 
 const REGION = "ap-northeast-1";

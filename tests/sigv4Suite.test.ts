@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { HeaderBag, HttpRequest } from "@smithy/types";
-import { toHttpRequest } from "../handlers/signingRequest";
+import { toHttpRequest } from "../sigv4/signingRequest";
 
 const SUITE = path.resolve(__dirname, "..", "..", "shared", "sigv4-test-suite");
 const DATE = new Date("2015-08-30T12:36:00Z");

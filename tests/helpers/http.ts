@@ -1,6 +1,6 @@
 import * as http from "node:http";
-import { createSigner } from "../../handlers/signer";
-import { toHttpRequest } from "../../handlers/signingRequest";
+import { createSigner } from "../../sigv4/signer";
+import { toHttpRequest } from "../../sigv4/signingRequest";
 
 export interface RawResponse {
   status: number;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bundleCaller } from "../../lib/bundle";
+import { bundleCaller } from "../../scripts/bundle";
 
 export interface BundledHandler {
   handler: (event?: unknown, context?: { getRemainingTimeInMillis?: () => number; awsRequestId?: string }) => Promise<Record<string, string>>;

@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { IncomingSignedRequest, LocalCredentials, verifySigV4 } from "../../local/sigv4Verifier";
+import { IncomingSignedRequest, LocalCredentials, verifySigV4 } from "../../local/gateway/sigv4Verifier";
 
 export interface Seen {
   method: string;

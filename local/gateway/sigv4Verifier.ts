@@ -6,8 +6,8 @@
  */
 import type { HttpRequest } from "@smithy/types";
 import { timingSafeEqual } from "node:crypto";
-import { createSigner } from "../handlers/signer";
-import { parseQuery } from "../handlers/signingRequest";
+import { createSigner } from "../../sigv4/signer";
+import { parseQuery } from "../../sigv4/signingRequest";
 
 export interface LocalCredentials {
   accessKeyId: string;

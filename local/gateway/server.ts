@@ -1,7 +1,6 @@
 /**
- * A loopback execute-api gateway: serves GET /<stage>/api/v1/data.json with the document the program
- * uploads, authenticates SigV4 as API Gateway does (sigv4Verifier) and authorizes with the program's
- * rendered resource policy plus each identity's policy (lib/iam/evaluate). Listens on 127.0.0.1 only.
+ * The offline twin's transport: a loopback HTTP server (127.0.0.1 only) that reads each request and
+ * hands it to the pipeline (pipeline.ts), which answers as the deployed API Gateway would.
  *
  * `npm run gateway -- [--port N] [--stack dev]` prints one JSON line (the contract) and runs until
  * SIGINT/SIGTERM.
@@ -9,12 +8,10 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
-import { accessDeniedMessage, authorizeInvoke } from "../lib/iam/evaluate";
-import { INVOKE_ACTION } from "../lib/policy";
-import { LocalIdentity, localIdentities } from "./identities";
-import { Plan, buildPlan } from "./plan";
-import { MESSAGES, verifySigV4 } from "./sigv4Verifier";
+import { HOLIDAYS_PATH } from "../../lib/holidays";
+import { LocalIdentity, localIdentities } from "../identities";
+import { Plan, buildPlan } from "../plan";
+import { createPipeline, errorAnswer } from "./pipeline";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -35,53 +32,10 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-interface Answer {
-  status: number;
-  errorType?: string;
-  body: string;
-  contentType?: string;
-}
-
-const error = (status: number, errorType: string, message: string, key: "message" | "Message" = "message"): Answer =>
-  ({ status, errorType, body: JSON.stringify({ [key]: message }) });
-
 export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promise<RunningGateway> {
   const base = localIdentities(plan);
   const identities = opts.identities ? opts.identities(base) : base;
-  const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
-  const dataPath = `/${plan.stageName}/${HOLIDAYS_PATH}`;
-
-  async function answer(req: http.IncomingMessage, body: Buffer): Promise<Answer> {
-    const rawUrl = req.url ?? "/";
-    const path = rawUrl.split("?")[0];
-    const firstSegment = path.split("/")[1] ?? "";
-    if (firstSegment !== plan.stageName) return error(403, "ForbiddenException", "Forbidden");
-    if (path !== dataPath || req.method !== "GET") return error(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
-
-    const auth = await verifySigV4({ method: req.method, rawUrl, headers: req.headers, body }, {
-      region: plan.region,
-      service: "execute-api",
-      now: opts.now?.(),
-      lookup: (accessKeyId) => {
-        const identity = byKey.get(accessKeyId);
-        return identity && { identity, credentials: identity };
-      },
-    });
-    if (!auth.ok) return error(auth.status, auth.errorType, auth.message);
-
-    const identity = auth.identity;
-    const sourceIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
-    const decision = authorizeInvoke({
-      request: { caller: identity.caller, action: INVOKE_ACTION, resource: plan.methodArn, sourceIp, secureTransport: true },
-      identityPolicies: identity.identityPolicies,
-      resourcePolicy: plan.resourcePolicy,
-      resourceAccountId: plan.accountA,
-    });
-    if (!decision.allowed) {
-      return error(403, "AccessDeniedException", accessDeniedMessage(identity.caller, plan.methodArn, decision.explicitDeny), "Message");
-    }
-    return { status: 200, body: plan.dataDocument, contentType: HOLIDAYS_CONTENT_TYPE };
-  }
+  const answer = createPipeline(plan, identities, opts.now);
 
   const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 10_000 }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -95,11 +49,17 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     req.on("error", () => res.destroy());
     req.on("end", () => {
       const done = tooLarge
-        ? Promise.resolve(error(413, "RequestEntityTooLargeException", "Request Too Long"))
-        : answer(req, Buffer.concat(chunks)).catch((err: Error) => {
+        ? Promise.resolve(errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long"))
+        : answer({
+          method: req.method ?? "GET",
+          rawUrl: req.url ?? "/",
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+          sourceIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+        }).catch((err: Error) => {
           // Never a 5xx for anything a client can send: an unforeseen input is a bad request.
           process.stderr.write(`gateway: rejected a request it could not process: ${err.message}\n`);
-          return error(400, "BadRequestException", "Bad Request");
+          return errorAnswer(400, "BadRequestException", "Bad Request");
         });
       void done.then((a) => {
         if (res.destroyed) return;

@@ -3,9 +3,9 @@
  * credentials, and return the parsed `{"YYYY-MM-DD": "祝日名"}` object. Configuration is read and
  * validated at cold start; a bad API_URL fails the init with a clear message.
  */
-import { readCallerConfig } from "./callerConfig";
-import { SignedFetchError } from "./errors";
-import { createSignedFetch, readJson } from "./signedFetch";
+import { readCallerConfig } from "./config";
+import { SignedFetchError } from "../sigv4/errors";
+import { createSignedFetch, readJson } from "../sigv4/signedFetch";
 
 export interface LambdaContextLike {
   getRemainingTimeInMillis?: () => number;
