@@ -12,12 +12,21 @@ export interface CallerFunctionArgs {
   apiRegion: pulumi.Input<string>;
   /** ARN of the one API method the role may invoke. Never a wildcard. */
   methodArn: pulumi.Input<string>;
-  /** Log retention in days. Default 14. */
-  logRetentionInDays?: number;
-  /** Lambda runtime. Default `nodejs22.x`. */
+  /**
+   * Log retention in days.
+   * @default 14
+   */
+  logRetentionInDays?: pulumi.Input<number>;
+  /**
+   * Lambda runtime. A plain value: the bundle targets the runtime's Node.js version.
+   * @default "nodejs22.x"
+   */
   runtime?: "nodejs20.x" | "nodejs22.x";
-  /** Function timeout in seconds. Default 10. */
-  timeoutSeconds?: number;
+  /**
+   * Function timeout in seconds.
+   * @default 10
+   */
+  timeoutSeconds?: pulumi.Input<number>;
 }
 
 /**

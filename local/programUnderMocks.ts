@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { partitionOf } from "../lib/arn";
 import { readProjectName, PROJECT_ROOT } from "./stackConfig";
 
 export interface RecordedResource {
@@ -96,6 +97,7 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     const where = providerName ? this.providers.get(providerName) : undefined;
     const acct = where?.accountId ?? "000000000000";
     const region = where?.region ?? "us-east-1";
+    const partition = partitionOf(region);
     const h = shortHash(`${args.type}/${args.name}`, 10);
     let id = `${args.name}-${h.slice(0, 7)}`;
     let state: Record<string, unknown> = { ...inputs };
@@ -106,14 +108,14 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         id = `${args.name}-provider`;
         break;
       case "aws:s3/bucket:Bucket":
-        state = { ...state, bucket: id, arn: `arn:aws:s3:::${id}` };
+        state = { ...state, bucket: id, arn: `arn:${partition}:s3:::${id}` };
         break;
       case "aws:iam/role:Role":
-        state = { ...state, name: id, arn: `arn:aws:iam::${acct}:role/${id}`, uniqueId: `AROA${h.toUpperCase()}` };
+        state = { ...state, name: id, arn: `arn:${partition}:iam::${acct}:role/${id}`, uniqueId: `AROA${h.toUpperCase()}` };
         break;
       case "aws:apigateway/restApi:RestApi":
         id = h;
-        state = { ...state, rootResourceId: `${h.slice(0, 6)}root`, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}` };
+        state = { ...state, rootResourceId: `${h.slice(0, 6)}root`, executionArn: `arn:${partition}:execute-api:${region}:${acct}:${id}` };
         this.resourcePaths.set(`${h.slice(0, 6)}root`, "");
         break;
       case "aws:apigateway/resource:Resource": {
@@ -127,16 +129,16 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         state = {
           ...state,
           invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
-          executionArn: `arn:aws:execute-api:${region}:${acct}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+          executionArn: `arn:${partition}:execute-api:${region}:${acct}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
         };
         break;
       case "aws:cloudwatch/logGroup:LogGroup": {
         const name = `${String(inputs.namePrefix ?? "")}${h.slice(0, 8)}`;
-        state = { ...state, name, arn: `arn:aws:logs:${region}:${acct}:log-group:${name}` };
+        state = { ...state, name, arn: `arn:${partition}:logs:${region}:${acct}:log-group:${name}` };
         break;
       }
       case "aws:lambda/function:Function":
-        state = { ...state, name: id, arn: `arn:aws:lambda:${region}:${acct}:function:${id}` };
+        state = { ...state, name: id, arn: `arn:${partition}:lambda:${region}:${acct}:function:${id}` };
         break;
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
@@ -155,24 +157,25 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
 const INDEX = path.join(PROJECT_ROOT, "index.ts");
 
 /**
- * Runs `index.ts` with the given flat config (`{"holidays-api:accountA": "{…}", "aws:region": "…"}`)
- * and returns what it declared and exported. A program error is rethrown with `.run` attached, so
- * callers can assert that a bad config declared nothing.
+ * Runs `program` under Pulumi mocks, inside a root stack as the Pulumi language host runs a program,
+ * with the given flat config (`{"holidays-api:accountA": "{…}", "aws:region": "…"}`), and returns
+ * what it declared and the values of what it returned. A program error is rethrown with `.run`
+ * attached, so callers can assert that a bad config declared nothing. `setMocks` is called before
+ * `program` runs, so a program that is imported inside it sees the mocks.
  */
-export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+export async function runUnderMocks(
+  program: () => Record<string, unknown>, config: Record<string, string> = {}, opts: RunOptions = {},
+): Promise<ProgramRun> {
   const mocks = new AwsLikeMocks(opts.slowTypes);
   await pulumi.runtime.setMocks(mocks, readProjectName(), opts.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config);
-  delete require.cache[require.resolve(INDEX)];
   let exported: Record<string, unknown> = {};
   let programError: unknown;
   const declared = () => mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
-  // Inside a root stack, as the Pulumi language host runs a program.
   await pulumi.runtime.runInPulumiStack(async () => {
     for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      exported = require(INDEX) as Record<string, unknown>;
+      exported = program();
     } catch (err) {
       programError = err;
     }
@@ -187,4 +190,13 @@ export async function runProgram(config: Record<string, string>, opts: RunOption
   // Every registration has reached the mocks once the RPC queue has drained.
   await pulumi.runtime.disconnect();
   return { resources: declared(), outputs };
+}
+
+/** Runs the real `index.ts` (freshly imported, after `setMocks`) with a stack's flat config. */
+export function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+  return runUnderMocks(() => {
+    delete require.cache[require.resolve(INDEX)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(INDEX) as Record<string, unknown>;
+  }, config, opts);
 }

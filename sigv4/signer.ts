@@ -3,7 +3,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
 /**
- * The one way this project builds a SigV4 signer (client, local gateway, tests, bench):
+ * The one way this project builds a SigV4 signer (the signed fetch, the offline twin's verifier and the
+ * test helpers' `sign`):
  * `@smithy/signature-v4` with `@aws-crypto/sha256-js`, no `x-amz-content-sha256` header (execute-api
  * does not need it), and paths double-encoded as every non-S3 service requires.
  */

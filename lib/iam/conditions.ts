@@ -28,7 +28,9 @@ const MATCHERS: Record<string, { match: Matcher; negated: boolean }> = {
   Bool: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
 };
 
-export class UnsupportedPolicyError extends Error {}
+export class UnsupportedPolicyError extends Error {
+  override readonly name = "UnsupportedPolicyError";
+}
 
 function ipInCidr(cidr: string, ip: string): boolean {
   try {
