@@ -8,6 +8,7 @@ import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
 import { CONFIG_KEYS, RawConfig, parseSettings } from "./lib/config";
 import { holidaysDocument } from "./lib/holidays";
+import { classifyInvokerOutput } from "./lib/invokerStacks";
 
 function readRawConfig(): RawConfig {
   const project = new pulumi.Config();
@@ -20,8 +21,30 @@ function readRawConfig(): RawConfig {
 // Validate everything before declaring a single resource: bad config never leaves a half-made stack.
 const settings = parseSettings(readRawConfig(), { project: pulumi.getProject(), now: new Date() });
 
-const providerA = accountProvider("accountA", settings.region, settings.accountA);
-const providerB = settings.accountB ? accountProvider("accountB", settings.region, settings.accountB) : providerA;
+// Principals other stacks export (invokerStacks), read through StackReference: no ARN typed by hand.
+// An output that is not there yet (the consumer is not deployed) is a warning, not a failure; an output
+// that is not a principal ARN stops the program. Both providers wait for these reads, so a bad output
+// fails before anything is created in either account (no half-made stack).
+const invokerStackRefs = new Map<string, pulumi.StackReference>();
+for (const { stack } of settings.invokerStacks) {
+  if (!invokerStackRefs.has(stack)) invokerStackRefs.set(stack, new pulumi.StackReference(stack));
+}
+const stackInvokers = settings.invokerStacks.map((entry) =>
+  (invokerStackRefs.get(entry.stack) as pulumi.StackReference).getOutput(entry.output)
+    .apply((value) => classifyInvokerOutput(entry, value, settings.partition)));
+const stackInvokerArns = pulumi.all(stackInvokers).apply((found) => found.flatMap((f) => (f.kind === "principal" ? [f.arn] : [])));
+// Resolves to the StackReferences once every output is checked; rejects (RunError: message only, no
+// stack trace) on the first output that is not a principal ARN.
+const invokerStacksChecked = pulumi.all(stackInvokers).apply((found) => {
+  const invalid = found.find((f) => f.kind === "invalid");
+  if (invalid) throw new pulumi.RunError(invalid.message);
+  for (const f of found) if (f.kind === "missing") void pulumi.log.warn(f.message);
+  return [...invokerStackRefs.values()];
+});
+const afterInvokerStacks = invokerStackRefs.size > 0 ? { dependsOn: invokerStacksChecked } : undefined;
+
+const providerA = accountProvider("accountA", settings.region, settings.accountA, afterInvokerStacks);
+const providerB = settings.accountB ? accountProvider("accountB", settings.region, settings.accountB, afterInvokerStacks) : providerA;
 
 // The API's policy needs the caller role's ARN, and the caller needs the API's URL: the role ARN is a
 // deferred output, resolved once the caller exists. No resource depends on itself:
@@ -32,7 +55,7 @@ const api = new HolidaysApi("holidays", {
   region: settings.region,
   dataDocument: holidaysDocument(settings.years),
   stageName: settings.stageName,
-  invokerArns: callerRoleArnDeferred.apply((arn) => [arn, ...settings.invokers]),
+  invokerArns: pulumi.all([callerRoleArnDeferred, stackInvokerArns]).apply(([arn, fromStacks]) => [arn, ...settings.invokers, ...fromStacks]),
   sourceIpAllowList: settings.sourceIpAllowList,
   exclusive: settings.exclusive,
   principalOrgId: settings.principalOrgId,

@@ -5,6 +5,7 @@
 import * as ipaddr from "ipaddr.js";
 import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn } from "./arn";
 import { HOLIDAY_YEAR_RANGE, defaultYears } from "./holidays";
+import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
 
 /** How the program reaches one AWS account. */
 export interface AccountAccess {
@@ -36,6 +37,8 @@ export interface Settings {
   exclusive: boolean;
   /** Only principals of this AWS Organization may invoke. */
   principalOrgId?: string;
+  /** Stacks whose exported role ARN joins the invokers, read through StackReference (lib/invokerStacks). */
+  invokerStacks: InvokerStack[];
 }
 
 /** The raw config keys this program reads, each a string as Pulumi stores it, or undefined. */
@@ -49,11 +52,13 @@ export interface RawConfig {
   sourceIpAllowList?: string;
   exclusive?: string;
   principalOrgId?: string;
+  invokerStacks?: string;
 }
 
 /** The keys of {@link RawConfig} in the order they are documented. */
 export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
   "region", "accountA", "accountB", "stageName", "years", "invokers", "sourceIpAllowList", "exclusive", "principalOrgId",
+  "invokerStacks",
 ];
 
 export interface ConfigProblem {
@@ -117,8 +122,10 @@ export function parseSettings(raw: RawConfig, opts: { project: string; now: Date
     bad("principalOrgId", principalOrgId, "an AWS Organizations id like o-a1b2c3d4e5", "copy the id from `aws organizations describe-organization`");
   }
 
+  const invokerStacks = raw.invokerStacks === undefined ? [] : parseInvokerStacks(parseJson(raw.invokerStacks), bad);
+
   if (problems.length > 0 || !accountA) throw new ConfigError(problems);
-  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId };
+  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks };
 }
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;

@@ -28,7 +28,12 @@ export interface RecordedResource {
 export interface ProgramRun {
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
+  /** What the program logged with `pulumi.log.warn`, in order. */
+  warnings: string[];
 }
+
+/** The outputs of other stacks, by fully qualified name (`org/project/stack`), that StackReferences read. */
+export type StackOutputs = Record<string, Record<string, unknown>>;
 
 export interface RunOptions {
   stack?: string;
@@ -39,6 +44,13 @@ export interface RunOptions {
   transforms?: pulumi.ResourceTransform[];
   /** Milliseconds the mock takes to create resources of these types (to observe what waits for what). */
   slowTypes?: Record<string, number>;
+  /**
+   * What `pulumi.StackReference` reads. A referenced stack missing from this map fails the read, as
+   * the engine fails to read a stack that does not exist.
+   */
+  stackOutputs?: StackOutputs;
+  /** Folder of the program to run (its Pulumi.yaml names the project, its index.ts is the entry). Default: this project. */
+  programDir?: string;
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -64,7 +76,7 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
   private registered = 0;
   private created = 0;
 
-  constructor(private readonly slowTypes: Record<string, number> = {}) {}
+  constructor(private readonly slowTypes: Record<string, number> = {}, private readonly stackOutputs: StackOutputs = {}) {}
 
   /**
    * The mock monitor hands registered stack transforms here and does not run them itself
@@ -103,6 +115,16 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     let state: Record<string, unknown> = { ...inputs };
 
     switch (args.type) {
+      case "pulumi:pulumi:StackReference": {
+        // Mocks receive a StackReference as a read of this type; its state `outputs` is what it reads.
+        const stack = String(inputs.name);
+        if (!Object.prototype.hasOwnProperty.call(this.stackOutputs, stack)) {
+          throw new Error(`Stack ${JSON.stringify(stack)} does not exist (no outputs given for it to the mocks)`);
+        }
+        id = stack;
+        state = { name: stack, outputs: { ...this.stackOutputs[stack] }, secretOutputNames: [] };
+        break;
+      }
       case "pulumi:providers:aws":
         this.providers.set(args.name, { accountId: firstOf(inputs.allowedAccountIds), region: firstOf(inputs.region) });
         id = `${args.name}-provider`;
@@ -154,24 +176,59 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
   }
 }
 
-const INDEX = path.join(PROJECT_ROOT, "index.ts");
+/**
+ * Pulumi's mock runtime has no engine to send log messages to, so `pulumi.log.warn` falls back to
+ * `console.warn("warning: [runtime] …")` (@pulumi/pulumi log/index.js). Collect those lines while a
+ * program runs, as the engine would show them.
+ */
+function collectWarnings(): { warnings: string[]; stop(): void } {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    const m = /^warning: \[runtime\] ([\s\S]*)$/.exec(text);
+    if (m) warnings.push(m[1]);
+    else original(...args);
+  };
+  return { warnings, stop: () => { console.warn = original; } };
+}
 
 /**
  * Runs `program` under Pulumi mocks, inside a root stack as the Pulumi language host runs a program,
  * with the given flat config (`{"holidays-api:accountA": "{…}", "aws:region": "…"}`), and returns
- * what it declared and the values of what it returned. A program error is rethrown with `.run`
- * attached, so callers can assert that a bad config declared nothing. `setMocks` is called before
+ * what it declared and the values of what it returned. A program error — thrown while it runs, or
+ * inside an apply afterwards (e.g. a RunError for a bad StackReference output) — is rethrown with
+ * `.run` attached, so callers can assert that bad input declared nothing. `setMocks` is called before
  * `program` runs, so a program that is imported inside it sees the mocks.
  */
 export async function runUnderMocks(
   program: () => Record<string, unknown>, config: Record<string, string> = {}, opts: RunOptions = {},
 ): Promise<ProgramRun> {
-  const mocks = new AwsLikeMocks(opts.slowTypes);
-  await pulumi.runtime.setMocks(mocks, readProjectName(), opts.stack ?? "dev", false);
+  const mocks = new AwsLikeMocks(opts.slowTypes, opts.stackOutputs);
+  await pulumi.runtime.setMocks(mocks, readProjectName(opts.programDir ?? PROJECT_ROOT), opts.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config);
+  const log = collectWarnings();
   let exported: Record<string, unknown> = {};
   let programError: unknown;
   const declared = () => mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // An error thrown inside an apply surfaces as an unhandled rejection, which the language host
+  // treats as the program failing (@pulumi/pulumi cmd/run/run.js).
+  let fail: (err: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_resolve, reject) => (fail = reject));
+  failure.catch(() => undefined);
+  const onRejection = (reason: unknown) => {
+    programError ??= reason;
+    fail(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  const outputs: Record<string, unknown> = {};
+  const finish = (): ProgramRun => {
+    process.off("unhandledRejection", onRejection);
+    log.stop();
+    const run: ProgramRun = { resources: declared(), outputs: programError === undefined ? outputs : {}, warnings: log.warnings };
+    if (programError === undefined) return run;
+    throw Object.assign(programError instanceof Error ? programError : new Error(String(programError)), { message: rootMessage(programError), run });
+  };
   await pulumi.runtime.runInPulumiStack(async () => {
     for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
     try {
@@ -183,20 +240,36 @@ export async function runUnderMocks(
   });
   if (programError !== undefined) {
     await pulumi.runtime.disconnect();
-    throw Object.assign(programError as Error, { run: { resources: declared(), outputs: {} } satisfies ProgramRun });
+    return finish();
   }
-  const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(exported)) outputs[key] = await valueOf(value as pulumi.Input<unknown>);
+  try {
+    for (const [key, value] of Object.entries(exported)) outputs[key] = await Promise.race([valueOf(value as pulumi.Input<unknown>), failure]);
+  } catch {
+    return finish();
+  }
   // Every registration has reached the mocks once the RPC queue has drained.
   await pulumi.runtime.disconnect();
-  return { resources: declared(), outputs };
+  return finish();
 }
 
-/** Runs the real `index.ts` (freshly imported, after `setMocks`) with a stack's flat config. */
+/**
+ * The runtime prefixes an error's message with every property it was serialized through
+ * (`error serializing property "x": …`, runtime/rpc.js); the cause is what follows them.
+ */
+function rootMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/^(error serializing property "[^"]*": )+/, "");
+}
+
+/**
+ * Runs a program's `index.ts` (freshly imported, after `setMocks`) with a stack's flat config: this
+ * project's by default, or the one in `opts.programDir` (e.g. examples/consumer).
+ */
 export function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+  const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");
   return runUnderMocks(() => {
-    delete require.cache[require.resolve(INDEX)];
+    delete require.cache[require.resolve(index)];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(INDEX) as Record<string, unknown>;
+    return require(index) as Record<string, unknown>;
   }, config, opts);
 }
