@@ -3,7 +3,7 @@
  * per account, what it declares, plus the exact rendered resource policy and caller identity policy.
  * `npm run plan [-- --stack dev]` prints it; the local gateway is built from the same plan.
  */
-import { ProgramRun, RecordedResource, runProgram } from "./programUnderMocks";
+import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./programUnderMocks";
 import { readStackConfig } from "./stackConfig";
 import type { PolicyDocument } from "../lib/policy";
 
@@ -31,13 +31,17 @@ function find(run: ProgramRun, type: string): RecordedResource {
   return r;
 }
 
-export async function buildPlan(stack = "dev", overrides: Record<string, string | undefined> = {}): Promise<Plan> {
+/**
+ * `runOptions` builds variants without touching the program: resource transforms (a broken twin) and
+ * the outputs StackReferences read.
+ */
+export async function buildPlan(stack = "dev", overrides: Record<string, string | undefined> = {}, runOptions: Omit<RunOptions, "stack"> = {}): Promise<Plan> {
   const config: Record<string, string> = { ...readStackConfig(stack) };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete config[k];
     else config[k] = v;
   }
-  const run = await runProgram(config, { stack });
+  const run = await runProgram(config, { ...runOptions, stack });
   const o = run.outputs as Record<string, string>;
   return {
     stack,
