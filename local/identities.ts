@@ -19,7 +19,7 @@ export interface LocalIdentity {
   expectAllowed: boolean;
 }
 
-function mint(label: string, principalArn: string, accountId: string, identityPolicies: PolicyDocument[], expectAllowed: boolean): LocalIdentity {
+export function mint(label: string, principalArn: string, accountId: string, identityPolicies: PolicyDocument[], expectAllowed: boolean): LocalIdentity {
   const roleName = principalArn.split("/").pop() ?? "role";
   return {
     label,

@@ -12,6 +12,8 @@ import { readProjectName, PROJECT_ROOT } from "./stackConfig";
 export interface RecordedResource {
   type: string;
   name: string;
+  /** The id the mock gave it (what AWS would return as the physical id). */
+  id: string;
   inputs: Record<string, unknown>;
   state: Record<string, unknown>;
   /** Logical name of the explicit provider (e.g. `accountA`), or undefined when none was given. */
@@ -165,7 +167,7 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
     this.resources.push({
-      type: args.type, name: args.name, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region,
+      type: args.type, name: args.name, id, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region,
       registeredAt, createdAt: this.created++,
     });
     return { id, state };

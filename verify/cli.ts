@@ -1,0 +1,99 @@
+/**
+ * `npm run verify -- --stack NAME [--local]`: after `pulumi up`, checks the deployment link by link
+ * and prints ✔/✘ per outcome; exits 0 only if every outcome is as expected, 1 otherwise (naming the
+ * broken link and its fix), 2 on a usage error.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../lib/config";
+import { Outcome, runChecks } from "./checks";
+import { awsTarget, StackReadError } from "./aws";
+import { localTarget } from "./local";
+import { OutputsError } from "./outputs";
+import type { VerifyTarget } from "./target";
+
+export const USAGE = `usage: npm run verify -- --stack NAME [--local]
+
+  --stack NAME   the stack to verify (required against AWS; default "dev" with --local)
+  --local        verify the offline twin instead of AWS: the stack's plan under mocks, served by the
+                 loopback execute-api gateway and a loopback Lambda/API Gateway control plane
+  --help         this text`;
+
+export class UsageError extends Error {}
+
+export interface VerifyArgs {
+  stack: string;
+  local: boolean;
+  help: boolean;
+}
+
+export function parseVerifyArgs(args: string[]): VerifyArgs {
+  let values: { stack?: string; local?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { stack: { type: "string" }, local: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split("\n")[0]}\n${USAGE}`);
+  }
+  if (values.help) return { stack: values.stack ?? "dev", local: Boolean(values.local), help: true };
+  if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack)) throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev\n${USAGE}`);
+  if (!values.local && values.stack === undefined) throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin)\n${USAGE}`);
+  return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false };
+}
+
+export function renderOutcome(o: Outcome): string {
+  const mark = o.skipped ? "–" : o.ok ? "✔" : "✘";
+  const lines = [`${mark} ${o.title}`, `    → ${o.detail}`];
+  if (!o.ok) lines.push(`    broken link: ${o.link ?? "unknown"}`, `    fix: ${o.fix ?? "see the detail above"}`);
+  return lines.join("\n");
+}
+
+export interface VerifyDeps {
+  /** Builds the target; tests pass a broken twin built with resource transforms. */
+  target?: (args: VerifyArgs) => Promise<VerifyTarget>;
+}
+
+/** Runs verify with CLI arguments, printing through `print`; resolves to the exit code. */
+export async function verify(args: string[], print: (text: string) => void = console.log, deps: VerifyDeps = {}): Promise<number> {
+  let parsed: VerifyArgs;
+  try {
+    parsed = parseVerifyArgs(args);
+  } catch (err) {
+    print((err as Error).message);
+    return 2;
+  }
+  if (parsed.help) {
+    print(USAGE);
+    return 0;
+  }
+  let target: VerifyTarget;
+  try {
+    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack) : awsTarget(a.stack))))(parsed);
+  } catch (err) {
+    if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError) {
+      print(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    print(`Verifying ${target.description}`);
+    const outcomes = await runChecks(target);
+    for (const o of outcomes) print(renderOutcome(o));
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length === 0) {
+      print(`\nAll ${outcomes.length} outcomes as expected${outcomes.some((o) => o.skipped) ? " (skipped ones marked –)" : ""}: the deployment works end to end.`);
+      return 0;
+    }
+    print(`\n✘ ${failed.length} of ${outcomes.length} outcomes not as expected. Broken link${failed.length > 1 ? "s" : ""}:`);
+    for (const f of failed) print(`  - ${f.link}\n    fix: ${f.fix}`);
+    return 1;
+  } finally {
+    await target.close();
+  }
+}
+
+if (require.main === module) {
+  verify(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
+    console.error(`npm run verify failed unexpectedly: ${err.message}`);
+    process.exit(1);
+  });
+}

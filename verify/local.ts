@@ -1,0 +1,48 @@
+/**
+ * `npm run verify -- --local`: the checks against the offline twin. The twin is the program's plan
+ * under mocks, served by the loopback execute-api gateway (local/gateway) and the loopback control
+ * plane (local/controlPlane: Lambda Invoke running the real bundle, API Gateway GetRestApi, GetStage,
+ * GetDeployments, GetResources, TestInvokeMethod). The stack outputs are the plan's outputs; the
+ * deploying identities of both accounts are minted like the gateway's other local identities.
+ */
+import { writeCallerBundle } from "../scripts/bundle";
+import { startControlPlane } from "../local/controlPlane/server";
+import { startGateway } from "../local/gateway/server";
+import { LocalIdentity, mint } from "../local/identities";
+import { buildPlan } from "../local/plan";
+import type { RunOptions } from "../local/programUnderMocks";
+import { readProjectName, readStackConfig } from "../local/stackConfig";
+import { parseDeployedOutputs } from "./outputs";
+import { settingsFromFlatConfig } from "./settings";
+import type { VerifyTarget } from "./target";
+
+const ADMIN = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: ["*"], Resource: ["*"] }] };
+
+/** `runOptions.transforms` builds a broken twin from the same program (tests); nothing in the program changes. */
+export async function localTarget(stack: string, runOptions: Omit<RunOptions, "stack"> = {}): Promise<VerifyTarget> {
+  const settings = settingsFromFlatConfig(readStackConfig(stack), readProjectName());
+  const plan = await buildPlan(stack, {}, runOptions);
+  const outputs = parseDeployedOutputs(stack, plan.run.outputs);
+  const deployer = (accountId: string) => mint(`deploying identity of account ${accountId}`, `arn:aws:iam::${accountId}:role/holidays-local-deployer`, accountId, [ADMIN], !settings.exclusive);
+  const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
+  const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });
+  // The twin's "DNS": the API's execute-api host is served by the local gateway.
+  const apiOrigin = `https://${outputs.restApiId}.execute-api.${outputs.region}.amazonaws.com`;
+  const gatewayOrigin = new URL(gw.url).origin;
+  const resolveUrl = (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${gatewayOrigin}${url.slice(apiOrigin.length)}` : url);
+  const cp = await startControlPlane(plan, { identities: gw.identities, bundlePath: writeCallerBundle().path, resolveUrl });
+  const credentialsOf = (who: LocalIdentity) => async () => ({ accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey, sessionToken: who.sessionToken });
+  return {
+    description: `stack ${stack} on the offline twin (gateway ${gw.url}, control plane ${cp.endpoint})`,
+    outputs,
+    exclusive: settings.exclusive,
+    accountA: credentialsOf(deployers[0]),
+    accountB: credentialsOf(deployers[deployers.length - 1]),
+    endpoint: cp.endpoint,
+    resolveUrl,
+    close: async () => {
+      await cp.close();
+      await gw.close();
+    },
+  };
+}
