@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "./components/callerFunction";
 import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
-import { CONFIG_KEYS, RawConfig, parseSettings } from "./lib/config";
+import { CONFIG_KEYS, ConfigError, RawConfig, Settings, parseSettings } from "./lib/config";
 import { holidaysDocument } from "./lib/holidays";
 import { classifyInvokerOutput } from "./lib/invokerStacks";
 
@@ -18,8 +18,20 @@ function readRawConfig(): RawConfig {
   return raw;
 }
 
-// Validate everything before declaring a single resource: bad config never leaves a half-made stack.
-const settings = parseSettings(readRawConfig(), { project: pulumi.getProject(), now: new Date() });
+/**
+ * Validate everything before declaring a single resource: bad config never leaves a half-made stack.
+ * A ConfigError is raised as a `pulumi.RunError`, which the CLI prints as its message alone instead of
+ * "an unhandled exception" with the program text and a stack trace (RunError, @pulumi/pulumi docs).
+ */
+function readSettings(): Settings {
+  try {
+    return parseSettings(readRawConfig(), { project: pulumi.getProject(), now: new Date() });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+}
+const settings = readSettings();
 
 // Principals other stacks export (invokerStacks), read through StackReference: no ARN typed by hand.
 // An output that is not there yet (the consumer is not deployed) is a warning, not a failure; an output
@@ -59,6 +71,7 @@ const api = new HolidaysApi("holidays", {
   sourceIpAllowList: settings.sourceIpAllowList,
   exclusive: settings.exclusive,
   principalOrgId: settings.principalOrgId,
+  dataRetention: settings.dataRetention,
 }, { provider: providerA });
 
 const caller = new CallerFunction("caller", {

@@ -5,6 +5,8 @@ import type { AccountAccess } from "../lib/config";
 /**
  * An explicit AWS provider for one account. `allowedAccountIds` makes a wrong profile or role fail
  * before anything changes; `disable-default-providers` in Pulumi.yaml ensures nothing else is used.
+ * Every resource it creates is tagged with the project and the stack, so two stacks in the same
+ * accounts can be told apart.
  */
 export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
   return new Provider(name, {
@@ -14,6 +16,6 @@ export function accountProvider(name: string, region: string, access: AccountAcc
       ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
       : undefined,
     allowedAccountIds: [access.accountId],
-    defaultTags: { tags: { project: "holidays-api", "managed-by": "pulumi" } },
+    defaultTags: { tags: { project: pulumi.getProject(), stack: pulumi.getStack(), "managed-by": "pulumi" } },
   }, opts);
 }

@@ -75,7 +75,10 @@ export class CallerFunction extends pulumi.ComponentResource {
       timeout: args.timeoutSeconds ?? 10,
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
       environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
+      // given, and reads them back, so leaving them out shows a diff on every preview
+      // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
+      loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
     }, { parent: this, dependsOn: [logsPolicy, invokePolicy] });
 
     this.roleArn = role.arn;

@@ -36,6 +36,14 @@ export interface HolidaysApiArgs {
    * @default undefined (no organization condition)
    */
   principalOrgId?: pulumi.Input<string>;
+  /**
+   * What `pulumi destroy` does with the data. `retain`: the bucket and every resource configuring it are
+   * `retainOnDelete`, so a destroy removes the API and leaves the bucket as it was (private, encrypted,
+   * TLS-only), to be deleted by hand or re-imported. `destroy`: the bucket is `forceDestroy`, so a destroy
+   * deletes every object version with it (for dev stacks that must destroy cleanly).
+   * @default "retain"
+   */
+  dataRetention?: "retain" | "destroy";
 }
 
 /** The data bucket and the object the API serves. */
@@ -44,8 +52,9 @@ interface DataStore {
   object: s3.BucketObjectv2;
 }
 
-/** `/api/v1/data.json` and its GET method. */
+/** `/api/v1/data.json` (one Resource per segment, the last one last) and its GET method. */
 interface Route {
+  pathResources: apigateway.Resource[];
   resource: apigateway.Resource;
   method: apigateway.Method;
 }
@@ -85,7 +94,10 @@ export class HolidaysApi extends pulumi.ComponentResource {
     const data = createDataStore(name, args, this);
     const api = new apigateway.RestApi(`${name}-api`, {
       description: "Japanese public holidays (IAM-authorized)",
-      endpointConfiguration: { types: "REGIONAL" },
+      // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
+      // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
+      // default IP address type for all Regional and edge-optimized APIs is IPv4").
+      endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
     }, { parent: this });
     const route = createRoute(name, api, this);
     const s3Integration = createS3Integration(name, args.region, api, route, data, this);
@@ -113,49 +125,71 @@ export class HolidaysApi extends pulumi.ComponentResource {
   }
 }
 
-/** A private, versioned, encrypted, TLS-only bucket, and the data object in it. */
+/**
+ * A private, versioned, encrypted, TLS-only bucket whose noncurrent versions expire, and the data object
+ * in it. The object is written only after versioning, encryption and ownership are in force: an object
+ * written before versioning takes effect keeps a `null` version, and a bucket left with versions makes
+ * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
+ */
 function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
-  const bucket = new s3.Bucket(`${name}-data`, { forceDestroy: false }, { parent });
+  const destroy = args.dataRetention === "destroy";
+  const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: !destroy };
+  const bucket = new s3.Bucket(`${name}-data`, { forceDestroy: destroy }, keep);
   const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-data`, {
     bucket: bucket.id,
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
-  }, { parent });
-  new s3.BucketOwnershipControls(`${name}-data`, {
+  }, keep);
+  const ownership = new s3.BucketOwnershipControls(`${name}-data`, {
     bucket: bucket.id,
     rule: { objectOwnership: "BucketOwnerEnforced" },
-  }, { parent });
-  new s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
+  }, keep);
+  const encryption = new s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
     bucket: bucket.id,
     rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-  }, { parent });
-  new s3.BucketVersioning(`${name}-data`, {
+  }, keep);
+  const versioning = new s3.BucketVersioning(`${name}-data`, {
     bucket: bucket.id,
     versioningConfiguration: { status: "Enabled" },
-  }, { parent });
+  }, keep);
+  new s3.BucketLifecycleConfiguration(`${name}-data`, {
+    bucket: bucket.id,
+    rules: [{
+      id: "expire-noncurrent-versions",
+      status: "Enabled",
+      filter: {},
+      noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+    }],
+  }, { ...keep, dependsOn: [versioning] });
   new s3.BucketPolicy(`${name}-data-tls-only`, {
     bucket: bucket.id,
     policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
-  }, { parent, dependsOn: [publicAccessBlock] });
+  }, { ...keep, dependsOn: [publicAccessBlock] });
   const object = new s3.BucketObjectv2(`${name}-data-json`, {
     bucket: bucket.id,
     key: HOLIDAYS_PATH,
     content: args.dataDocument,
     contentType: HOLIDAYS_CONTENT_TYPE,
     serverSideEncryption: "AES256",
-  }, { parent });
+  }, { ...keep, dependsOn: [versioning, encryption, ownership, publicAccessBlock] });
   return { bucket, object };
 }
+
+/** Days a replaced version of data.json is kept (each `pulumi up` that changes the data leaves one). */
+const NONCURRENT_VERSION_DAYS = 30;
 
 /** One `aws.apigateway.Resource` per path segment, and the AWS_IAM-authorized GET method on the last. */
 function createRoute(name: string, api: apigateway.RestApi, parent: pulumi.Resource): Route {
   const segmentNames = ["api-segment", "v1-segment", "data-segment"];
   let parentId: pulumi.Input<string> = api.rootResourceId;
   let resource: apigateway.Resource | undefined;
+  const pathResources: apigateway.Resource[] = [];
   for (const [i, pathPart] of pathSegments().entries()) {
     resource = new apigateway.Resource(`${name}-${segmentNames[i] ?? `segment-${i}`}`, { restApi: api.id, parentId, pathPart }, { parent });
+    pathResources.push(resource);
     parentId = resource.id;
   }
   if (!resource) throw new Error(`createRoute: ${HOLIDAYS_PATH} has no path segment`);
@@ -165,14 +199,14 @@ function createRoute(name: string, api: apigateway.RestApi, parent: pulumi.Resou
     httpMethod: HTTP_METHOD,
     authorization: "AWS_IAM",
   }, { parent });
-  return { resource, method };
+  return { pathResources, resource, method };
 }
 
 /** The `AWS` integration that reads the object through a role only API Gateway may assume, allowed one object only. */
 function createS3Integration(name: string, region: string, api: apigateway.RestApi, route: Route, data: DataStore, parent: pulumi.Resource): S3Integration {
   const role = new iam.Role(`${name}-s3-read`, {
     description: "Assumed by API Gateway to read the holidays document",
-    assumeRolePolicy: api.executionArn.apply((arn) => renderPolicy(apiGatewayTrustPolicy(arn))),
+    assumeRolePolicy: renderPolicy(apiGatewayTrustPolicy()),
   }, { parent });
   const rolePolicy = new iam.RolePolicy(`${name}-s3-read`, {
     role: role.id,
@@ -193,8 +227,8 @@ function createS3Integration(name: string, region: string, api: apigateway.RestA
 }
 
 /** A method response and an integration response per entry of the responses table (lib/api). */
-function createResponses(name: string, api: apigateway.RestApi, route: Route, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.Resource[] {
-  const created: pulumi.Resource[] = [];
+function createResponses(name: string, api: apigateway.RestApi, route: Route, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.CustomResource[] {
+  const created: pulumi.CustomResource[] = [];
   for (const r of RESPONSES) {
     const methodResponse = new apigateway.MethodResponse(`${name}-get-${r.statusCode}`, {
       restApi: api.id,
@@ -230,26 +264,43 @@ function createResourcePolicy(
 }
 
 /**
- * The deployment snapshots policy + methods + integrations. It depends on the policy *resource*
- * (not only its text) so it is created after the policy is applied, and its triggers hash all of
- * it, so any change replaces it (create-before-delete: the stage is never left without one).
+ * The deployment snapshots the API definition: the policy, the path resources, methods, integrations
+ * and responses. It depends on those *resources* (not only their text) so it is created after they are
+ * applied (terraform-provider-aws #20811), and its trigger hashes every property of each of them, so a
+ * change to any input (integration type, integrationHttpMethod, passthroughBehavior, response parameters
+ * or templates, …) replaces it (create-before-delete: the stage is never left without one). A
+ * hand-picked list would miss whatever nobody thought to add.
  */
 function createDeploymentAndStage(
   name: string,
   stageName: string,
   api: apigateway.RestApi,
-  definition: { policy: apigateway.RestApiPolicy; route: Route; s3Integration: S3Integration; responses: pulumi.Resource[] },
+  definition: { policy: apigateway.RestApiPolicy; route: Route; s3Integration: S3Integration; responses: pulumi.CustomResource[] },
   parent: pulumi.Resource,
 ): apigateway.Stage {
   const { policy, route, s3Integration, responses } = definition;
+  const definitionResources: pulumi.CustomResource[] = [policy, ...route.pathResources, route.method, s3Integration.integration, ...responses];
   const fingerprint = pulumi
-    .all([policy.policy, s3Integration.uri, s3Integration.role.arn, route.method.authorization, route.resource.path])
-    .apply(([policyJson, uri, credentials, authorization, path]) =>
-      deploymentFingerprint({ policyJson, uri, credentials, authorization, path, httpMethod: HTTP_METHOD, responses: RESPONSES }));
+    .all(definitionResources.map((r) => pulumi.all([typeOf(r), propertiesOf(r)])))
+    .apply((parts) => deploymentFingerprint(parts.map(([type, properties]) => ({ type, properties }))));
   const deployment = new apigateway.Deployment(`${name}-deployment`, {
     restApi: api.id,
     description: "Managed by Pulumi; replaced whenever the policy or API definition changes",
     triggers: { redeployment: fingerprint },
-  }, { parent, dependsOn: [policy, route.method, s3Integration.integration, ...responses] });
+  }, { parent, dependsOn: definitionResources });
   return new apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName }, { parent });
+}
+
+/** The resource's type token, from its URN (`urn:pulumi:<stack>::<project>::<type path>::<name>`). */
+function typeOf(r: pulumi.CustomResource): pulumi.Output<string> {
+  return r.urn.apply((urn) => urn.split("::")[2]?.split("$").pop() ?? "");
+}
+
+/** Every output property the resource declares (its inputs and what the provider computed), except its URN. */
+function propertiesOf(r: pulumi.CustomResource): pulumi.Output<Record<string, unknown>> {
+  const props: Record<string, pulumi.Output<unknown>> = {};
+  for (const [key, value] of Object.entries(r)) {
+    if (key !== "urn" && !key.startsWith("__") && pulumi.Output.isInstance(value)) props[key] = value as pulumi.Output<unknown>;
+  }
+  return pulumi.output(props) as unknown as pulumi.Output<Record<string, unknown>>;
 }

@@ -2,7 +2,7 @@
  * Stack configuration → typed settings, validated before any resource is declared.
  * Input values are the raw strings Pulumi hands over (structured YAML values arrive as JSON text).
  */
-import * as ipaddr from "ipaddr.js";
+import { parseStandardCidr } from "./iam/cidr";
 import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn } from "./arn";
 import { HOLIDAY_YEAR_RANGE, defaultYears } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
@@ -39,7 +39,16 @@ export interface Settings {
   principalOrgId?: string;
   /** Stacks whose exported role ARN joins the invokers, read through StackReference (lib/invokerStacks). */
   invokerStacks: InvokerStack[];
+  /** What `pulumi destroy` does with the data bucket: keep it (`retain`) or delete every version (`destroy`). */
+  dataRetention: DataRetention;
 }
+
+/**
+ * `retain`: the bucket and its configuration are `retainOnDelete` (a destroy leaves them, private and
+ * TLS-only). `destroy`: the bucket is `forceDestroy`, so a destroy deletes every object version with it.
+ */
+export type DataRetention = "retain" | "destroy";
+export const DATA_RETENTION_VALUES: readonly DataRetention[] = ["retain", "destroy"];
 
 /** The raw config keys this program reads, each a string as Pulumi stores it, or undefined. */
 export interface RawConfig {
@@ -53,12 +62,13 @@ export interface RawConfig {
   exclusive?: string;
   principalOrgId?: string;
   invokerStacks?: string;
+  dataRetention?: string;
 }
 
 /** The keys of {@link RawConfig} in the order they are documented. */
 export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
   "region", "accountA", "accountB", "stageName", "years", "invokers", "sourceIpAllowList", "exclusive", "principalOrgId",
-  "invokerStacks",
+  "invokerStacks", "dataRetention",
 ];
 
 export interface ConfigProblem {
@@ -123,9 +133,10 @@ export function parseSettings(raw: RawConfig, opts: { project: string; now: Date
   }
 
   const invokerStacks = raw.invokerStacks === undefined ? [] : parseInvokerStacks(parseJson(raw.invokerStacks), bad);
+  const dataRetention = parseDataRetention(raw.dataRetention, bad);
 
   if (problems.length > 0 || !accountA) throw new ConfigError(problems);
-  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks };
+  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks, dataRetention };
 }
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;
@@ -234,17 +245,26 @@ function parseInvokers(text: string | undefined, partition: string, bad: Bad): s
   return [...new Set(out)].sort();
 }
 
+/**
+ * Standard CIDR text only (lib/iam/cidr): AWS documents no other form, and the octal/short/hex IPv4
+ * forms a general parser accepts (`010.0.0.1`, `127.1`, `0x7f.0.0.1`, `167772161`, `/032`) would be
+ * read as different addresses than they look like.
+ */
 function parseCidrs(text: string | undefined, bad: Bad): string[] {
-  const expected = "a list of CIDR blocks such as 203.0.113.0/24 or 2001:db8::/32";
+  const expected = "a list of CIDR blocks in standard notation, such as 203.0.113.0/24 or 2001:db8::/32 (decimal octets without leading zeros)";
   const list = stringList("sourceIpAllowList", text, expected, bad) ?? [];
   const out: string[] = [];
   for (const [i, item] of list.entries()) {
-    try {
-      ipaddr.parseCIDR(item);
-      out.push(item);
-    } catch {
-      bad(`sourceIpAllowList[${i}]`, item, expected, /\//.test(item) ? "correct the address or prefix length" : `append a prefix length, e.g. ${item}/32`);
-    }
+    if (parseStandardCidr(item)) out.push(item);
+    else if (parseStandardCidr(item, { prefixOptional: true })) bad(`sourceIpAllowList[${i}]`, item, expected, `append a prefix length, e.g. ${item}/${item.includes(":") ? 128 : 32}`);
+    else bad(`sourceIpAllowList[${i}]`, item, expected, "write the address as four decimal octets (or IPv6 hex groups) and a decimal prefix length without leading zeros");
   }
   return [...new Set(out)].sort();
+}
+
+function parseDataRetention(text: string | undefined, bad: Bad): DataRetention {
+  if (text === undefined) return "retain";
+  if ((DATA_RETENTION_VALUES as readonly string[]).includes(text)) return text as DataRetention;
+  bad("dataRetention", text, `one of ${DATA_RETENTION_VALUES.join(", ")}`, "pulumi config set dataRetention retain (keep the data on destroy) or destroy (a dev stack that destroys cleanly)");
+  return "retain";
 }

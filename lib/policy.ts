@@ -50,13 +50,37 @@ export interface ApiResourcePolicyInput {
   principalOrgId?: string;
 }
 
+/** The account-root principal of the account that owns an IAM principal ARN. */
+function accountRootOf(principalArn: string): string {
+  const arn = parseArn(principalArn);
+  const accountId = accountOfPrincipal(principalArn);
+  if (!arn || !accountId) throw new Error(`apiResourcePolicy: ${JSON.stringify(principalArn)} is not an IAM principal ARN`);
+  return `arn:${arn.partition}:iam::${accountId}:root`;
+}
+
 /**
  * The API's resource policy.
- * - `AllowInvokers`: execute-api:Invoke on exactly the method ARN for exactly the invokers.
+ * - `AllowInvokers`: execute-api:Invoke on exactly the method ARN for the role/user invokers. Each is
+ *   named through its account's principal (`arn:…:iam::<acct>:root`) plus `ArnEquals aws:PrincipalArn
+ *   <exact ARN>`, never as a role principal, because:
+ *   - API Gateway validates every principal of a resource policy ("Invalid policy document. Please check
+ *     the policy syntax and ensure that Principals are valid"), and a caller role created seconds earlier
+ *     in another account may not have propagated yet; the provider makes one UpdateRestApi call and does
+ *     not retry (terraform-provider-aws #29392, open). Account principals always validate; conditions are
+ *     not validated;
+ *   - AWS stores a role principal as the role's unique id (AROA…), so a role deleted and recreated under
+ *     the same name silently stops matching ("AWS JSON policy elements: Principal"; DataDog
+ *     terraform-module-datadog-agentless-scanner PR #43 quotes it). A condition on aws:PrincipalArn is
+ *     compared as text and keeps matching.
+ *   An account principal delegates to that account's IAM: the invoker's identity policy must allow too,
+ *   in the same account as well (the caller role has one: `invokeMethodPolicy`).
+ * - `AllowInvokerAccounts`: the account-id invokers, as account principals without that condition (every
+ *   identity of the account whose identity policy allows).
  * - `DenyUnlistedPrincipals` (exclusive): deny anyone whose aws:PrincipalArn is not an invoker
- *   (an account-root invoker stands for every principal of that account).
+ *   (an account invoker stands for every principal of that account).
  * - `DenyOutsideSourceIpAllowList`: deny any request whose aws:SourceIp is outside the list.
- * Deny statements use Principal "*" by design: they take access away, never grant it.
+ * Deny statements use Principal "*" by design: they take access away, never grant it. No Allow ever
+ * names a wildcard principal.
  */
 export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument {
   const invokers = sortedUnique(input.invokers);
@@ -66,16 +90,26 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
       throw new Error(`apiResourcePolicy: invoker ${JSON.stringify(arn)} is not an IAM principal ARN; wildcards are never allowed`);
     }
   }
+  const accounts = invokers.filter((arn) => arn.endsWith(":root"));
+  const identities = invokers.filter((arn) => !arn.endsWith(":root"));
   const wholeApi = `${input.executionArn}/*`;
-  const allow: PolicyStatement = {
-    Sid: "AllowInvokers",
-    Effect: "Allow",
-    Principal: { AWS: invokers },
-    Action: [INVOKE_ACTION],
-    Resource: [input.methodArn],
-  };
-  if (input.principalOrgId) allow.Condition = { StringEquals: { "aws:PrincipalOrgID": [input.principalOrgId] } };
-  const statements: PolicyStatement[] = [allow];
+  const orgCondition: ConditionBlock | undefined = input.principalOrgId ? { StringEquals: { "aws:PrincipalOrgID": [input.principalOrgId] } } : undefined;
+  const statements: PolicyStatement[] = [];
+  if (identities.length > 0) {
+    statements.push({
+      Sid: "AllowInvokers",
+      Effect: "Allow",
+      Principal: { AWS: sortedUnique(identities.map(accountRootOf)) },
+      Action: [INVOKE_ACTION],
+      Resource: [input.methodArn],
+      Condition: { ArnEquals: { "aws:PrincipalArn": identities }, ...orgCondition },
+    });
+  }
+  if (accounts.length > 0) {
+    const allowAccounts: PolicyStatement = { Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: accounts }, Action: [INVOKE_ACTION], Resource: [input.methodArn] };
+    if (orgCondition) allowAccounts.Condition = orgCondition;
+    statements.push(allowAccounts);
+  }
 
   if (input.exclusive) {
     const patterns = invokers.map((arn) => (arn.endsWith(":root") ? arn.replace(/:root$/, ":*") : arn));
@@ -127,18 +161,23 @@ export function lambdaTrustPolicy(): PolicyDocument {
   };
 }
 
-/** Trust policy of the role API Gateway assumes to read S3: only this account's API, not a confused deputy. */
-export function apiGatewayTrustPolicy(executionArn: string): PolicyDocument {
-  const accountId = parseArn(executionArn)?.accountId;
-  if (!accountId) throw new Error(`apiGatewayTrustPolicy: ${JSON.stringify(executionArn)} is not an execution ARN`);
+/**
+ * Trust policy of the role API Gateway assumes to read S3 (the integration's `credentials`): the
+ * service principal and nothing else, as in AWS's "Tutorial: Create a REST API as an Amazon S3 proxy".
+ *
+ * No `aws:SourceAccount` / `aws:SourceArn` condition: when API Gateway assumes an *integration
+ * credentials* role it does not populate `aws:SourceAccount`, so such a condition denies AssumeRole and
+ * every call answers 500 `{"message": "Internal server error"}` ("Execution failed due to configuration
+ * error: API Gateway does not have permission to assume the provided role"; confirmed with
+ * test-invoke-method in aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws
+ * PR #479). The confused-deputy exposure this leaves is small: another account's API cannot use this
+ * role, because `iam:PassRole` cannot cross accounts ("Cross-account pass role is not allowed",
+ * amazon-archives/aws-apigateway-importer #25), and the role may read one object only.
+ */
+export function apiGatewayTrustPolicy(): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Principal: { Service: ["apigateway.amazonaws.com"] },
-      Action: ["sts:AssumeRole"],
-      Condition: { StringEquals: { "aws:SourceAccount": [accountId] }, ArnLike: { "aws:SourceArn": [`${executionArn}/*`] } },
-    }],
+    Statement: [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }],
   };
 }
 

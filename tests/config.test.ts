@@ -70,6 +70,25 @@ describe("config: parseSettings", () => {
     });
   }
 
+  for (const form of ["010.0.0.1/32", "0177.0.0.1/32", "127.1/32", "167772161/32", "0x7f.0.0.1/8", "10.0.0.1/032"]) {
+    it(`rejects the non-standard IPv4 form ${form} instead of reading it the octal/short way`, () => {
+      const message = problemsOf({ ...base, sourceIpAllowList: JSON.stringify(["203.0.113.0/24", form]) });
+      assert.match(message, new RegExp(`sourceIpAllowList\\[1\\] = ${JSON.stringify(form).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: expected a list of CIDR blocks in standard notation`));
+      assert.match(message, /Fix: write the address as four decimal octets/);
+    });
+  }
+
+  it("accepts standard IPv4 and IPv6 CIDRs", () => {
+    assert.deepEqual(parse({ ...base, sourceIpAllowList: '["203.0.113.0/24", "2001:db8::/32", "10.0.0.0/8", "0.0.0.0/0"]' }).sourceIpAllowList, ["0.0.0.0/0", "10.0.0.0/8", "2001:db8::/32", "203.0.113.0/24"]);
+  });
+
+  it("reads dataRetention (default retain) and rejects other values", () => {
+    assert.equal(parse(base).dataRetention, "retain");
+    assert.equal(parse({ ...base, dataRetention: "destroy" }).dataRetention, "destroy");
+    const message = problemsOf({ ...base, dataRetention: "keep" });
+    assert.match(message, /holidays-api:dataRetention = "keep": expected one of retain, destroy/);
+  });
+
   it("reports every bad value at once", () => {
     const message = problemsOf({ region: "x", accountA: JSON.stringify({ accountId: "1" }), years: "[]" });
     assert.equal((message.match(/^ {2}- /gm) ?? []).length, 3);

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { Caller, InvokeRequest, UnsupportedPolicyError, accessDeniedMessage, authorizeInvoke, evaluatePolicy } from "../lib/iam/evaluate";
+import { AccessRequest, Caller, InvokeRequest, UnsupportedPolicyError, accessDeniedMessage, authorize, authorizeInvoke, authorizeServiceAssumeRole, evaluatePolicy } from "../lib/iam/evaluate";
+import { parseStandardCidr } from "../lib/iam/cidr";
+import { apiGatewayTrustPolicy, readObjectPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 import { conditionsHold } from "../lib/iam/conditions";
 import { arnLike, wildcardMatch } from "../lib/iam/match";
 import type { PolicyDocument, PolicyStatement } from "../lib/policy";
@@ -49,21 +51,91 @@ describe("IAM evaluation for AWS_IAM methods", () => {
 
   describe("principals", () => {
     const allowFor = (AWS: string | string[]) => doc({ Effect: "Allow", Principal: { AWS }, Action: "execute-api:Invoke", Resource: METHOD });
-    const cases: [string, PolicyDocument, boolean][] = [
-      ["role ARN", allowFor(crossAccountCaller.principalArn), true],
-      ["other role ARN", allowFor("arn:aws:iam::222222222222:role/other"), false],
-      ["account id", allowFor("222222222222"), true],
-      ["account root ARN", allowFor("arn:aws:iam::222222222222:root"), true],
-      ["other account root", allowFor("arn:aws:iam::333333333333:root"), false],
-      ["session ARN", allowFor(crossAccountCaller.userArn), true],
-      ["AWS *", allowFor("*"), true],
-      ["Principal *", doc({ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: METHOD }), true],
+    const cases: [string, PolicyDocument, "Allow" | "AllowViaAccount" | "Neither"][] = [
+      ["role ARN", allowFor(crossAccountCaller.principalArn), "Allow"],
+      ["other role ARN", allowFor("arn:aws:iam::222222222222:role/other"), "Neither"],
+      ["account id", allowFor("222222222222"), "AllowViaAccount"],
+      ["account root ARN", allowFor("arn:aws:iam::222222222222:root"), "AllowViaAccount"],
+      ["other account root", allowFor("arn:aws:iam::333333333333:root"), "Neither"],
+      ["session ARN", allowFor(crossAccountCaller.userArn), "Allow"],
+      ["AWS *", allowFor("*"), "Allow"],
+      ["Principal *", doc({ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: METHOD }), "Allow"],
     ];
-    for (const [what, policy, matches] of cases) {
-      it(`${what} ${matches ? "matches" : "does not match"}`, () => {
-        assert.equal(evaluatePolicy(policy, req(crossAccountCaller), "resource"), matches ? "Allow" : "Neither");
+    for (const [what, policy, verdict] of cases) {
+      it(`${what} → ${verdict}`, () => {
+        assert.equal(evaluatePolicy(policy, req(crossAccountCaller), "resource"), verdict);
       });
     }
+
+    // "AWS JSON policy elements: Principal": an account principal delegates to the account; an identity
+    // of that account still needs an identity policy that allows — in the same account too.
+    const viaAccount = (acct: string) => doc({ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${acct}:root`] }, Action: ["execute-api:Invoke"], Resource: [METHOD] });
+    for (const [table, caller] of [["same account", sameAccountCaller], ["cross-account", crossAccountCaller]] as const) {
+      it(`${table}: an account principal never allows by itself; with an identity grant it does`, () => {
+        const alone = authorizeInvoke({ request: req(caller), identityPolicies: [], resourcePolicy: viaAccount(caller.accountId), resourceAccountId: "111111111111" });
+        assert.deepEqual([alone.allowed, alone.explicitDeny, alone.resource], [false, false, "AllowViaAccount"]);
+        const withGrant = authorizeInvoke({ request: req(caller), identityPolicies: identityPolicy("allow"), resourcePolicy: viaAccount(caller.accountId), resourceAccountId: "111111111111" });
+        assert.equal(withGrant.allowed, true);
+      });
+    }
+
+    it("ANDs the account principal with an ArnEquals aws:PrincipalArn condition (the program's policy shape)", () => {
+      const shaped = doc({
+        Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:root"] }, Action: ["execute-api:Invoke"], Resource: [METHOD],
+        Condition: { ArnEquals: { "aws:PrincipalArn": [crossAccountCaller.principalArn] } },
+      });
+      assert.equal(evaluatePolicy(shaped, req(crossAccountCaller), "resource"), "AllowViaAccount");
+      const sibling: Caller = { ...crossAccountCaller, principalArn: "arn:aws:iam::222222222222:role/sibling", userArn: "arn:aws:sts::222222222222:assumed-role/sibling/s" };
+      assert.equal(evaluatePolicy(shaped, req(sibling), "resource"), "Neither");
+    });
+
+    it("refuses principal types it does not model", () => {
+      assert.throws(() => evaluatePolicy(doc({ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" } as never, Action: "*", Resource: "*" }), req(crossAccountCaller), "resource"), /Principal type Federated is not supported/);
+    });
+  });
+
+  describe("trust policies: sts:AssumeRole by a service principal", () => {
+    const role = "arn:aws:iam::111111111111:role/holidays-s3-read";
+    const withConditions = doc({
+      Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"],
+      Condition: { StringEquals: { "aws:SourceAccount": ["111111111111"] }, ArnLike: { "aws:SourceArn": [`${API}/*`] } },
+    });
+    it("allows apigateway.amazonaws.com under the program's trust policy, with no source keys in the context", () => {
+      const d = authorizeServiceAssumeRole({ trustPolicy: apiGatewayTrustPolicy(), roleArn: role, service: "apigateway.amazonaws.com", context: {} });
+      assert.deepEqual([d.allowed, d.resource], [true, "Allow"]);
+    });
+    it("denies it when the trust policy requires aws:SourceAccount and the service does not present it (PR #479)", () => {
+      const d = authorizeServiceAssumeRole({ trustPolicy: withConditions, roleArn: role, service: "apigateway.amazonaws.com", context: {} });
+      assert.deepEqual([d.allowed, d.explicitDeny], [false, false]);
+    });
+    it("denies another service, and never lets an account principal stand for a service", () => {
+      assert.equal(authorizeServiceAssumeRole({ trustPolicy: apiGatewayTrustPolicy(), roleArn: role, service: "lambda.amazonaws.com" }).allowed, false);
+      const accountTrust = doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:root"] }, Action: ["sts:AssumeRole"] });
+      assert.equal(authorizeServiceAssumeRole({ trustPolicy: accountTrust, roleArn: role, service: "apigateway.amazonaws.com" }).allowed, false);
+    });
+    it("refuses a Resource element in a trust policy", () => {
+      assert.throws(() => authorizeServiceAssumeRole({ trustPolicy: doc({ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"], Resource: ["*"] }), roleArn: role, service: "apigateway.amazonaws.com" }), UnsupportedPolicyError);
+    });
+  });
+
+  describe("s3:GetObject by a role session: identity policy and bucket policy", () => {
+    const bucketArn = "arn:aws:s3:::holidays-data-1";
+    const session: Caller = { principalArn: "arn:aws:iam::111111111111:role/s3-read", userArn: "arn:aws:sts::111111111111:assumed-role/s3-read/s", accountId: "111111111111" };
+    const get = (key: string, secure = true): AccessRequest => ({
+      requester: { kind: "identity", caller: session }, action: "s3:GetObject", resource: `${bucketArn}/${key}`, context: { "aws:SecureTransport": String(secure) },
+    });
+    const decide = (r: AccessRequest, identity = [readObjectPolicy(bucketArn, "api/v1/data.json")], bucket = tlsOnlyBucketPolicy(bucketArn)) =>
+      authorize({ request: r, identityPolicies: identity, resourcePolicy: bucket, resourceAccountId: "111111111111" });
+    it("allows exactly the one object over TLS", () => {
+      assert.equal(decide(get("api/v1/data.json")).allowed, true);
+      assert.equal(decide(get("api/v1/other.json")).allowed, false);
+      assert.deepEqual([decide(get("api/v1/data.json", false)).allowed, decide(get("api/v1/data.json", false)).explicitDeny], [false, true]);
+    });
+    it("denies when the identity policy lacks s3:GetObject, and when the bucket policy denies", () => {
+      assert.equal(decide(get("api/v1/data.json"), []).allowed, false);
+      const denyAll = doc({ Effect: "Deny", Principal: "*", Action: ["s3:GetObject"], Resource: [`${bucketArn}/*`] });
+      assert.deepEqual([decide(get("api/v1/data.json"), undefined, denyAll).allowed, decide(get("api/v1/data.json"), undefined, denyAll).explicitDeny], [false, true]);
+    });
   });
 
   describe("actions and resources", () => {
@@ -127,6 +199,15 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     for (const [what, block, expected] of cases) {
       it(`${what} → ${expected}`, () => assert.equal(conditionsHold(block, ctx), expected));
     }
+    it("refuses non-standard IPv4 text in a policy instead of reading it the octal/short way", () => {
+      for (const v of ["010.0.0.1/32", "0177.0.0.1/32", "127.1/32", "167772161/32", "0x7f.0.0.1/8", "10.0.0.1/032"]) {
+        assert.throws(() => conditionsHold({ IpAddress: { "aws:SourceIp": v } }, { "aws:SourceIp": "127.0.0.1" }), /not standard CIDR text/, v);
+      }
+      assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "203.0.113.9" } }, { "aws:SourceIp": "203.0.113.9" }), true, "a bare address means /32");
+      assert.equal(parseStandardCidr("fe80::1%eth0/64"), undefined);
+      assert.equal(parseStandardCidr("::ffff:01.2.3.4/128"), undefined);
+      assert.equal(parseStandardCidr("2001:db8::/32")?.prefix, 32);
+    });
     it("matches IPv6 and IPv4-mapped addresses", () => {
       assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "2001:db8::/32" } }, { "aws:SourceIp": "2001:db8::1" }), true);
       assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "127.0.0.0/8" } }, { "aws:SourceIp": "::ffff:127.0.0.2" }), true);

@@ -11,9 +11,32 @@ describe("policy documents", () => {
     assert.equal(getArn, "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json");
   });
 
-  it("allows exactly the invokers on exactly the GET method", () => {
+  it("allows exactly the invokers on exactly the GET method, each through its account principal and an ArnEquals aws:PrincipalArn condition", () => {
     const doc = apiResourcePolicy({ executionArn, methodArn: getArn, invokers: [caller], exclusive: false });
-    assert.deepEqual(doc.Statement, [{ Sid: "AllowInvokers", Effect: "Allow", Principal: { AWS: [caller] }, Action: ["execute-api:Invoke"], Resource: [getArn] }]);
+    assert.deepEqual(doc.Statement, [{
+      Sid: "AllowInvokers", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:root"] }, Action: ["execute-api:Invoke"], Resource: [getArn],
+      Condition: { ArnEquals: { "aws:PrincipalArn": [caller] } },
+    }]);
+  });
+
+  it("never names a role or user as a principal (API Gateway validates principals, and AWS rewrites a role principal to its unique id)", () => {
+    const doc = apiResourcePolicy({ executionArn, methodArn: getArn, invokers: [caller, "arn:aws:iam::333333333333:user/u", "arn:aws:iam::444444444444:root"], exclusive: true, principalOrgId: "o-a1b2c3d4e5" });
+    for (const s of doc.Statement) {
+      const principals = s.Principal === "*" ? ["*"] : ([] as string[]).concat(s.Principal?.AWS ?? []);
+      for (const p of principals) assert.ok(p === "*" ? s.Effect === "Deny" : /^arn:aws:iam::\d{12}:root$/.test(p), `${s.Sid}: ${p}`);
+    }
+    const byId = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(byId.AllowInvokers.Principal, { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
+    assert.deepEqual(byId.AllowInvokers.Condition, { ArnEquals: { "aws:PrincipalArn": [caller, "arn:aws:iam::333333333333:user/u"] }, StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } });
+    assert.deepEqual(byId.AllowInvokerAccounts, {
+      Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::444444444444:root"] }, Action: ["execute-api:Invoke"], Resource: [getArn],
+      Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } },
+    });
+  });
+
+  it("keeps account invokers in a statement of their own, without the ArnEquals condition", () => {
+    const doc = apiResourcePolicy({ executionArn, methodArn: getArn, invokers: ["arn:aws:iam::444444444444:root"], exclusive: false });
+    assert.deepEqual(doc.Statement.map((s) => [s.Sid, s.Condition]), [["AllowInvokerAccounts", undefined]]);
   });
 
   it("adds a deny for unlisted principals when exclusive; account invokers cover their account", () => {
@@ -27,7 +50,7 @@ describe("policy documents", () => {
 
   it("adds a source-IP deny and an organization condition when asked", () => {
     const doc = apiResourcePolicy({ executionArn, methodArn: getArn, invokers: [caller], sourceIpAllowList: ["2001:db8::/32", "203.0.113.0/24"], principalOrgId: "o-a1b2c3d4e5" });
-    assert.deepEqual(doc.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } });
+    assert.deepEqual(doc.Statement[0].Condition?.StringEquals, { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] });
     const ip = doc.Statement.find((s) => s.Sid === "DenyOutsideSourceIpAllowList");
     assert.deepEqual(ip?.Condition, { NotIpAddress: { "aws:SourceIp": ["2001:db8::/32", "203.0.113.0/24"] } });
     assert.equal(ip?.Effect, "Deny");
@@ -51,9 +74,8 @@ describe("policy documents", () => {
     assert.deepEqual(invokeMethodPolicy(getArn).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [getArn] }]);
   });
 
-  it("limits API Gateway's S3 role to this API and one object", () => {
-    const trust = apiGatewayTrustPolicy(executionArn).Statement[0];
-    assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": ["111111111111"] }, ArnLike: { "aws:SourceArn": [`${executionArn}/*`] } });
+  it("lets API Gateway assume the S3 role with no SourceAccount/SourceArn condition (PR #479), and the role read one object", () => {
+    assert.deepEqual(apiGatewayTrustPolicy().Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
     assert.deepEqual(readObjectPolicy("arn:aws:s3:::b", "api/v1/data.json").Statement[0].Resource, ["arn:aws:s3:::b/api/v1/data.json"]);
   });
 

@@ -4,7 +4,7 @@
  * case-insensitive, a `...IfExists` operator passes when the key is absent, and a negated operator
  * passes when the key is absent.
  */
-import * as ipaddr from "ipaddr.js";
+import { cidrContains, parseStandardCidr } from "./cidr";
 import { arnLike, wildcardMatch } from "./match";
 
 export type ContextValue = string | string[] | boolean | undefined;
@@ -32,15 +32,11 @@ export class UnsupportedPolicyError extends Error {
   override readonly name = "UnsupportedPolicyError";
 }
 
+/** A policy value that is not standard CIDR text is refused, never read the octal/short way (see cidr.ts). */
 function ipInCidr(cidr: string, ip: string): boolean {
-  try {
-    let addr = ipaddr.parse(ip);
-    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-    const range = cidr.includes("/") ? ipaddr.parseCIDR(cidr) : ipaddr.parseCIDR(`${cidr}/${addr.kind() === "ipv4" ? 32 : 128}`);
-    return addr.kind() === range[0].kind() && addr.match(range);
-  } catch {
-    return false;
-  }
+  const range = parseStandardCidr(cidr, { prefixOptional: true });
+  if (!range) throw new UnsupportedPolicyError(`IP condition value ${JSON.stringify(cidr)} is not standard CIDR text (e.g. 203.0.113.0/24, 2001:db8::/32)`);
+  return cidrContains(range, ip);
 }
 
 function lookup(context: RequestContextKeys, key: string): string[] | undefined {

@@ -1,10 +1,21 @@
 /**
- * Decides allow or deny for an `AWS_IAM` API Gateway method as AWS documents it ("How API Gateway
- * resource policies affect authorization workflow", IAM authentication and resource policy):
- * - an explicit Deny in either the identity or the resource policy always wins;
- * - same account: allowed if either policy allows;
- * - cross-account: allowed only if both allow.
- * Every element the program can produce is supported; anything else throws rather than guessing.
+ * A small, general IAM policy evaluator for the requests the offline twin walks: `execute-api:Invoke`
+ * by a role or user, `sts:AssumeRole` by a service principal, and `s3:GetObject` by a role session.
+ * The rules, as AWS documents them:
+ * - an explicit Deny in any applicable policy always wins ("Policy evaluation logic", IAM User Guide);
+ * - same account: an Allow in either the identity policy or the resource policy suffices; cross-account:
+ *   both must allow ("How API Gateway resource policies affect authorization workflow", outcome tables;
+ *   "Cross-account policy evaluation logic", IAM User Guide);
+ * - an account principal (`"123456789012"` or `arn:…:iam::123456789012:root`) in a resource policy
+ *   "delegates authority to the account": an identity of that account still needs an identity policy
+ *   that allows, even in the resource's own account ("AWS JSON policy elements: Principal", AWS account
+ *   principals; "Using the account ARN in the Principal element does not limit permissions to only the
+ *   root user"). So such a match never allows by itself;
+ * - a service principal (`{"Service": "apigateway.amazonaws.com"}`) has no identity policy: only the
+ *   resource policy (for a role: its trust policy) can allow it.
+ * Elements it does not model (NotPrincipal, NotResource, Federated/CanonicalUser principals, set
+ * operators, unknown condition operators, non-standard CIDR text) throw UnsupportedPolicyError: it never
+ * guesses.
  */
 import { accountOfPrincipal, parseArn } from "../arn";
 import type { PolicyDocument, PolicyStatement } from "../policy";
@@ -14,17 +25,37 @@ import { wildcardMatch } from "./match";
 export { UnsupportedPolicyError } from "./conditions";
 
 export type PolicyResult = "Allow" | "Deny" | "Neither";
+/**
+ * A resource policy's verdict. `AllowViaAccount`: an Allow matched the caller only through its account
+ * principal — a delegation that needs the identity policy to allow too.
+ */
+export type ResourcePolicyResult = PolicyResult | "AllowViaAccount";
 
-/** The caller as IAM sees it after authentication. */
+/** An AWS identity (role session or user) as IAM sees it after authentication. */
 export interface Caller {
-  /** aws:PrincipalArn: the role (or user, or account root) ARN. */
+  /** aws:PrincipalArn: the role (or user) ARN. */
   principalArn: string;
   /** The ARN AWS prints in "User: … is not authorized": for a role, its assumed-role session ARN. */
   userArn: string;
   accountId: string;
+  /** aws:PrincipalOrgID, when the account belongs to an AWS Organization. */
   orgId?: string;
 }
 
+/** Who makes a request: an AWS identity, or an AWS service acting as a service principal. */
+export type Requester = { kind: "identity"; caller: Caller } | { kind: "service"; service: string };
+
+/** One authorization question: may this requester perform this action on this resource, in this context? */
+export interface AccessRequest {
+  requester: Requester;
+  action: string;
+  /** The resource ARN (for a trust policy: the role's ARN). */
+  resource: string;
+  /** Request context keys beyond the requester's own (aws:SourceIp, aws:SecureTransport, …). */
+  context?: RequestContextKeys;
+}
+
+/** `execute-api:Invoke` as the gateway sees it (kept for callers that speak only of invocations). */
 export interface InvokeRequest {
   caller: Caller;
   action: string;
@@ -34,38 +65,46 @@ export interface InvokeRequest {
   secureTransport?: boolean;
 }
 
+type PolicyKind = "identity" | "resource" | "trust";
+
 const KNOWN_KEYS = new Set(["Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "Condition"]);
+const ACCOUNT_ID = /^\d{12}$/;
 
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function contextKeys(req: InvokeRequest): RequestContextKeys {
+function requesterKeys(r: Requester): RequestContextKeys {
+  if (r.kind === "service") return {};
   return {
-    "aws:PrincipalArn": req.caller.principalArn,
-    "aws:PrincipalAccount": req.caller.accountId,
-    "aws:PrincipalOrgID": req.caller.orgId,
-    "aws:SourceIp": req.sourceIp,
-    "aws:SecureTransport": String(req.secureTransport ?? true),
+    "aws:PrincipalArn": r.caller.principalArn,
+    "aws:PrincipalAccount": r.caller.accountId,
+    "aws:PrincipalOrgID": r.caller.orgId,
   };
 }
 
-function principalMatches(statement: PolicyStatement, caller: Caller): boolean {
+/** How a statement's Principal matches the requester: directly, only through its account, or not at all. */
+function principalMatch(statement: PolicyStatement, r: Requester): "direct" | "account" | "none" {
   const p = statement.Principal;
-  if (p === undefined) throw new UnsupportedPolicyError(`Statement ${statement.Sid ?? ""} of a resource policy has no Principal`);
-  if (p === "*") return true;
-  for (const value of list(p.AWS)) {
-    if (value === "*") return true;
-    if (/^\d{12}$/.test(value) || value.endsWith(":root")) {
-      const acct = /^\d{12}$/.test(value) ? value : accountOfPrincipal(value);
-      if (acct === caller.accountId) return true;
-    } else if (value === caller.principalArn || value === caller.userArn) return true;
+  if (p === undefined) throw new UnsupportedPolicyError(`Statement ${statement.Sid ?? "(no Sid)"} of a resource policy has no Principal`);
+  if (p === "*") return "direct";
+  for (const key of Object.keys(p)) {
+    if (key !== "AWS" && key !== "Service") throw new UnsupportedPolicyError(`Principal type ${key} is not supported by the local evaluator`);
   }
-  return false;
+  if (r.kind === "service") return list(p.Service).includes(r.service) ? "direct" : "none";
+  let match: "account" | "none" = "none";
+  for (const value of list(p.AWS)) {
+    if (value === "*" || value === r.caller.principalArn || value === r.caller.userArn) return "direct";
+    if (ACCOUNT_ID.test(value) || value.endsWith(":root")) {
+      const acct = ACCOUNT_ID.test(value) ? value : accountOfPrincipal(value);
+      if (acct === r.caller.accountId) match = "account";
+    }
+  }
+  return match;
 }
 
 function expandResource(pattern: string, resource: string): string {
-  // `execute-api:/stage/METHOD/path` is short for this API's own ARN prefix.
+  // `execute-api:/stage/METHOD/path` is short for this API's own ARN prefix (API Gateway resource policy examples).
   if (!pattern.startsWith("execute-api:/")) return pattern;
   const arn = parseArn(resource);
   if (!arn) return pattern;
@@ -73,42 +112,116 @@ function expandResource(pattern: string, resource: string): string {
   return `arn:${arn.partition}:execute-api:${arn.region}:${arn.accountId}:${apiId}${pattern.slice("execute-api:".length)}`;
 }
 
-function statementApplies(s: PolicyStatement, req: InvokeRequest, kind: "identity" | "resource"): boolean {
+/** Whether the statement applies to the request; for resource/trust policies, how its principal matched. */
+function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind): "direct" | "account" | "none" {
   for (const key of Object.keys(s)) {
     if (!KNOWN_KEYS.has(key)) throw new UnsupportedPolicyError(`Policy element ${key} is not supported by the local evaluator`);
   }
-  if (kind === "resource" && !principalMatches(s, req.caller)) return false;
-  if (kind === "identity" && s.Principal !== undefined) throw new UnsupportedPolicyError("An identity policy must not have a Principal");
+  if (s.Effect !== "Allow" && s.Effect !== "Deny") throw new UnsupportedPolicyError(`Effect ${String(s.Effect)} is not Allow or Deny`);
+  let principal: "direct" | "account" | "none" = "direct";
+  if (kind === "identity") {
+    if (s.Principal !== undefined) throw new UnsupportedPolicyError("An identity policy must not have a Principal");
+  } else {
+    principal = principalMatch(s, req.requester);
+    if (principal === "none") return "none";
+  }
   if (s.Action !== undefined && s.NotAction !== undefined) throw new UnsupportedPolicyError("A statement cannot have both Action and NotAction");
   const actionOk = s.Action !== undefined
     ? list(s.Action).some((a) => wildcardMatch(a, req.action, true))
     : s.NotAction !== undefined && !list(s.NotAction).some((a) => wildcardMatch(a, req.action, true));
-  if (!actionOk) return false;
-  if (!list(s.Resource).some((r) => wildcardMatch(expandResource(r, req.resource), req.resource))) return false;
-  return conditionsHold(s.Condition, contextKeys(req));
+  if (!actionOk) return "none";
+  if (kind === "trust") {
+    // A role trust policy names no Resource: the resource is the role itself.
+    if (s.Resource !== undefined) throw new UnsupportedPolicyError("A role trust policy has no Resource element");
+  } else if (!list(s.Resource).some((r) => wildcardMatch(expandResource(r, req.resource), req.resource))) return "none";
+  const context: RequestContextKeys = { ...req.context, ...requesterKeys(req.requester) };
+  return conditionsHold(s.Condition, context) ? principal : "none";
 }
 
-/** One policy's verdict for the request: Deny beats Allow beats Neither. */
-export function evaluatePolicy(doc: PolicyDocument, req: InvokeRequest, kind: "identity" | "resource"): PolicyResult {
-  let result: PolicyResult = "Neither";
+function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): ResourcePolicyResult {
+  if (!Array.isArray(doc.Statement)) throw new UnsupportedPolicyError("Policy Statement must be a list");
+  let result: ResourcePolicyResult = "Neither";
   for (const s of doc.Statement) {
-    if (!statementApplies(s, req, kind)) continue;
+    const match = statementMatch(s, req, kind);
+    if (match === "none") continue;
     if (s.Effect === "Deny") return "Deny";
-    if (s.Effect === "Allow") result = "Allow";
-    else throw new UnsupportedPolicyError(`Effect ${String(s.Effect)} is not Allow or Deny`);
+    if (match === "direct") result = "Allow";
+    else if (result === "Neither") result = "AllowViaAccount";
   }
   return result;
+}
+
+function fromInvoke(req: InvokeRequest): AccessRequest {
+  return {
+    requester: { kind: "identity", caller: req.caller },
+    action: req.action,
+    resource: req.resource,
+    context: { "aws:SourceIp": req.sourceIp, "aws:SecureTransport": String(req.secureTransport ?? true) },
+  };
+}
+
+/**
+ * One policy's verdict for the request: Deny beats Allow beats Neither. For a resource policy, an Allow
+ * that matched only through an account principal is `AllowViaAccount`.
+ */
+export function evaluatePolicy(doc: PolicyDocument, req: InvokeRequest | AccessRequest, kind: PolicyKind): ResourcePolicyResult {
+  return evaluate(doc, "requester" in req ? req : fromInvoke(req), kind);
 }
 
 export interface Decision {
   allowed: boolean;
   explicitDeny: boolean;
   identity: PolicyResult;
-  resource: PolicyResult;
+  resource: ResourcePolicyResult;
   sameAccount: boolean;
+  /** One line saying which rule decided. */
+  reason: string;
 }
 
-/** Combines identity and resource policies by the documented rules for `AWS_IAM` methods. */
+/**
+ * Combines the requester's identity policies and the resource's policy by the documented rules. For a
+ * service requester, `identityPolicies` must be empty and only the resource policy can allow.
+ */
+export function authorize(input: {
+  request: AccessRequest;
+  identityPolicies: readonly PolicyDocument[];
+  resourcePolicy: PolicyDocument | undefined;
+  /** The account that owns the resource. */
+  resourceAccountId: string;
+  /** Evaluate the resource policy as a role trust policy (no Resource element). */
+  trust?: boolean;
+}): Decision {
+  const { request } = input;
+  if (request.requester.kind === "service" && input.identityPolicies.length > 0) {
+    throw new UnsupportedPolicyError("A service principal has no identity policies");
+  }
+  const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity"));
+  const identity: PolicyResult = identityResults.includes("Deny") ? "Deny" : identityResults.includes("Allow") ? "Allow" : "Neither";
+  const resource = input.resourcePolicy ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource") : "Neither";
+  const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;
+  const explicitDeny = identity === "Deny" || resource === "Deny";
+  let allowed: boolean;
+  let reason: string;
+  if (explicitDeny) {
+    allowed = false;
+    reason = `explicit Deny in the ${identity === "Deny" ? "identity" : "resource"} policy`;
+  } else if (request.requester.kind === "service") {
+    allowed = resource === "Allow";
+    reason = allowed ? "the resource policy allows the service principal" : "no statement allows the service principal";
+  } else if (sameAccount) {
+    allowed = identity === "Allow" || resource === "Allow";
+    reason = allowed
+      ? `same account: the ${identity === "Allow" ? "identity" : "resource"} policy allows`
+      : resource === "AllowViaAccount" ? "same account: the resource policy only delegates to the account, and no identity policy allows" : "same account: neither policy allows";
+  } else {
+    allowed = identity === "Allow" && (resource === "Allow" || resource === "AllowViaAccount");
+    reason = allowed ? "cross-account: both the identity and the resource policy allow"
+      : identity !== "Allow" ? "cross-account: no identity policy allows" : "cross-account: the resource policy does not allow";
+  }
+  return { allowed, explicitDeny, identity, resource, sameAccount, reason };
+}
+
+/** Combines identity and resource policies for an `AWS_IAM` method invocation. */
 export function authorizeInvoke(input: {
   request: InvokeRequest;
   identityPolicies: readonly PolicyDocument[];
@@ -116,13 +229,20 @@ export function authorizeInvoke(input: {
   /** The API owner's account. */
   resourceAccountId: string;
 }): Decision {
-  const identityResults = input.identityPolicies.map((d) => evaluatePolicy(d, input.request, "identity"));
-  const identity: PolicyResult = identityResults.includes("Deny") ? "Deny" : identityResults.includes("Allow") ? "Allow" : "Neither";
-  const resource: PolicyResult = input.resourcePolicy ? evaluatePolicy(input.resourcePolicy, input.request, "resource") : "Neither";
-  const sameAccount = input.request.caller.accountId === input.resourceAccountId;
-  const explicitDeny = identity === "Deny" || resource === "Deny";
-  const allowed = !explicitDeny && (sameAccount ? identity === "Allow" || resource === "Allow" : identity === "Allow" && resource === "Allow");
-  return { allowed, explicitDeny, identity, resource, sameAccount };
+  return authorize({ ...input, request: fromInvoke(input.request) });
+}
+
+/** May `service` assume the role with this trust policy, given the request context the service presents? */
+export function authorizeServiceAssumeRole(input: { trustPolicy: PolicyDocument; roleArn: string; service: string; context?: RequestContextKeys }): Decision {
+  const roleAccount = accountOfPrincipal(input.roleArn);
+  if (!roleAccount) throw new UnsupportedPolicyError(`${JSON.stringify(input.roleArn)} is not a role ARN`);
+  return authorize({
+    request: { requester: { kind: "service", service: input.service }, action: "sts:AssumeRole", resource: input.roleArn, context: input.context },
+    identityPolicies: [],
+    resourcePolicy: input.trustPolicy,
+    resourceAccountId: roleAccount,
+    trust: true,
+  });
 }
 
 /** AWS's AccessDenied text for an execute-api call. */
