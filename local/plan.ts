@@ -1,11 +1,15 @@
 /**
  * The offline plan: runs the real program under Pulumi mocks with a stack's config and reads off,
- * per account, what it declares, plus the exact rendered resource policy and caller identity policy.
- * `npm run plan [-- --stack dev]` prints it; the local gateway is built from the same plan.
+ * per account, what it declares (local/declared.ts: the API's routes, methods, integrations and
+ * responses, the IAM roles and the S3 buckets, by resource type and relationship), plus the settings
+ * the config parses to. `npm run plan [-- --stack dev]` prints it; the local gateway walks the same plan.
  */
-import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./programUnderMocks";
-import { readStackConfig } from "./stackConfig";
+import { RawConfig, Settings, parseSettings } from "../lib/config";
 import type { PolicyDocument } from "../lib/policy";
+import { HOLIDAYS_PATH } from "../lib/holidays";
+import { Declared, readDeclared } from "./declared";
+import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./programUnderMocks";
+import { readProjectName, readStackConfig } from "./stackConfig";
 
 export interface Plan {
   stack: string;
@@ -17,21 +21,30 @@ export interface Plan {
   singleAccount: boolean;
   methodArn: string;
   callerRoleArn: string;
-  /** The API's resource policy, as the HolidaysApi component exports it (`resourcePolicy`). */
+  /** The API's resource policy: the RestApiPolicy declared on the REST API. */
   resourcePolicy: PolicyDocument;
-  /** The caller role's identity policy, as the CallerFunction component exports it (`invokePolicy`). */
-  callerIdentityPolicy: PolicyDocument;
-  /** The exact data.json the program uploads. */
+  /** The caller role's identity policies: those declared on the role with the `callerRoleArn` output. */
+  callerIdentityPolicies: PolicyDocument[];
+  /** The data.json the program uploads (for display and comparison; the gateway reads it through the integration). */
   dataDocument: string;
+  /** What the program declared: the walk the gateway takes for a request. */
+  declared: Declared;
+  /** The settings the stack config parses to (what the story states its expectations from). */
+  settings: Settings;
 }
 
-function find(run: ProgramRun, type: string): RecordedResource {
-  const r = run.resources.find((x) => x.type === type);
-  if (!r) throw new Error(`The program declared no ${type}`);
-  return r;
+/** The flat `{ "project:key": text }` config as the program's RawConfig. */
+function rawConfigOf(config: Record<string, string>, project: string): RawConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (k === "aws:region") raw.region = v;
+    else if (k.startsWith(`${project}:`)) raw[k.slice(project.length + 1)] = v;
+  }
+  return raw as RawConfig;
 }
 
 /**
+ * Runs the program with the stack's config (an override value of undefined deletes that key).
  * `runOptions` builds variants without touching the program: resource transforms (a broken twin) and
  * the outputs StackReferences read.
  */
@@ -43,6 +56,9 @@ export async function buildPlan(stack = "dev", overrides: Record<string, string 
   }
   const run = await runProgram(config, { ...runOptions, stack });
   const o = run.outputs as Record<string, string>;
+  const declared = readDeclared(run.resources);
+  const callerRole = declared.roles.get(o.callerRoleArn);
+  if (!callerRole) throw new Error(`The program declared no role with the callerRoleArn output ${o.callerRoleArn}`);
   return {
     stack,
     run,
@@ -53,10 +69,21 @@ export async function buildPlan(stack = "dev", overrides: Record<string, string 
     singleAccount: !run.resources.some((r) => r.type === "pulumi:providers:aws" && r.name === "accountB"),
     methodArn: o.methodArn,
     callerRoleArn: o.callerRoleArn,
-    resourcePolicy: JSON.parse(o.resourcePolicy) as PolicyDocument,
-    callerIdentityPolicy: JSON.parse(o.callerInvokePolicy) as PolicyDocument,
-    dataDocument: String(find(run, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.content),
+    resourcePolicy: declared.api.resourcePolicy ?? { Version: "2012-10-17", Statement: [] },
+    callerIdentityPolicies: callerRole.identityPolicies,
+    dataDocument: uploadedDocument(declared, HOLIDAYS_PATH) ?? "",
+    declared,
+    settings: parseSettings(rawConfigOf(config, readProjectName()), { project: readProjectName(), now: new Date() }),
   };
+}
+
+/** The content of the object the program uploads under this key, in whichever bucket declares it. */
+function uploadedDocument(declared: Declared, key: string): string | undefined {
+  for (const b of declared.buckets.values()) {
+    const o = b.objects.get(key);
+    if (o) return o.content;
+  }
+  return undefined;
 }
 
 const COMPONENTS = new Set(["holidays:index:HolidaysApi", "holidays:index:CallerFunction"]);
@@ -95,8 +122,8 @@ export function renderPlan(plan: Plan): string {
     `Resource policy of the API (account A), as deployed by aws.apigateway.RestApiPolicy:`,
     JSON.stringify(plan.resourcePolicy, null, 2),
     "",
-    `Identity policy of the caller role ${plan.callerRoleArn} (account B):`,
-    JSON.stringify(plan.callerIdentityPolicy, null, 2),
+    `Identity policies of the caller role ${plan.callerRoleArn} (account B):`,
+    ...plan.callerIdentityPolicies.map((d) => JSON.stringify(d, null, 2)),
   ].join("\n");
 }
 

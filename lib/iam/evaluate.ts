@@ -138,17 +138,25 @@ function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind
   return conditionsHold(s.Condition, context) ? principal : "none";
 }
 
-function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): ResourcePolicyResult {
+/** A policy's verdict and the Sids of the statements that produced it. */
+interface Verdict {
+  result: ResourcePolicyResult;
+  sids: string[];
+}
+
+function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): Verdict {
   if (!Array.isArray(doc.Statement)) throw new UnsupportedPolicyError("Policy Statement must be a list");
   let result: ResourcePolicyResult = "Neither";
+  const allowSids: string[] = [];
   for (const s of doc.Statement) {
     const match = statementMatch(s, req, kind);
     if (match === "none") continue;
-    if (s.Effect === "Deny") return "Deny";
+    if (s.Effect === "Deny") return { result: "Deny", sids: [s.Sid ?? "(no Sid)"] };
+    allowSids.push(s.Sid ?? "(no Sid)");
     if (match === "direct") result = "Allow";
     else if (result === "Neither") result = "AllowViaAccount";
   }
-  return result;
+  return { result, sids: allowSids };
 }
 
 function fromInvoke(req: InvokeRequest): AccessRequest {
@@ -165,7 +173,7 @@ function fromInvoke(req: InvokeRequest): AccessRequest {
  * that matched only through an account principal is `AllowViaAccount`.
  */
 export function evaluatePolicy(doc: PolicyDocument, req: InvokeRequest | AccessRequest, kind: PolicyKind): ResourcePolicyResult {
-  return evaluate(doc, "requester" in req ? req : fromInvoke(req), kind);
+  return evaluate(doc, "requester" in req ? req : fromInvoke(req), kind).result;
 }
 
 export interface Decision {
@@ -176,6 +184,8 @@ export interface Decision {
   sameAccount: boolean;
   /** One line saying which rule decided. */
   reason: string;
+  /** Sids of the resource-policy statements that applied (the Deny, or the Allows). */
+  resourceStatements: string[];
 }
 
 /**
@@ -195,9 +205,10 @@ export function authorize(input: {
   if (request.requester.kind === "service" && input.identityPolicies.length > 0) {
     throw new UnsupportedPolicyError("A service principal has no identity policies");
   }
-  const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity"));
+  const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity").result);
   const identity: PolicyResult = identityResults.includes("Deny") ? "Deny" : identityResults.includes("Allow") ? "Allow" : "Neither";
-  const resource = input.resourcePolicy ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource") : "Neither";
+  const verdict = input.resourcePolicy ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource") : { result: "Neither" as const, sids: [] };
+  const resource = verdict.result;
   const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;
   const explicitDeny = identity === "Deny" || resource === "Deny";
   let allowed: boolean;
@@ -218,7 +229,7 @@ export function authorize(input: {
     reason = allowed ? "cross-account: both the identity and the resource policy allow"
       : identity !== "Allow" ? "cross-account: no identity policy allows" : "cross-account: the resource policy does not allow";
   }
-  return { allowed, explicitDeny, identity, resource, sameAccount, reason };
+  return { allowed, explicitDeny, identity, resource, sameAccount, reason, resourceStatements: verdict.sids };
 }
 
 /** Combines identity and resource policies for an `AWS_IAM` method invocation. */

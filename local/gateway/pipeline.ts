@@ -1,12 +1,20 @@
 /**
- * What the deployed API Gateway decides for one request, walked over what the program declares:
- * the method, SigV4 authentication (sigv4Verifier), then authorization by the resource policy and the
- * caller's identity policy (lib/iam/evaluate). Transport concerns (sockets, body limits, timeouts)
- * live in server.ts; this module sees one fully-read request and returns one answer.
+ * What the deployed API Gateway decides for one request, walked over what the program declares
+ * (local/declared.ts), link by link:
+ *   method → SigV4 (sigv4Verifier) → resource policy + identity policy (lib/iam) → the declared
+ *   Integration (type, URI, credentials role) → AssumeRole of that role by apigateway.amazonaws.com
+ *   (its trust policy) → s3:GetObject by the role session (its identity policies and the bucket policy)
+ *   → the declared object → integration responses (selectionPattern over S3's status) → method responses.
+ * Nothing is served from a shortcut: a link the program breaks breaks the answer, as in AWS.
+ * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
+ * fully-read request and returns one answer, with the path it took.
  */
-import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../../lib/holidays";
-import { accessDeniedMessage, authorizeInvoke } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorize, authorizeInvoke, authorizeServiceAssumeRole, type Caller } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
+import { methodArn as methodArnOf, parseArn } from "../../lib/arn";
+import { UnsupportedPolicyError } from "../../lib/iam/evaluate";
+import type { DeclaredIntegrationResponse, DeclaredMethod } from "../declared";
+import { methodKey } from "../declared";
 import type { LocalIdentity } from "../identities";
 import type { Plan } from "../plan";
 import { IncomingSignedRequest, MESSAGES, verifySigV4 } from "./sigv4Verifier";
@@ -17,12 +25,23 @@ export interface GatewayRequest extends IncomingSignedRequest {
   sourceIp: string;
 }
 
-/** One answer: status, API Gateway's `x-amzn-errortype` when it is an error, body and content type. */
+/** One link of the path a request took, and how it went. */
+export interface PathStep {
+  /** The link, e.g. `SigV4`, `AssumeRole holidays-s3-read-…`, `s3:GetObject api/v1/data.json`. */
+  link: string;
+  ok: boolean;
+  /** What decided, e.g. `Allow (AllowInvokers) + identity Allow`, or why it failed. */
+  detail?: string;
+}
+
+/** One answer: status, API Gateway's `x-amzn-errortype` when it is an error, body and content type, and the path taken. */
 export interface Answer {
   status: number;
   errorType?: string;
   body: string;
   contentType?: string;
+  /** The links the request went through (not sent to the client). */
+  path?: PathStep[];
 }
 
 export const errorAnswer = (status: number, errorType: string, message: string, key: "message" | "Message" = "message"): Answer => ({
@@ -33,18 +52,171 @@ export const errorAnswer = (status: number, errorType: string, message: string, 
 
 export type Pipeline = (req: GatewayRequest) => Promise<Answer>;
 
-export function createPipeline(plan: Plan, identities: readonly LocalIdentity[], now?: () => Date): Pipeline {
+/** Called with every answer and the request it answers (the story prints the path). */
+export type AnswerObserver = (req: GatewayRequest, answer: Answer) => void;
+
+/** The service principal API Gateway acts as when it assumes an integration's credentials role. */
+export const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
+
+/**
+ * The request context API Gateway presents to STS when it assumes an integration credentials role:
+ * no `aws:SourceAccount` (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws
+ * PR #479, confirmed with test-invoke-method: "API Gateway does not have permission to assume the
+ * provided role"). Whether it presents `aws:SourceArn` is not documented, so it is absent too: a trust
+ * policy that needs either key fails here, the safe direction.
+ */
+export const ASSUME_ROLE_CONTEXT = Object.freeze({});
+
+/**
+ * API Gateway's answer to a configuration error (a role it cannot assume, a missing integration, no
+ * matching integration response): 500 `{"message": "Internal server error"}`; the execution log says
+ * "Execution failed due to configuration error: …" (repost.aws knowledge center "api-gateway-500-error-vpc";
+ * PR #479). The gateway response type API_CONFIGURATION_ERROR ("Gateway response types for API Gateway").
+ */
+const configurationError = (): Answer => ({ status: 500, body: JSON.stringify({ message: "Internal server error" }) });
+
+/** `arn:<partition>:apigateway:<region>:s3:path/<bucket>/<key>` ("Tutorial: Create a REST API as an Amazon S3 proxy"). */
+const S3_PATH_URI = /^arn:(aws|aws-cn|aws-us-gov):apigateway:([a-z0-9-]+):s3:path\/([^/]+)\/(.+)$/;
+
+/** What S3 answered, as the integration response sees it. */
+interface BackendResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** S3's REST error body ("Error responses", Amazon S3 API reference). */
+function s3Error(status: number, code: string, message: string): BackendResponse {
+  return { status, headers: { "Content-Type": "application/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>` };
+}
+
+/**
+ * Refuses, up front, what the twin does not model, rather than answering it some guessed way: only
+ * `AWS_IAM` methods, only `AWS` integrations that GET one S3 object by path with a credentials role, and
+ * only static (template-free) mapping templates.
+ */
+function assertModelled(method: DeclaredMethod): void {
+  const where = `${method.httpMethod} ${method.path}`;
+  if (method.authorization !== "AWS_IAM") throw new UnsupportedPolicyError(`${where}: authorization ${method.authorization} is not modelled by the offline twin (only AWS_IAM)`);
+  const i = method.integration;
+  if (!i) return;
+  if (i.type !== "AWS" || !S3_PATH_URI.test(i.uri ?? "")) throw new UnsupportedPolicyError(`${where}: integration ${i.type} ${String(i.uri)} is not modelled (only AWS integrations with an s3:path/<bucket>/<key> URI)`);
+  if (i.integrationHttpMethod !== "GET") throw new UnsupportedPolicyError(`${where}: integrationHttpMethod ${String(i.integrationHttpMethod)} is not modelled (only GET = s3:GetObject)`);
+  if (!i.credentials) throw new UnsupportedPolicyError(`${where}: an S3 integration without a credentials role is not modelled`);
+  if (Object.keys(i.requestParameters ?? {}).length > 0 || Object.keys(i.requestTemplates ?? {}).length > 0) {
+    throw new UnsupportedPolicyError(`${where}: integration request parameters and templates are not modelled`);
+  }
+  for (const r of method.integrationResponses) {
+    for (const t of Object.values(r.responseTemplates)) {
+      if (/[$#]/.test(t)) throw new UnsupportedPolicyError(`${where}: the ${r.statusCode} response template uses VTL, which the twin does not evaluate`);
+    }
+  }
+}
+
+/**
+ * The integration response for the backend status: for AWS and HTTP integrations the selectionPattern
+ * is matched against the backend's HTTP status code, and the response without one is the default
+ * (IntegrationResponse.selectionPattern, API Gateway API reference; "Set up an integration response in
+ * API Gateway"). The pattern is taken to match the whole status text.
+ */
+function selectIntegrationResponse(responses: readonly DeclaredIntegrationResponse[], status: number): DeclaredIntegrationResponse | undefined {
+  const text = String(status);
+  const matching = responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text));
+  return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
+}
+
+export function createPipeline(plan: Plan, identities: readonly LocalIdentity[], now?: () => Date, observe?: AnswerObserver): Pipeline {
   const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
-  const dataPath = `/${plan.stageName}/${HOLIDAYS_PATH}`;
+  const { api, roles, buckets } = plan.declared;
+  for (const m of api.methods.values()) assertModelled(m);
+
+  /** From the allowed method call to the client's answer: integration → S3 → responses. */
+  function integrate(method: DeclaredMethod, path: PathStep[]): Answer {
+    const done = (a: Answer): Answer => ({ ...a, path });
+    const fail = (link: string, detail: string): Answer => {
+      path.push({ link, ok: false, detail });
+      return done(configurationError());
+    };
+    const integration = method.integration;
+    if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
+    const [, , , bucketName, key] = S3_PATH_URI.exec(integration.uri ?? "") ?? [];
+    path.push({ link: "integration", ok: true, detail: `${integration.type} ${integration.uri}` });
+
+    const roleArn = integration.credentials ?? "";
+    const role = roles.get(roleArn);
+    const roleName = role?.name ?? roleArn.split("/").pop() ?? roleArn;
+    if (!role) return fail(`AssumeRole ${roleName}`, "no such role is declared");
+    if (role.accountId !== api.accountId) return fail(`AssumeRole ${roleName}`, `the role is in account ${role.accountId}, not the API's ${api.accountId} (iam:PassRole cannot cross accounts)`);
+    const trust = authorizeServiceAssumeRole({ trustPolicy: role.trustPolicy, roleArn: role.arn, service: API_GATEWAY_SERVICE, context: ASSUME_ROLE_CONTEXT });
+    if (!trust.allowed) return fail(`AssumeRole ${roleName}`, `trust policy: ${trust.reason} (API Gateway does not have permission to assume the provided role)`);
+    path.push({ link: `AssumeRole ${roleName}`, ok: true });
+
+    const session: Caller = { principalArn: role.arn, userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`, accountId: role.accountId };
+    const bucket = buckets.get(bucketName);
+    let backend: BackendResponse;
+    const getLink = `s3:GetObject ${key}`;
+    if (!bucket) {
+      backend = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+      path.push({ link: getLink, ok: false, detail: `404 NoSuchBucket (${bucketName} is not declared)` });
+    } else {
+      // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
+      // "What offline mode checks and what it cannot").
+      const s3Request = (action: string, resource: string) => authorize({
+        request: { requester: { kind: "identity", caller: session }, action, resource, context: { "aws:SecureTransport": "true" } },
+        identityPolicies: role.identityPolicies,
+        resourcePolicy: bucket.policy,
+        resourceAccountId: bucket.accountId,
+      });
+      const get = s3Request("s3:GetObject", `${bucket.arn}/${key}`);
+      const object = bucket.objects.get(key);
+      if (!get.allowed) {
+        backend = s3Error(403, "AccessDenied", "Access Denied");
+        path.push({ link: getLink, ok: false, detail: `403 AccessDenied (${get.reason})` });
+      } else if (!object) {
+        // Without s3:ListBucket a missing key answers 403, with it 404 (GetObject, Amazon S3 API reference, Permissions).
+        const canList = s3Request("s3:ListBucket", bucket.arn).allowed;
+        backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
+        path.push({ link: getLink, ok: false, detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})` });
+      } else {
+        backend = { status: 200, headers: object.contentType ? { "Content-Type": object.contentType } : {}, body: object.content };
+        path.push({ link: getLink, ok: true });
+      }
+    }
+
+    const response = selectIntegrationResponse(method.integrationResponses, backend.status);
+    if (!response) return fail("integration response", `no integration response matches S3's ${backend.status} and none is the default (No match for output mapping and no default output mapping configured)`);
+    const declaredParams = method.methodResponses.get(response.statusCode);
+    if (!declaredParams) return fail("method response", `no method response ${response.statusCode} is declared`);
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [target, source] of Object.entries(response.responseParameters)) {
+      if (declaredParams[target] === undefined) return fail("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
+      const header = target.replace(/^method\.response\.header\./, "");
+      const literal = /^'(.*)'$/.exec(source);
+      const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
+      const value = literal ? literal[1] : fromBackend ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1] : undefined;
+      if (value !== undefined) headers[header.toLowerCase()] = value;
+    }
+    const template = response.responseTemplates["application/json"];
+    const contentType = headers["content-type"] ?? "application/json";
+    return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType });
+  }
 
   return async function answer(req) {
-    const path = req.rawUrl.split("?")[0];
-    const firstSegment = path.split("/")[1] ?? "";
-    if (firstSegment !== plan.stageName) return errorAnswer(403, "ForbiddenException", "Forbidden");
-    if (path !== dataPath || req.method !== "GET") return errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    const result = await decide(req);
+    observe?.(req, result);
+    return result;
+  };
+
+  async function decide(req: GatewayRequest): Promise<Answer> {
+    const rawPath = req.rawUrl.split("?")[0];
+    const firstSegment = rawPath.split("/")[1] ?? "";
+    if (firstSegment !== api.stageName) return errorAnswer(403, "ForbiddenException", "Forbidden");
+    const resourcePath = rawPath.slice(api.stageName.length + 1) || "/";
+    const method = api.methods.get(methodKey(req.method, resourcePath));
+    if (!method) return errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
 
     const auth = await verifySigV4(req, {
-      region: plan.region,
+      region: api.region,
       service: "execute-api",
       now: now?.(),
       lookup: (accessKeyId) => {
@@ -52,18 +224,47 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
         return identity && { identity, credentials: identity };
       },
     });
-    if (!auth.ok) return errorAnswer(auth.status, auth.errorType, auth.message);
+    const path: PathStep[] = [];
+    if (!auth.ok) {
+      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
+      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
+    }
+    path.push({ link: "SigV4", ok: true });
 
     const identity = auth.identity;
+    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, method.path);
     const decision = authorizeInvoke({
-      request: { caller: identity.caller, action: INVOKE_ACTION, resource: plan.methodArn, sourceIp: req.sourceIp, secureTransport: true },
+      request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp: req.sourceIp, secureTransport: true },
       identityPolicies: identity.identityPolicies,
-      resourcePolicy: plan.resourcePolicy,
-      resourceAccountId: plan.accountA,
+      resourcePolicy: api.resourcePolicy,
+      resourceAccountId: api.accountId,
     });
+    const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
+    const policyDetail = `resource policy ${decision.resource}${sids} + identity ${decision.identity}`;
     if (!decision.allowed) {
-      return errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, plan.methodArn, decision.explicitDeny), "Message");
+      path.push({ link: "authorization", ok: false, detail: `${policyDetail}: ${decision.reason}` });
+      return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, decision.explicitDeny), "Message"), path };
     }
-    return { status: 200, body: plan.dataDocument, contentType: HOLIDAYS_CONTENT_TYPE };
-  };
+    path.push({ link: "authorization", ok: true, detail: policyDetail });
+    return integrate(method, path);
+  }
+}
+
+/**
+ * One line for a path: `SigV4 ✔ → resource policy Allow (AllowInvokers) + identity Allow → AssumeRole
+ * <role> ✔ → s3:GetObject api/v1/data.json ✔ → 200 application/json; charset=utf-8`.
+ */
+export function renderPath(answer: Answer): string {
+  const steps = (answer.path ?? []).map((s) => {
+    if (s.link === "authorization") return `${s.detail ?? "authorization"} ${s.ok ? "✔" : "✘"}`;
+    if (s.link === "integration" && s.ok) return undefined;
+    return `${s.link} ${s.ok ? "✔" : "✘"}${!s.ok && s.detail ? ` (${s.detail})` : ""}`;
+  }).filter((s): s is string => s !== undefined);
+  const outcome = answer.errorType ?? (answer.status >= 500 ? answer.body : answer.contentType ?? "");
+  return [...steps, `${answer.status} ${outcome}`].join(" → ");
+}
+
+/** The first link that failed, if any. */
+export function brokenLink(answer: Answer): PathStep | undefined {
+  return answer.path?.find((s) => !s.ok);
 }

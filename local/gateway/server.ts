@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { HOLIDAYS_PATH } from "../../lib/holidays";
 import { LocalIdentity, localIdentities } from "../identities";
 import { Plan, buildPlan } from "../plan";
-import { createPipeline, errorAnswer } from "./pipeline";
+import { AnswerObserver, createPipeline, errorAnswer } from "./pipeline";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -21,6 +21,8 @@ export interface GatewayOptions {
   identities?: (base: LocalIdentity[]) => LocalIdentity[];
   /** Fixed clock for tests. */
   now?: () => Date;
+  /** Sees every answer the pipeline gives, with the path the request took (the story prints it). */
+  onAnswer?: AnswerObserver;
 }
 
 export interface RunningGateway {
@@ -35,7 +37,7 @@ export interface RunningGateway {
 export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promise<RunningGateway> {
   const base = localIdentities(plan);
   const identities = opts.identities ? opts.identities(base) : base;
-  const answer = createPipeline(plan, identities, opts.now);
+  const answer = createPipeline(plan, identities, opts.now, opts.onAnswer);
 
   const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 10_000 }, (req, res) => {
     const chunks: Buffer[] = [];
