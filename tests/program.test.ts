@@ -3,6 +3,7 @@
  * imported), asserting by resource type and input.
  */
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, RecordedResource, runProgram } from "../local/programUnderMocks";
 import { readStackConfig } from "../local/stackConfig";
 import type { PolicyDocument } from "../lib/policy";
@@ -43,11 +44,12 @@ describe("program under mocks (dev stack)", function () {
     assert.equal(one(run, "aws:cloudwatch/logGroup:LogGroup").provider, "accountB");
   });
 
-  it("names the caller role's mocked ARN, and nothing else, as the policy principal", () => {
+  it("allows the caller role's mocked ARN, and nothing else, through account B's principal and ArnEquals aws:PrincipalArn (tf-aws #29392)", () => {
     const doc = policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy"));
     const allow = doc.Statement.filter((s) => s.Effect === "Allow");
     assert.equal(allow.length, 1);
-    assert.deepEqual(allow[0].Principal, { AWS: [run.outputs.callerRoleArn] });
+    assert.deepEqual(allow[0].Principal, { AWS: ["arn:aws:iam::222222222222:root"] });
+    assert.deepEqual(allow[0].Condition, { ArnEquals: { "aws:PrincipalArn": [run.outputs.callerRoleArn] } });
     assert.match(String(run.outputs.callerRoleArn), /^arn:aws:iam::222222222222:role\/caller-role-/);
     for (const s of doc.Statement) if (s.Principal === "*") assert.equal(s.Effect, "Deny", "a wildcard principal may only ever deny");
   });
@@ -138,7 +140,90 @@ describe("program under mocks (dev stack)", function () {
     const deployment = one(run, "aws:apigateway/deployment:Deployment");
     assert.match(String((deployment.inputs.triggers as Record<string, string>).redeployment), /^[0-9a-f]{64}$/);
   });
+  it("lets API Gateway assume the integration's credentials role without SourceAccount/SourceArn conditions (PR #479)", () => {
+    const integration = one(run, "aws:apigateway/integration:Integration");
+    const role = byType(run, "aws:iam/role:Role").find((r) => r.state.arn === integration.inputs.credentials);
+    assert.ok(role, "the Integration's credentials name a declared role");
+    assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+  });
+
+  it("states the Lambda's log levels next to the JSON log format, so previews show no diff (tf-aws #35301)", () => {
+    assert.deepEqual(one(run, "aws:lambda/function:Function").inputs.loggingConfig, { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: one(run, "aws:cloudwatch/logGroup:LogGroup").state.name });
+  });
+
+  it("expires noncurrent versions of the data object", () => {
+    const rules = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
+    assert.ok(rules.some((r) => r.status === "Enabled" && Number(r.noncurrentVersionExpiration?.noncurrentDays) > 0));
+  });
+
+  it("makes the REST API dualstack, so IPv6 entries of sourceIpAllowList can match", () => {
+    assert.deepEqual(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration, { types: "REGIONAL", ipAddressType: "dualstack" });
+  });
+
+  it("tags every resource with the project and the stack name, through each provider's default tags", () => {
+    for (const p of byType(run, "pulumi:providers:aws")) {
+      const tags = (JSON.parse(String(p.inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+      assert.deepEqual([tags.project, tags.stack], ["holidays-api", "dev"], p.name);
+    }
+  });
 });
+
+describe("program under mocks: deploy-path defects", function () {
+  this.timeout(30_000);
+  const triggersOf = (r: ProgramRun): string => String((one(r, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
+  const variant = (type: string, change: (p: Record<string, unknown>) => Record<string, unknown>): pulumi.ResourceTransform =>
+    ({ type: t, props }) => (t === type ? { props: change(props as Record<string, unknown>), opts: {} } : undefined);
+
+  it("writes the data object only after versioning, encryption, ownership and the public-access block exist", async () => {
+    const configTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
+    const slow = await runProgram(dev, { slowTypes: Object.fromEntries(configTypes.map((t) => [t, 40])) });
+    const object = one(slow, "aws:s3/bucketObjectv2:BucketObjectv2");
+    for (const type of configTypes) assert.ok(object.registeredAt > one(slow, type).createdAt, `the object must wait for ${type}`);
+  });
+
+  for (const [retention, retain, forceDestroy] of [["retain", true, false], ["destroy", false, true]] as const) {
+    it(`dataRetention=${retention}: the bucket is ${retain ? "retained on delete with its configuration" : "force-destroyed with every version"}`, async () => {
+      const seen: { type: string; retainOnDelete?: boolean }[] = [];
+      const r = await runProgram({ ...dev, "holidays-api:dataRetention": retention }, {
+        stackTransformations: [({ type, opts }) => { seen.push({ type, retainOnDelete: opts.retainOnDelete }); return undefined; }],
+      });
+      assert.equal(one(r, "aws:s3/bucket:Bucket").inputs.forceDestroy, forceDestroy);
+      const s3 = seen.filter((x) => x.type.startsWith("aws:s3/"));
+      assert.ok(s3.length >= 8);
+      for (const x of s3) assert.equal(Boolean(x.retainOnDelete), retain, x.type);
+      for (const x of seen.filter((y) => y.type.startsWith("aws:apigateway/"))) assert.equal(Boolean(x.retainOnDelete), false, `${x.type} is never retained`);
+    });
+  }
+
+  // Each property below used to be outside the hand-picked fingerprint: a change updated the resource
+  // but never redeployed the stage.
+  const definitionChanges: [string, pulumi.ResourceTransform][] = [
+    ["integration type", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, type: "AWS_PROXY" }))],
+    ["integrationHttpMethod", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, integrationHttpMethod: "HEAD" }))],
+    ["passthroughBehavior", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, passthroughBehavior: "NEVER" }))],
+    ["integration response parameters", variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) => ({ ...p, responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": "'max-age=60'" } }))],
+    ["integration response templates", variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) => (p.statusCode === "404" ? { ...p, responseTemplates: { "application/json": "{\"message\":\"Gone\"}" } } : p))],
+    ["a method response's parameters", variant("aws:apigateway/methodResponse:MethodResponse", (p) => ({ ...p, responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": true } }))],
+    ["method request parameters", variant("aws:apigateway/method:Method", (p) => ({ ...p, requestParameters: { "method.request.header.x-trace": false } }))],
+    ["the resource policy", variant("aws:apigateway/restApiPolicy:RestApiPolicy", (p) => ({ ...p, policy: String(p.policy).replace("AllowInvokers", "AllowCallers") }))],
+  ];
+  it("derives the redeploy trigger from every API-definition resource: changing any one input changes it", async () => {
+    const base = triggersOf(await runProgram(dev));
+    assert.equal(triggersOf(await runProgram(dev)), base, "unchanged inputs give the same trigger");
+    for (const [what, transform] of definitionChanges) {
+      assert.notEqual(triggersOf(await runProgram(dev, { transforms: [transform] })), base, `changing the ${what} must redeploy`);
+    }
+  });
+
+  it("raises a bad config as a pulumi.RunError (the CLI prints the message alone, no stack trace)", async () => {
+    await assert.rejects(runProgram({ ...dev, "holidays-api:sourceIpAllowList": '["0177.0.0.1/32"]' }), (err: Error) => {
+      assert.ok(pulumi.RunError.isInstance(err), `expected a RunError, got ${err.constructor.name}`);
+      assert.match(err.message, /holidays-api:sourceIpAllowList\[0\] = "0177\.0\.0\.1\/32": expected a list of CIDR blocks in standard notation/);
+      return true;
+    });
+  });
+});
+
 
 describe("program under mocks: variations", () => {
   const triggersOf = (run: ProgramRun): string => String((one(run, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
@@ -168,8 +253,8 @@ describe("program under mocks: variations", () => {
     assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
     const removed = await runProgram(dev);
     assert.equal(triggersOf(removed), triggersOf(a), "unchanged inputs give unchanged triggers; dropping the invoker redeploys back to the original policy");
-    const principals = policyOf(one(more, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0].Principal as { AWS: string[] };
-    assert.deepEqual(principals.AWS, [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
+    const allow = policyOf(one(more, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0];
+    assert.deepEqual(allow.Condition?.ArnEquals["aws:PrincipalArn"], [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
   });
 
   it("drops an option from the live policy and redeploys when it is removed from config", async () => {
