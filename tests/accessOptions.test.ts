@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { RunningGateway, startGateway } from "../local/gateway/server";
-import { LocalIdentity } from "../local/identities";
+import { createPipeline } from "../local/gateway/pipeline";
+import { LocalIdentity, localIdentities } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
 import { send, sign } from "./helpers/http";
 
@@ -53,6 +54,25 @@ describe("access-control options, end to end", function () {
     });
   });
 
+  describe("sourceIpAllowList over IPv6 (the endpoint is dualstack)", () => {
+    const overrides = { "holidays-api:sourceIpAllowList": '["203.0.113.0/24", "2001:db8::/32"]' };
+    it("walks a signed request from an IPv6 source through SigV4, the policies and the integration", async () => {
+      const plan = await buildPlan("dev", overrides);
+      const identities = localIdentities(plan);
+      const pipeline = createPipeline(plan, identities);
+      const url = `https://api.example/${plan.stageName}/api/v1/data.json`;
+      const ask = async (sourceIp: string) => {
+        const headers = await sign(url, identities[0], { region: plan.region });
+        return pipeline({ method: "GET", rawUrl: `/${plan.stageName}/api/v1/data.json`, headers, body: new Uint8Array(), sourceIp });
+      };
+      const inside = await ask("2001:db8::10");
+      assert.deepEqual([inside.status, inside.contentType, inside.body], [200, "application/json; charset=utf-8", plan.dataDocument]);
+      const outside = await ask("2001:db9::10");
+      assert.deepEqual([outside.status, outside.errorType], [403, "AccessDeniedException"]);
+      assert.match(outside.body, /with an explicit deny/);
+    });
+  });
+
   describe("exclusive", () => {
     it("is on by default: an account-A admin with Action * is denied explicitly", async () => {
       await withGateway({}, async (gw) => {
@@ -76,10 +96,10 @@ describe("access-control options, end to end", function () {
     it("lets an extra invoker (holidays-api:invokers) in, including under exclusive", async () => {
       const extra = "arn:aws:iam::222222222222:role/reporting";
       await withGateway({ "holidays-api:invokers": JSON.stringify([extra]) }, async (gw, plan) => {
-        assert.deepEqual((plan.resourcePolicy.Statement[0].Principal as { AWS: string[] }).AWS, [plan.callerRoleArn, extra].sort());
+        assert.deepEqual(plan.resourcePolicy.Statement[0].Condition?.ArnEquals["aws:PrincipalArn"], [plan.callerRoleArn, extra].sort());
         assert.equal((await call(gw, byLabel(gw, "reporting"))).status, 200);
         assert.equal((await call(gw, byLabel(gw, "intruder"))).status, 403);
-      }, (plan, base) => [...base, { ...base[1], label: "reporting role (extra invoker)", caller: { principalArn: extra, userArn: "arn:aws:sts::222222222222:assumed-role/reporting/s", accountId: "222222222222" }, accessKeyId: "ASIAREPORTING0000001" }]);
+      });
     });
 
     it("treats an account invoker as every principal of that account", async () => {
@@ -96,7 +116,7 @@ describe("access-control options, end to end", function () {
     const overrides = { "holidays-api:principalOrgId": "o-a1b2c3d4e5" };
     it("adds an aws:PrincipalOrgID condition to the allow, enforced against each caller's organization", async () => {
       await withGateway(overrides, async (gw, plan) => {
-        assert.deepEqual(plan.resourcePolicy.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } });
+        assert.deepEqual(plan.resourcePolicy.Statement[0].Condition?.StringEquals, { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] });
         assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
         const outsider = await call(gw, byLabel(gw, "outside the organization"));
         assert.equal(outsider.status, 403);
@@ -116,6 +136,17 @@ describe("access-control options, end to end", function () {
         assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
         assert.equal((await call(gw, byLabel(gw, "intruder"))).status, 403);
       });
+    });
+
+    it("the account principal delegates: the caller role needs its identity policy even in the API's own account", async () => {
+      await withGateway(single, async (gw, plan) => {
+        assert.deepEqual(plan.resourcePolicy.Statement[0].Principal, { AWS: ["arn:aws:iam::111111111111:root"] });
+        assert.ok(plan.callerIdentityPolicies.some((d) => d.Statement.some((s) => ([] as string[]).concat(s.Action ?? []).includes("execute-api:Invoke"))), "the program gives the caller its identity policy in single-account mode too");
+        const withoutGrant = byLabel(gw, "without its identity policy");
+        const r = await call(gw, withoutGrant);
+        assert.equal(r.status, 403, "named by ArnEquals, same account, but no identity policy: denied (an account principal never allows by itself)");
+        assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
+      }, (_plan, base) => [...base, { ...base[0], label: "caller role without its identity policy", identityPolicies: [], accessKeyId: "ASIANOGRANT000000001" }]);
     });
 
     it("without exclusive, either policy allowing is enough: a same-account role with only an identity grant gets in", async () => {
