@@ -1,22 +1,45 @@
 /**
- * The guardrail rules of the `holidays-guardrails` policy pack, as plain validation functions over
- * resources (type, props, urn, and where known, property dependencies). `policy/index.ts` registers
- * them with `@pulumi/policy`; the tests run them directly over the program's mocked resources.
+ * The guardrail rules of the `holidays-guardrails` policy pack.
+ *
+ * Each rule decides on one resource from that resource's own properties (`validateResource`), reading
+ * only what is known when the resource is checked: at `pulumi preview` the literal inputs
+ * (`Method.authorization`, the public-access-block flags, a bucket's ACL, a trust policy), and at
+ * `pulumi up` every input, because the engine checks each resource just before creating it — before,
+ * not after, as stack validation would. A rule never reads a computed value it does not need (an API
+ * id, a bucket name, a role name): @pulumi/policy turns such a read during preview into an advisory
+ * "can't run policy during preview" instead of a decision. Only "every bucket has a public-access
+ * block", which needs two resources, is a stack rule, and it links them through property dependencies,
+ * which are known at preview.
+ *
+ * Self-contained so that `pulumi policy publish` (which packs only this directory) works: no import
+ * from outside `policy/`, its own package.json and tsconfig.json.
  */
-import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import type { PolicyDocument, PolicyStatement } from "../lib/policy";
-import { wildcardMatch } from "../lib/iam/match";
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
+type OneOrMany = string | string[];
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: "*" | Record<string, OneOrMany>;
+  Action?: OneOrMany;
+  NotAction?: OneOrMany;
+  Resource?: OneOrMany;
+}
+interface PolicyDocument {
+  Statement?: Statement | Statement[];
+}
+
+/** One resource as a rule sees it: type, name, URN and properties (possibly an unknown-checking proxy). */
 export interface ResourceView {
   type: string;
   name: string;
   urn: string;
   props: Record<string, unknown>;
-  /** Resources each input property depends on (real policy runs have them; ids may be unknown in a preview). */
+  /** Resources each input property depends on (known at preview even when ids are not). */
   propertyDependencies?: Record<string, { urn: string }[]>;
 }
 
-const T = {
+export const TYPES = {
   restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
   restApi: "aws:apigateway/restApi:RestApi",
   method: "aws:apigateway/method:Method",
@@ -25,7 +48,15 @@ const T = {
   publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  policy: "aws:iam/policy:Policy",
 } as const;
+
+/** IAM string matching: `*` any run of characters, `?` one character. */
+function wildcardMatch(pattern: string, value: string): boolean {
+  let re = "^";
+  for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
+  return new RegExp(`${re}$`, "is").test(value);
+}
 
 function parsePolicy(value: unknown): PolicyDocument | undefined {
   if (typeof value === "object" && value !== null) return value as PolicyDocument;
@@ -37,120 +68,112 @@ function parsePolicy(value: unknown): PolicyDocument | undefined {
   }
 }
 
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-const statements = (doc: PolicyDocument | undefined): PolicyStatement[] => (doc ? (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as unknown as PolicyStatement]) : []);
+const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const statements = (doc: PolicyDocument | undefined): Statement[] => (doc?.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]);
 
-/** True when `a` refers to `b`: through a recorded property dependency, or by equal id/name values. */
-function refersTo(a: ResourceView, prop: string, b: ResourceView, bKeys: string[]): boolean {
-  const deps = a.propertyDependencies?.[prop];
-  if (deps?.some((d) => d.urn === b.urn)) return true;
-  const v = a.props[prop];
-  return v !== undefined && v !== null && bKeys.some((k) => b.props[k] !== undefined && b.props[k] === v);
-}
-
-function principalsOf(s: PolicyStatement): string[] {
-  const p = s.Principal as unknown;
+function awsPrincipals(s: Statement): string[] {
+  const p = s.Principal;
   if (p === "*") return ["*"];
-  if (p && typeof p === "object") return list((p as Record<string, unknown>).AWS);
+  if (p && typeof p === "object") return list(p.AWS);
   return [];
 }
 
-/** 1. No Allow with a wildcard principal in an API Gateway resource policy (Deny with "*" only takes access away). */
-export function checkNoWildcardPrincipal(resources: ResourceView[], report: ReportViolation): void {
-  for (const r of resources) {
-    const text = r.type === T.restApiPolicy ? r.props.policy : r.type === T.restApi ? r.props.policy : undefined;
-    for (const s of statements(parsePolicy(text))) {
-      if (s.Effect !== "Allow") continue;
-      const wild = principalsOf(s).filter((p) => p.includes("*"));
-      if (wild.length > 0) {
-        report(`${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`, r.urn);
-      }
+/** 1. No Allow with a wildcard principal in an API Gateway resource policy (a Deny with "*" only takes access away). */
+export function checkNoWildcardPrincipal(r: ResourceView, report: ReportViolation): void {
+  if (r.type !== TYPES.restApiPolicy && r.type !== TYPES.restApi) return;
+  for (const s of statements(parsePolicy(r.props.policy))) {
+    if (s.Effect !== "Allow") continue;
+    const wild = awsPrincipals(s).filter((p) => p.includes("*"));
+    if (wild.length > 0) {
+      report(`${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`, r.urn);
     }
   }
 }
 
-/** 2. Every method of an API whose resource policy names AWS principals uses AWS_IAM authorization. */
-export function checkIamMethodsWhenPolicyNamesPrincipals(resources: ResourceView[], report: ReportViolation): void {
-  const policies = resources.filter((r) => r.type === T.restApiPolicy && statements(parsePolicy(r.props.policy)).some((s) => principalsOf(s).length > 0));
-  for (const policy of policies) {
-    const apiId = policy.props.restApiId;
-    const api = resources.find((r) => r.type === T.restApi && refersTo(policy, "restApiId", r, ["id"]));
-    for (const m of resources.filter((r) => r.type === T.method)) {
-      const sameApi = apiId === undefined || m.props.restApi === undefined // ids unknown in a first preview: be conservative
-        || m.props.restApi === apiId || (api !== undefined && refersTo(m, "restApi", api, ["id"]));
-      if (sameApi && m.props.authorization !== "AWS_IAM") {
-        report(`${m.name}: ${String(m.props.httpMethod)} uses authorization ${JSON.stringify(m.props.authorization)}, but the API's resource policy (${policy.name}) names AWS principals; only AWS_IAM makes API Gateway check them. Set authorization: "AWS_IAM".`, m.urn);
-      }
-    }
+/**
+ * 2. Every API Gateway method uses AWS_IAM: this project's APIs name their callers in a resource policy,
+ * which API Gateway checks only for AWS_IAM methods. Reads `authorization` alone (a literal, known at
+ * preview), never `restApi` (unknown until the API exists).
+ */
+export function checkIamAuthorization(r: ResourceView, report: ReportViolation): void {
+  if (r.type !== TYPES.method) return;
+  if (r.props.authorization !== "AWS_IAM") {
+    report(`${r.name}: ${String(r.props.httpMethod)} uses authorization ${JSON.stringify(r.props.authorization)}; the API's resource policy names AWS principals, which API Gateway checks only for AWS_IAM. Set authorization: "AWS_IAM".`, r.urn);
   }
 }
 
 const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
-/** 3. No public S3 bucket: every bucket has a complete public-access block, and no public ACL. */
-export function checkNoPublicBucket(resources: ResourceView[], report: ReportViolation): void {
-  const blocks = resources.filter((r) => r.type === T.publicAccessBlock);
-  for (const b of blocks) {
-    const off = PUBLIC_ACCESS_FLAGS.filter((f) => b.props[f] !== true);
-    if (off.length > 0) report(`${b.name}: public-access block is incomplete; set ${off.join(", ")} to true.`, b.urn);
+/** 3a. A public-access block sets all four flags; a bucket has no public ACL. */
+export function checkNoPublicBucket(r: ResourceView, report: ReportViolation): void {
+  if (r.type === TYPES.publicAccessBlock) {
+    const off = PUBLIC_ACCESS_FLAGS.filter((f) => r.props[f] !== true);
+    if (off.length > 0) report(`${r.name}: public-access block is incomplete; set ${off.join(", ")} to true.`, r.urn);
   }
-  for (const bucket of resources.filter((r) => r.type === T.bucket || r.type === T.bucketV2)) {
-    const acl = bucket.props.acl;
-    if (typeof acl === "string" && /public|authenticated-read/.test(acl)) report(`${bucket.name}: acl ${JSON.stringify(acl)} makes the bucket public; remove it.`, bucket.urn);
-    const block = blocks.find((b) => refersTo(b, "bucket", bucket, ["bucket", "id"]));
-    if (!block) report(`${bucket.name}: no aws.s3.BucketPublicAccessBlock for this bucket; add one with all four flags true.`, bucket.urn);
+  if (r.type === TYPES.bucket || r.type === TYPES.bucketV2) {
+    const acl = r.props.acl;
+    if (typeof acl === "string" && /public|authenticated-read/.test(acl)) report(`${r.name}: acl ${JSON.stringify(acl)} makes the bucket public; remove it.`, r.urn);
   }
 }
 
-function trustsLambda(role: ResourceView): boolean {
-  return statements(parsePolicy(role.props.assumeRolePolicy)).some((s) => {
-    const p = s.Principal as unknown;
-    return s.Effect === "Allow" && p !== null && typeof p === "object" && list((p as Record<string, unknown>).Service).includes("lambda.amazonaws.com");
-  });
-}
-
-/** 4. A Lambda role's execute-api permissions are never `*`: no wildcard action and no wildcard API resource. */
-export function checkLambdaInvokeScoped(resources: ResourceView[], report: ReportViolation): void {
-  const lambdaRoles = resources.filter((r) => r.type === T.role && trustsLambda(r));
-  const docs: { owner: ResourceView; doc: PolicyDocument | undefined }[] = [];
-  for (const role of lambdaRoles) {
-    for (const inline of (role.props.inlinePolicies as { policy?: unknown }[] | undefined) ?? []) docs.push({ owner: role, doc: parsePolicy(inline.policy) });
-    for (const rp of resources.filter((r) => r.type === T.rolePolicy && refersTo(r, "role", role, ["name", "id"]))) docs.push({ owner: rp, doc: parsePolicy(rp.props.policy) });
-  }
-  for (const { owner, doc } of docs) {
-    for (const s of statements(doc)) {
-      if (s.Effect !== "Allow") continue;
-      const actions = list(s.Action);
-      const grantsInvoke = actions.some((a) => wildcardMatch(a, "execute-api:Invoke", true));
-      if (!grantsInvoke && s.NotAction === undefined) continue;
-      const wildAction = s.NotAction !== undefined || actions.some((a) => a === "*" || /^execute-api:\*$/i.test(a));
-      const wildResource = list(s.Resource).some((r) => r === "*" || /^arn:[^:]+:execute-api:\*/.test(r) || /:\*$/.test(r) || r === "execute-api:/*");
-      if (wildAction || wildResource) {
-        report(`${owner.name}: a Lambda role may invoke ${JSON.stringify(list(s.Resource))} with ${JSON.stringify(actions.length ? actions : "NotAction")}. Grant execute-api:Invoke on the exact method ARN only.`, owner.urn);
-      }
+/**
+ * 4. No IAM role policy grants execute-api with a wildcard action or resource: grants name the exact
+ * method ARN. Checked on every role policy (inline on a Role, a RolePolicy, a managed Policy).
+ */
+export function checkExecuteApiGrantsScoped(r: ResourceView, report: ReportViolation): void {
+  const docs: PolicyDocument[] = [];
+  if (r.type === TYPES.role) for (const inline of (r.props.inlinePolicies as { policy?: unknown }[] | undefined) ?? []) docs.push(parsePolicy(inline.policy) ?? {});
+  if (r.type === TYPES.rolePolicy || r.type === TYPES.policy) docs.push(parsePolicy(r.props.policy) ?? {});
+  for (const s of docs.flatMap(statements)) {
+    if (s.Effect !== "Allow") continue;
+    const actions = list(s.Action);
+    const grantsInvoke = actions.some((a) => wildcardMatch(a, "execute-api:Invoke"));
+    if (!grantsInvoke && s.NotAction === undefined) continue;
+    const resources = list(s.Resource);
+    const wildAction = s.NotAction !== undefined || actions.some((a) => a === "*" || /^execute-api:\*$/i.test(a));
+    const wildResource = resources.some((res) => res === "*" || /^arn:[^:]+:execute-api:\*/.test(res) || /:\*$/.test(res) || res === "execute-api:/*");
+    if (wildAction || wildResource) {
+      report(`${r.name}: may invoke ${JSON.stringify(resources)} with ${JSON.stringify(actions.length ? actions : "NotAction")}. Grant execute-api:Invoke on the exact method ARN only.`, r.urn);
     }
   }
 }
 
-export const RULES: { name: string; description: string; check: (r: ResourceView[], report: ReportViolation) => void }[] = [
+/** 3b (stack). Every bucket has a public-access block, linked through property dependencies. */
+export function checkEveryBucketHasPublicAccessBlock(resources: ResourceView[], report: ReportViolation): void {
+  const blocks = resources.filter((r) => r.type === TYPES.publicAccessBlock);
+  for (const bucket of resources.filter((r) => r.type === TYPES.bucket || r.type === TYPES.bucketV2)) {
+    const linked = blocks.some((b) => (b.propertyDependencies?.bucket ?? []).some((d) => d.urn === bucket.urn));
+    if (!linked) report(`${bucket.name}: no aws.s3.BucketPublicAccessBlock for this bucket; add one with all four flags true.`, bucket.urn);
+  }
+}
+
+export const RESOURCE_RULES: { name: string; description: string; check: (r: ResourceView, report: ReportViolation) => void }[] = [
   { name: "apigateway-no-wildcard-principal", description: "No Allow with a wildcard principal in an API Gateway resource policy.", check: checkNoWildcardPrincipal },
-  { name: "apigateway-iam-auth-with-principal-policy", description: "Every method of an API whose resource policy names AWS principals uses AWS_IAM.", check: checkIamMethodsWhenPolicyNamesPrincipals },
-  { name: "s3-no-public-bucket", description: "Every S3 bucket has a complete public-access block and no public ACL.", check: checkNoPublicBucket },
-  { name: "lambda-execute-api-not-wildcard", description: "Lambda roles' execute-api permissions name exact method ARNs, never *.", check: checkLambdaInvokeScoped },
+  { name: "apigateway-iam-authorization", description: "Every API Gateway method uses AWS_IAM (the resource policies name principals).", check: checkIamAuthorization },
+  { name: "s3-no-public-bucket", description: "Public-access blocks set all four flags; no bucket has a public ACL.", check: checkNoPublicBucket },
+  { name: "execute-api-grants-scoped", description: "IAM role policies grant execute-api:Invoke on exact method ARNs, never *.", check: checkExecuteApiGrantsScoped },
 ];
 
-/** The rules as mandatory stack validations for `new PolicyPack(...)`. */
-export function stackPolicies(): StackValidationPolicy[] {
-  return RULES.map((rule) => ({
+export const STACK_RULES: { name: string; description: string; check: (r: ResourceView[], report: ReportViolation) => void }[] = [
+  { name: "s3-bucket-has-public-access-block", description: "Every S3 bucket has a public-access block.", check: checkEveryBucketHasPublicAccessBlock },
+];
+
+/** The rules as mandatory policies for `new PolicyPack(...)`. */
+export function packPolicies(): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  const resourcePolicies: ResourceValidationPolicy[] = RESOURCE_RULES.map((rule) => ({
     name: rule.name,
     description: rule.description,
     enforcementLevel: "mandatory",
-    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-      const views: ResourceView[] = args.resources.map((r) => ({
-        type: r.type, name: r.name, urn: r.urn, props: r.props,
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => ({ urn: d.urn }))])),
-      }));
-      rule.check(views, report);
-    },
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => rule.check({ type: args.type, name: args.name, urn: args.urn, props: args.props }, report),
   }));
+  const stackPolicies: StackValidationPolicy[] = STACK_RULES.map((rule) => ({
+    name: rule.name,
+    description: rule.description,
+    enforcementLevel: "mandatory",
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => rule.check(args.resources.map((r) => ({
+      type: r.type, name: r.name, urn: r.urn, props: r.props,
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => ({ urn: d.urn }))])),
+    })), report),
+  }));
+  return [...resourcePolicies, ...stackPolicies];
 }
