@@ -3,6 +3,7 @@ import * as apigateway from "@pulumi/aws/apigateway";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import { HTTP_METHOD, RESPONSES, contentTypeMapping, pathSegments, s3IntegrationUri } from "../lib/api";
+import { retentionChoice } from "../lib/retention";
 import { methodArn } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
@@ -132,9 +133,10 @@ export class HolidaysApi extends pulumi.ComponentResource {
  * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
  */
 function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
-  const destroy = args.dataRetention === "destroy";
-  const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: !destroy };
-  const bucket = new s3.Bucket(`${name}-data`, { forceDestroy: destroy }, keep);
+  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention ?? "retain");
+  // One options object for the bucket and every resource that configures it.
+  const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete };
+  const bucket = new s3.Bucket(`${name}-data`, { forceDestroy }, keep);
   const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-data`, {
     bucket: bucket.id,
     blockPublicAcls: true,

@@ -53,11 +53,6 @@ export interface RunOptions {
   stackOutputs?: StackOutputs;
   /** Folder of the program to run (its Pulumi.yaml names the project, its index.ts is the entry). Default: this project. */
   programDir?: string;
-  /**
-   * Stack transformations (`pulumi.runtime.registerStackTransformation`): they run in the SDK and see each
-   * resource's options (e.g. `retainOnDelete`, `dependsOn`), which the mock monitor does not pass on.
-   */
-  stackTransformations?: pulumi.ResourceTransformation[];
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -238,7 +233,6 @@ export async function runUnderMocks(
   };
   await pulumi.runtime.runInPulumiStack(async () => {
     for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
-    for (const t of opts.stackTransformations ?? []) pulumi.runtime.registerStackTransformation(t);
     try {
       exported = program();
     } catch (err) {

@@ -1,3 +1,4 @@
+import { retentionChoice } from "../lib/retention";
 import { strict as assert } from "node:assert";
 import { methodArn } from "../lib/arn";
 import { apiGatewayTrustPolicy, apiResourcePolicy, invokeMethodPolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
@@ -83,5 +84,14 @@ describe("policy documents", () => {
     const st = tlsOnlyBucketPolicy("arn:aws:s3:::b").Statement[0];
     assert.equal(st.Effect, "Deny");
     assert.deepEqual(st.Condition, { Bool: { "aws:SecureTransport": ["false"] } });
+  });
+});
+
+describe("retentionChoice (what pulumi destroy does with the data)", () => {
+  it("retain keeps the bucket and its configuration, and never force-deletes versions", () => {
+    assert.deepEqual(retentionChoice("retain"), { retainOnDelete: true, forceDestroy: false });
+  });
+  it("destroy removes the bucket with every object version, so a dev stack destroys cleanly", () => {
+    assert.deepEqual(retentionChoice("destroy"), { retainOnDelete: false, forceDestroy: true });
   });
 });
