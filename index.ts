@@ -22,10 +22,11 @@ function readRawConfig(): RawConfig {
  * Validate everything before declaring a single resource: bad config never leaves a half-made stack.
  * A ConfigError is raised as a `pulumi.RunError`, which the CLI prints as its message alone instead of
  * "an unhandled exception" with the program text and a stack trace (RunError, @pulumi/pulumi docs).
+ * No clock is read anywhere: the same code and config give the same plan on any date.
  */
 function readSettings(): Settings {
   try {
-    return parseSettings(readRawConfig(), { project: pulumi.getProject(), now: new Date() });
+    return parseSettings(readRawConfig(), { project: pulumi.getProject() });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
@@ -65,7 +66,7 @@ const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<stri
 
 const api = new HolidaysApi("holidays", {
   region: settings.region,
-  dataDocument: holidaysDocument(settings.years),
+  dataDocument: holidaysDocument(settings.years, settings.holidayNames),
   stageName: settings.stageName,
   invokerArns: pulumi.all([callerRoleArnDeferred, stackInvokerArns]).apply(([arn, fromStacks]) => [arn, ...settings.invokers, ...fromStacks]),
   sourceIpAllowList: settings.sourceIpAllowList,

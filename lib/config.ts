@@ -4,7 +4,7 @@
  */
 import { parseStandardCidr } from "./iam/cidr";
 import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn } from "./arn";
-import { HOLIDAY_YEAR_RANGE, defaultYears } from "./holidays";
+import { DATASET_YEARS, HOLIDAY_NAMES, HOLIDAY_YEAR_RANGE, HolidayNames } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
 
 /** How the program reaches one AWS account. */
@@ -28,6 +28,7 @@ export interface Settings {
   /** Undefined in single-account mode: the caller then lives in account A. */
   accountB?: AccountAccess;
   stageName: string;
+  /** Years served in `api/v1/data.json`; every dataset year when `years` is unset. */
   years: number[];
   /** Extra principals (normalized ARNs) allowed besides the caller role. */
   invokers: string[];
@@ -41,6 +42,8 @@ export interface Settings {
   invokerStacks: InvokerStack[];
   /** What `pulumi destroy` does with the data bucket: keep it (`retain`) or delete every version (`destroy`). */
   dataRetention: DataRetention;
+  /** Whose names substitute holidays get: the dataset's (`建国記念の日 振替休日`) or the Cabinet Office CSV's (`休日`). */
+  holidayNames: HolidayNames;
 }
 
 /**
@@ -63,12 +66,14 @@ export interface RawConfig {
   principalOrgId?: string;
   invokerStacks?: string;
   dataRetention?: string;
+  holidayNames?: string;
 }
 
 /** The keys of {@link RawConfig} in the order they are documented. */
 export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
   "region", "accountA", "accountB", "stageName", "years", "invokers", "sourceIpAllowList", "exclusive", "principalOrgId",
   "invokerStacks", "dataRetention",
+  "holidayNames",
 ];
 
 export interface ConfigProblem {
@@ -97,7 +102,7 @@ export const DEFAULT_STAGE = "dev";
 const ACCOUNT_FIELDS = ["accountId", "profile", "roleArn", "externalId", "sessionName"] as const;
 
 /** Validates everything and returns settings, or throws one {@link ConfigError} naming each bad value. */
-export function parseSettings(raw: RawConfig, opts: { project: string; now: Date }): Settings {
+export function parseSettings(raw: RawConfig, opts: { project: string }): Settings {
   const problems: ConfigProblem[] = [];
   const key = (k: string) => (k === "region" ? "aws:region" : `${opts.project}:${k}`);
   const bad = (k: string, value: unknown, expected: string, fix: string): undefined => {
@@ -117,7 +122,7 @@ export function parseSettings(raw: RawConfig, opts: { project: string; now: Date
     bad("stageName", stageName, "1-128 letters, digits, '-' or '_'", `pulumi config set stageName ${DEFAULT_STAGE}`);
   }
 
-  const years = parseYears(raw.years, opts.now, bad);
+  const years = parseYears(raw.years, bad);
   const invokers = parseInvokers(raw.invokers, partition, bad);
   const sourceIpAllowList = parseCidrs(raw.sourceIpAllowList, bad);
 
@@ -134,9 +139,10 @@ export function parseSettings(raw: RawConfig, opts: { project: string; now: Date
 
   const invokerStacks = raw.invokerStacks === undefined ? [] : parseInvokerStacks(parseJson(raw.invokerStacks), bad);
   const dataRetention = parseDataRetention(raw.dataRetention, bad);
+  const holidayNames = parseHolidayNames(raw.holidayNames, bad);
 
   if (problems.length > 0 || !accountA) throw new ConfigError(problems);
-  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks, dataRetention };
+  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks, dataRetention, holidayNames };
 }
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;
@@ -206,13 +212,17 @@ function parseAccount(k: "accountA" | "accountB", text: string | undefined, requ
   return out;
 }
 
-function parseYears(text: string | undefined, now: Date, bad: Bad): number[] {
+/**
+ * The years of `api/v1/data.json`. Unset means every year the dataset has: no clock is read, so the
+ * same code and config give the same plan on any date, and the window never changes silently.
+ */
+function parseYears(text: string | undefined, bad: Bad): number[] {
   const { min, max } = HOLIDAY_YEAR_RANGE;
   const expected = `a non-empty list of years between ${min} and ${max}`;
-  if (text === undefined) return defaultYears(now);
+  if (text === undefined) return [...DATASET_YEARS];
   const value = parseJson(text);
   if (!Array.isArray(value) || value.length === 0) {
-    bad("years", value, expected, "write years as a YAML list, e.g. [2025, 2026, 2027], or remove it for last/this/next year");
+    bad("years", value, expected, "write years as a YAML list, e.g. [2025, 2026, 2027], or remove it for every dataset year");
     return [];
   }
   const wrong = value.filter((y) => typeof y !== "number" || !Number.isInteger(y) || y < min || y > max);
@@ -267,4 +277,13 @@ function parseDataRetention(text: string | undefined, bad: Bad): DataRetention {
   if ((DATA_RETENTION_VALUES as readonly string[]).includes(text)) return text as DataRetention;
   bad("dataRetention", text, `one of ${DATA_RETENTION_VALUES.join(", ")}`, "pulumi config set dataRetention retain (keep the data on destroy) or destroy (a dev stack that destroys cleanly)");
   return "retain";
+}
+
+/** `holidayNames`: `dataset` (default) or `cabinetOffice`. */
+function parseHolidayNames(text: string | undefined, bad: Bad): HolidayNames {
+  if (text === undefined) return "dataset";
+  const found = HOLIDAY_NAMES.find((n) => n === text);
+  if (found) return found;
+  bad("holidayNames", text, `one of ${HOLIDAY_NAMES.join(", ")}`, "pulumi config set holidayNames cabinetOffice (every substitute holiday named 休日), or dataset");
+  return "dataset";
 }

@@ -1,7 +1,8 @@
 /**
- * Japanese public holidays as the API serves them: `{"YYYY-MM-DD": "祝日名"}` for the years asked,
- * from the @holiday-jp/holiday_jp dataset. The dataset is keyed by calendar-date strings, so nothing
- * here depends on the process time zone.
+ * Japanese public holidays as the API serves them: `{"YYYY-MM-DD": "祝日名"}`, from the
+ * @holiday-jp/holiday_jp dataset. The dataset is keyed by calendar-date strings, so nothing here
+ * depends on the process time zone, and nothing here reads the clock: the same dataset release and
+ * the same arguments give the same bytes on any date.
  */
 interface HolidayEntry {
   date: string;
@@ -13,43 +14,59 @@ interface HolidayEntry {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dataset = (require("@holiday-jp/holiday_jp") as { holidays: Record<string, HolidayEntry> }).holidays;
 
-const datasetYears = Object.keys(dataset).map((d) => Number(d.slice(0, 4)));
+const datasetDates = Object.keys(dataset).sort();
+
+/** Every year the bundled dataset has at least one holiday in, ascending (1970–2050 in 2.5.1). */
+export const DATASET_YEARS: readonly number[] = Object.freeze([...new Set(datasetDates.map((d) => Number(d.slice(0, 4))))]);
 
 /** The first and last year the bundled dataset covers. */
 export const HOLIDAY_YEAR_RANGE: Readonly<{ min: number; max: number }> = Object.freeze({
-  min: Math.min(...datasetYears),
-  max: Math.max(...datasetYears),
+  min: DATASET_YEARS[0],
+  max: DATASET_YEARS[DATASET_YEARS.length - 1],
 });
+
+/**
+ * Whose names the API serves:
+ * - `dataset`: @holiday-jp/holiday_jp's own, which names a substitute holiday after the holiday it
+ *   replaces (`建国記念の日 振替休日`).
+ * - `cabinetOffice`: the Cabinet Office's syukujitsu.csv (https://www8.cao.go.jp/chosei/shukujitsu/gaiyou.html),
+ *   which names every substitute holiday (振替休日, art. 3(2) of the holidays act) and every 国民の休日
+ *   (art. 3(3)) just `休日`. Checked against a copy of that CSV (tests/fixtures/cabinet-office/) and
+ *   against holiday_jp's own check, which accepts a dataset name that equals the CSV's or contains
+ *   `振替休日` (holiday-jp/holiday_jp spec/syukujitsu_csv_spec.rb). The dataset already calls 国民の休日
+ *   `休日` (e.g. 2026-09-22), so only the substitute names differ.
+ */
+export type HolidayNames = "dataset" | "cabinetOffice";
+export const HOLIDAY_NAMES: readonly HolidayNames[] = Object.freeze(["dataset", "cabinetOffice"]);
+
+/** The dataset's suffix for a substitute holiday: `<holiday> 振替休日`. */
+const SUBSTITUTE_SUFFIX = " 振替休日";
+/** The Cabinet Office CSV's name for every substitute holiday and 国民の休日. */
+export const CABINET_OFFICE_REST_DAY = "休日";
+
+/** The name served for one dataset name under the chosen naming. */
+export function holidayName(datasetName: string, names: HolidayNames): string {
+  return names === "cabinetOffice" && datasetName.endsWith(SUBSTITUTE_SUFFIX) ? CABINET_OFFICE_REST_DAY : datasetName;
+}
 
 export type HolidayMap = Record<string, string>;
 
 /** Holidays of the given years, keys sorted ascending. */
-export function holidaysForYears(years: readonly number[]): HolidayMap {
+export function holidaysForYears(years: readonly number[], names: HolidayNames = "dataset"): HolidayMap {
   const wanted = new Set(years.map(String));
   const out: HolidayMap = {};
-  for (const date of Object.keys(dataset).sort()) {
-    if (wanted.has(date.slice(0, 4))) out[date] = dataset[date].name;
+  for (const date of datasetDates) {
+    if (wanted.has(date.slice(0, 4))) out[date] = holidayName(dataset[date].name, names);
   }
   return out;
 }
 
-/** The exact bytes of `api/v1/data.json`: sorted keys, valid JSON, UTF-8, trailing newline. */
-export function holidaysDocument(years: readonly number[]): string {
-  return JSON.stringify(holidaysForYears(years), null, 2) + "\n";
+/** The exact bytes of one served document: sorted keys, valid JSON, UTF-8, trailing newline. */
+export function holidaysDocument(years: readonly number[], names: HolidayNames = "dataset"): string {
+  return JSON.stringify(holidaysForYears(years, names), null, 2) + "\n";
 }
 
-/** The calendar year in Japan (JST, UTC+9, no daylight saving) at the given instant. */
-export function yearInJapan(now: Date): number {
-  return new Date(now.getTime() + 9 * 3600_000).getUTCFullYear();
-}
-
-/** Default years: last year, this year and next year, in Japan, clipped to the dataset. */
-export function defaultYears(now: Date): number[] {
-  const y = yearInJapan(now);
-  return [y - 1, y, y + 1].filter((v) => v >= HOLIDAY_YEAR_RANGE.min && v <= HOLIDAY_YEAR_RANGE.max);
-}
-
-/** Content type of the data object and of the API response. */
+/** Content type of the data objects and of the API responses. */
 export const HOLIDAYS_CONTENT_TYPE = "application/json; charset=utf-8";
-/** Where the API serves the document, and the S3 key it is stored under. */
+/** Where the API serves the configured years' document, and the S3 key it is stored under. */
 export const HOLIDAYS_PATH = "api/v1/data.json";

@@ -73,7 +73,7 @@ export async function buildPlan(stack = "dev", overrides: Record<string, string 
     callerIdentityPolicies: callerRole.identityPolicies,
     dataDocument: uploadedDocument(declared, HOLIDAYS_PATH) ?? "",
     declared,
-    settings: parseSettings(rawConfigOf(config, readProjectName()), { project: readProjectName(), now: new Date() }),
+    settings: parseSettings(rawConfigOf(config, readProjectName()), { project: readProjectName() }),
   };
 }
 

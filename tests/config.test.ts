@@ -1,12 +1,11 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, RawConfig, parseSettings } from "../lib/config";
+import { CONFIG_KEYS, ConfigError, RawConfig, parseSettings } from "../lib/config";
 
-const now = new Date("2026-11-24T12:00:00Z");
 const base: RawConfig = {
   accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }),
   accountB: JSON.stringify({ accountId: "222222222222", profile: "b" }),
 };
-const parse = (raw: RawConfig) => parseSettings(raw, { project: "holidays-api", now });
+const parse = (raw: RawConfig) => parseSettings(raw, { project: "holidays-api" });
 
 function problemsOf(raw: RawConfig): string {
   try {
@@ -24,11 +23,22 @@ describe("config: parseSettings", () => {
     assert.equal(s.region, "ap-northeast-1");
     assert.equal(s.partition, "aws");
     assert.equal(s.stageName, "dev");
-    assert.deepEqual(s.years, [2025, 2026, 2027]);
+    // Unset years = every dataset year (1970-2050), whatever today's date: no clock is read.
+    assert.deepEqual(s.years, Array.from({ length: 81 }, (_, i) => 1970 + i));
+    assert.equal(s.holidayNames, "dataset");
     assert.equal(s.exclusive, true);
     assert.deepEqual(s.invokers, []);
     assert.deepEqual(s.sourceIpAllowList, []);
     assert.equal(s.accountB?.accountId, "222222222222");
+  });
+
+  it("reads the holiday naming", () => {
+    assert.equal(parse({ ...base, holidayNames: "cabinetOffice" }).holidayNames, "cabinetOffice");
+    assert.equal(parse({ ...base, holidayNames: "dataset" }).holidayNames, "dataset");
+  });
+
+  it("registers every key it reads in CONFIG_KEYS (what index.ts reads from Pulumi config)", () => {
+    assert.ok(CONFIG_KEYS.includes("holidayNames"));
   });
 
   it("reads single-account mode when accountB is omitted", () => {
@@ -60,6 +70,7 @@ describe("config: parseSettings", () => {
     ["a wildcard invoker", { ...base, invokers: '["*"]' }, [/holidays-api:invokers\[0\] = "\*"/, /wildcards are not allowed/]],
     ["a bad CIDR", { ...base, sourceIpAllowList: '["203.0.113.7"]' }, [/sourceIpAllowList\[0\] = "203.0.113.7"/, /append a prefix length/]],
     ["a bad exclusive flag", { ...base, exclusive: "yes" }, [/holidays-api:exclusive = "yes"/, /true or false/]],
+    ["an unknown holiday naming", { ...base, holidayNames: "cabinet" }, [/holidays-api:holidayNames = "cabinet"/, /one of dataset, cabinetOffice/, /pulumi config set holidayNames cabinetOffice/]],
     ["a bad organization id", { ...base, principalOrgId: "org-1" }, [/principalOrgId = "org-1"/, /o-a1b2c3d4e5/]],
   ];
   for (const [what, raw, patterns] of cases) {

@@ -75,6 +75,62 @@ describe("caller handler (bundled)", () => {
     for (const secret of [KEY.secretAccessKey, KEY.sessionToken, KEY.accessKeyId]) assert.ok(!logs.lines[0].includes(secret));
   });
 
+  it("keeps the document and its ETag while warm, and revalidates with If-None-Match (304 → the kept copy)", async () => {
+    const first = { "2026-01-01": "元日" };
+    const second = { "2026-01-01": "元日", "2026-01-12": "成人の日" };
+    server.script.push(
+      { status: 200, body: JSON.stringify(first), headers: { "content-type": "application/json", etag: '"etag-1"' } },
+      { status: 304, headers: { etag: '"etag-1"' } },
+      { status: 200, body: JSON.stringify(second), headers: { "content-type": "application/json", etag: '"etag-2"' } },
+      { status: 304, headers: { etag: '"etag-2"' } },
+    );
+    const { handler } = coldStart();
+    const logs = captureLogs();
+    const seenBefore = server.seen.length;
+    try {
+      assert.deepEqual(await handler(), first, "cold: the document");
+      assert.deepEqual(await handler(), first, "warm, unchanged: the kept copy");
+      assert.deepEqual(await handler(), second, "warm, changed: the new document");
+      assert.deepEqual(await handler(), second, "warm, unchanged again: the new kept copy");
+    } finally {
+      logs.restore();
+    }
+    const sent = server.seen.slice(seenBefore);
+    assert.deepEqual(sent.map((s) => s.headers["if-none-match"]), [undefined, '"etag-1"', '"etag-1"', '"etag-2"'], "revalidates with the ETag it keeps");
+    assert.ok(sent.every((s) => s.verified), "If-None-Match travels inside the signed request");
+    const lines = logs.lines.map((l) => JSON.parse(l) as { status: number; cache: string; count: number });
+    assert.deepEqual(lines.map((l) => [l.status, l.cache, l.count]), [[200, "stored", 1], [304, "revalidated", 1], [200, "stored", 2], [304, "revalidated", 2]]);
+  });
+
+  it("sends no If-None-Match after a cold start, even when an earlier environment kept an ETag", async () => {
+    server.script.push({ status: 200, body: "{}", headers: { "content-type": "application/json", etag: '"e"' } });
+    const warm = coldStart();
+    const logs = captureLogs();
+    try {
+      await warm.handler();
+      restoreEnv();
+      server.script.push({ status: 200, body: "{}", headers: { "content-type": "application/json", etag: '"e"' } });
+      await coldStart().handler();
+    } finally {
+      logs.restore();
+    }
+    assert.equal(server.seen.at(-1)?.headers["if-none-match"], undefined);
+  });
+
+  it("treats a 304 it did not ask for as an invalid response, and keeps nothing from an error", async () => {
+    server.script.push({ status: 304 });
+    const { handler } = coldStart();
+    const logs = captureLogs();
+    try {
+      await assert.rejects(handler(), (err: Error) => err.name === "InvalidResponseError" && /304 Not Modified .* without having sent If-None-Match/.test(err.message));
+      server.script.push({ status: 200, body: "{}", headers: { "content-type": "application/json" } });
+      await handler();
+    } finally {
+      logs.restore();
+    }
+    assert.equal(server.seen.at(-1)?.headers["if-none-match"], undefined, "no ETag came, so none is sent");
+  });
+
   it("raises AccessDeniedError on a 403 from the API and logs it", async () => {
     server.script.push({ status: 403, headers: { "x-amzn-errortype": "AccessDeniedException" }, body: JSON.stringify({ Message: "User: arn:aws:sts::222222222222:assumed-role/other/s is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:abc/dev/GET/api/v1/data.json" }) });
     const { handler } = coldStart();

@@ -12,7 +12,7 @@ import { readStackConfig } from "../local/stackConfig";
 
 const base: RawConfig = { accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }) };
 const parse = (invokerStacks: unknown) =>
-  parseSettings({ ...base, invokerStacks: JSON.stringify(invokerStacks) }, { project: "holidays-api", now: new Date("2026-01-01T00:00:00Z") });
+  parseSettings({ ...base, invokerStacks: JSON.stringify(invokerStacks) }, { project: "holidays-api" });
 
 function problemsOf(invokerStacks: unknown): string {
   try {
@@ -26,7 +26,7 @@ function problemsOf(invokerStacks: unknown): string {
 
 describe("config: invokerStacks", () => {
   it("defaults to no stacks", () => {
-    assert.deepEqual(parseSettings(base, { project: "holidays-api", now: new Date() }).invokerStacks, []);
+    assert.deepEqual(parseSettings(base, { project: "holidays-api" }).invokerStacks, []);
   });
 
   it("reads a bare name (output callerRoleArn) and a mapping with an output, sorted and de-duplicated", () => {

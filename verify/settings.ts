@@ -8,5 +8,5 @@ export function settingsFromFlatConfig(flat: Record<string, string>, project: st
     if (value !== undefined) raw[key] = value;
   }
   // `now` only decides default years, which verify never uses: it reads holidayYears from the outputs.
-  return parseSettings(raw, { project, now: new Date() });
+  return parseSettings(raw, { project });
 }

@@ -10,6 +10,8 @@ import { IncomingSignedRequest, LocalCredentials, verifySigV4 } from "../../loca
 export interface Seen {
   method: string;
   rawUrl: string;
+  /** The request headers as received (lower-case names). */
+  headers: http.IncomingHttpHeaders;
   body: string;
   accessKeyId?: string;
   verified: boolean;
@@ -45,7 +47,7 @@ export async function startVerifyingServer(opts: { region: string; credentials: 
         },
       });
       state.seen.push({
-        method: incoming.method, rawUrl: incoming.rawUrl, body: body.toString("utf8"),
+        method: incoming.method, rawUrl: incoming.rawUrl, headers: req.headers, body: body.toString("utf8"),
         accessKeyId: result.ok ? result.identity : undefined, verified: result.ok, failure: result.ok ? undefined : result.message,
       });
       const reply = state.script.shift()
