@@ -7,7 +7,7 @@ import { CallerFunction } from "./components/callerFunction";
 import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
 import { CONFIG_KEYS, ConfigError, RawConfig, Settings, parseSettings } from "./lib/config";
-import { holidaysDocument } from "./lib/holidays";
+import { dataObjects } from "./lib/api";
 import { classifyInvokerOutput } from "./lib/invokerStacks";
 
 function readRawConfig(): RawConfig {
@@ -66,7 +66,7 @@ const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<stri
 
 const api = new HolidaysApi("holidays", {
   region: settings.region,
-  dataDocument: holidaysDocument(settings.years, settings.holidayNames),
+  objects: dataObjects({ years: settings.years, names: settings.holidayNames }),
   stageName: settings.stageName,
   invokerArns: pulumi.all([callerRoleArnDeferred, stackInvokerArns]).apply(([arn, fromStacks]) => [arn, ...settings.invokers, ...fromStacks]),
   sourceIpAllowList: settings.sourceIpAllowList,
@@ -78,7 +78,7 @@ const api = new HolidaysApi("holidays", {
 const caller = new CallerFunction("caller", {
   apiUrl: api.dataUrl,
   apiRegion: settings.region,
-  methodArn: api.methodArn,
+  methodArns: api.methodArns,
 }, { provider: providerB });
 resolveCallerRoleArn(caller.roleArn);
 
@@ -91,7 +91,9 @@ export const restApiId = api.restApiId;
 export const executionArn = api.executionArn;
 export const invokeUrl = api.invokeUrl;
 export const dataUrl = api.dataUrl;
+export const yearDataUrlTemplate = api.yearDataUrlTemplate;
 export const methodArn = api.methodArn;
+export const methodArns = api.methodArns;
 export const bucketName = api.bucketName;
 export const callerRoleArn = caller.roleArn;
 export const callerFunctionName = caller.functionName;

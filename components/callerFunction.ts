@@ -10,8 +10,8 @@ export interface CallerFunctionArgs {
   apiUrl: pulumi.Input<string>;
   /** Region the API lives in: the SigV4 signing region. */
   apiRegion: pulumi.Input<string>;
-  /** ARN of the one API method the role may invoke. Never a wildcard. */
-  methodArn: pulumi.Input<string>;
+  /** ARNs of the API's GET routes the role may invoke (the API's `methodArns`); a `*` only for a path parameter. */
+  methodArns: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Log retention in days.
    * @default 14
@@ -61,7 +61,7 @@ export class CallerFunction extends pulumi.ComponentResource {
     }, parent);
     const invokePolicy = new iam.RolePolicy(`${name}-invoke`, {
       role: role.id,
-      policy: pulumi.output(args.methodArn).apply((arn) => renderPolicy(invokeMethodPolicy(arn))),
+      policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))),
     }, parent);
 
     const bundle = bundleCaller();

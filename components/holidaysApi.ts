@@ -2,11 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apigateway from "@pulumi/aws/apigateway";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
-import { HTTP_METHOD, RESPONSES, contentTypeMapping, pathSegments, s3IntegrationUri } from "../lib/api";
+import {
+  DATA_ROUTE, type DataObject, HTTP_METHOD, RESPONSES, ROUTES, type Route, YEAR_ROUTE, integrationRequestParameters, integrationResponseParameters,
+  methodArnPath, methodRequestParameters, methodResponseParameters, pathSegments, s3IntegrationUri, s3KeyPattern,
+} from "../lib/api";
 import { retentionChoice } from "../lib/retention";
 import { methodArn } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
-import { HOLIDAYS_CONTENT_TYPE, HOLIDAYS_PATH } from "../lib/holidays";
+import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
 import { apiGatewayTrustPolicy, apiResourcePolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 
 export interface HolidaysApiArgs {
@@ -16,11 +19,14 @@ export interface HolidaysApiArgs {
    * preview.
    */
   region: string;
-  /** The exact bytes of `api/v1/data.json` (see `holidaysDocument`). */
-  dataDocument: pulumi.Input<string>;
+  /**
+   * The objects the API serves: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (see
+   * lib/api `dataObjects`). Plain values: each key names an `aws.s3.BucketObjectv2`.
+   */
+  objects: readonly DataObject[];
   /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. A plain string: it names resources. */
   stageName: string;
-  /** Principals (role/user/account-root ARNs) allowed to invoke `GET /api/v1/data.json`. */
+  /** Principals (role/user/account-root ARNs) allowed to invoke the GET routes. */
   invokerArns: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * When non-empty, deny requests from any source address outside these CIDRs.
@@ -47,29 +53,36 @@ export interface HolidaysApiArgs {
   dataRetention?: "retain" | "destroy";
 }
 
-/** The data bucket and the object the API serves. */
+/** The data bucket and the objects the API serves. */
 interface DataStore {
   bucket: s3.Bucket;
-  object: s3.BucketObjectv2;
+  objects: s3.BucketObjectv2[];
 }
 
-/** `/api/v1/data.json` (one Resource per segment, the last one last) and its GET method. */
-interface Route {
-  pathResources: apigateway.Resource[];
+/** One route's resource (the last of its path) and its GET method. */
+interface RouteResources {
+  route: Route;
   resource: apigateway.Resource;
   method: apigateway.Method;
 }
 
-/** The S3 integration and the role API Gateway assumes for it. */
+/** Every route, and the path resources they share (`/api`, `/api/v1`, …), each declared once. */
+interface Routes {
+  pathResources: apigateway.Resource[];
+  routes: RouteResources[];
+}
+
+/** The S3 integration of each route and the one role API Gateway assumes for them. */
 interface S3Integration {
-  integration: apigateway.Integration;
-  uri: pulumi.Output<string>;
+  integrations: apigateway.Integration[];
   role: iam.Role;
 }
 
 /**
- * Account A: a private S3 bucket holding the holidays document, served by an IAM-authorized REST API
- * (`GET /api/v1/data.json`) whose resource policy names exactly the invokers. Built from
+ * Account A: a private S3 bucket holding the holidays documents, served by an IAM-authorized REST API
+ * (`GET /api/v1/data.json`, `GET /api/v1/{year}/data.json`) whose resource policy names exactly the
+ * invokers on exactly those routes. Responses pass S3's ETag and Last-Modified through, and a caller's
+ * If-None-Match reaches S3, whose 304 is answered as 304. Built from
  * Resource/Method/Integration resources (never an OpenAPI body, which would overwrite the policy),
  * and redeployed whenever the policy or the API definition changes.
  */
@@ -80,10 +93,14 @@ export class HolidaysApi extends pulumi.ComponentResource {
   readonly executionArn: pulumi.Output<string>;
   /** `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>`. */
   readonly invokeUrl: pulumi.Output<string>;
-  /** The full URL of the holidays document. */
+  /** The full URL of `data.json` (the configured years). */
   readonly dataUrl: pulumi.Output<string>;
-  /** ARN of the GET method on the stage: what invokers are allowed to call. */
+  /** The URL of one year's document, with `{year}` to fill in: `…/<stage>/api/v1/{year}/data.json`. */
+  readonly yearDataUrlTemplate: pulumi.Output<string>;
+  /** ARN of `GET /api/v1/data.json` on the stage. */
   readonly methodArn: pulumi.Output<string>;
+  /** ARNs of every GET route on the stage (`…/GET/api/v1/data.json`, `…/GET/api/v1/*\/data.json`): what invokers are allowed to call. */
+  readonly methodArns: pulumi.Output<string[]>;
   /** Name of the private bucket holding the document. */
   readonly bucketName: pulumi.Output<string>;
   /** The rendered resource policy (canonical JSON). */
@@ -100,18 +117,20 @@ export class HolidaysApi extends pulumi.ComponentResource {
       // default IP address type for all Regional and edge-optimized APIs is IPv4").
       endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
     }, { parent: this });
-    const route = createRoute(name, api, this);
-    const s3Integration = createS3Integration(name, args.region, api, route, data, this);
-    const responses = createResponses(name, api, route, s3Integration, this);
-    const thisMethodArn = api.executionArn.apply((arn) => methodArn(arn, args.stageName, HTTP_METHOD, HOLIDAYS_PATH));
-    const policy = createResourcePolicy(name, args, api, thisMethodArn, this);
-    const stage = createDeploymentAndStage(name, args.stageName, api, { policy, route, s3Integration, responses }, this);
+    const routes = createRoutes(name, api, this);
+    const s3Integration = createS3Integration(name, args.region, api, routes, data, this);
+    const responses = createResponses(name, api, routes, s3Integration, this);
+    const routeMethodArns = api.executionArn.apply((arn) => ROUTES.map((r) => methodArn(arn, args.stageName, HTTP_METHOD, methodArnPath(r))));
+    const policy = createResourcePolicy(name, args, api, routeMethodArns, this);
+    const stage = createDeploymentAndStage(name, args.stageName, api, { policy, routes, s3Integration, responses }, this);
 
     this.restApiId = api.id;
     this.executionArn = api.executionArn;
     this.invokeUrl = stage.invokeUrl;
-    this.dataUrl = pulumi.interpolate`${stage.invokeUrl}/${HOLIDAYS_PATH}`;
-    this.methodArn = thisMethodArn;
+    this.dataUrl = pulumi.interpolate`${stage.invokeUrl}${DATA_ROUTE.resourcePath}`;
+    this.yearDataUrlTemplate = pulumi.interpolate`${stage.invokeUrl}${YEAR_ROUTE.resourcePath}`;
+    this.methodArn = api.executionArn.apply((arn) => methodArn(arn, args.stageName, HTTP_METHOD, methodArnPath(DATA_ROUTE)));
+    this.methodArns = routeMethodArns;
     this.bucketName = data.bucket.bucket;
     this.resourcePolicy = policy.policy;
     this.registerOutputs({
@@ -119,7 +138,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
       executionArn: this.executionArn,
       invokeUrl: this.invokeUrl,
       dataUrl: this.dataUrl,
+      yearDataUrlTemplate: this.yearDataUrlTemplate,
       methodArn: this.methodArn,
+      methodArns: this.methodArns,
       bucketName: this.bucketName,
       resourcePolicy: this.resourcePolicy,
     });
@@ -127,8 +148,8 @@ export class HolidaysApi extends pulumi.ComponentResource {
 }
 
 /**
- * A private, versioned, encrypted, TLS-only bucket whose noncurrent versions expire, and the data object
- * in it. The object is written only after versioning, encryption and ownership are in force: an object
+ * A private, versioned, encrypted, TLS-only bucket whose noncurrent versions expire, and the data objects
+ * in it. Each object is written only after versioning, encryption and ownership are in force: an object
  * written before versioning takes effect keeps a `null` version, and a bucket left with versions makes
  * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
  */
@@ -170,97 +191,131 @@ function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Res
     bucket: bucket.id,
     policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
   }, { ...keep, dependsOn: [publicAccessBlock] });
-  const object = new s3.BucketObjectv2(`${name}-data-json`, {
+  // `<name>-data-json` for data.json (its name since the seed), `<name>-data-<year>-json` per year.
+  const objects = args.objects.map((o) => new s3.BucketObjectv2(`${name}-data${o.year === undefined ? "" : `-${o.year}`}-json`, {
     bucket: bucket.id,
-    key: HOLIDAYS_PATH,
-    content: args.dataDocument,
+    key: o.key,
+    content: o.body,
     contentType: HOLIDAYS_CONTENT_TYPE,
     serverSideEncryption: "AES256",
-  }, { ...keep, dependsOn: [versioning, encryption, ownership, publicAccessBlock] });
-  return { bucket, object };
+  }, { ...keep, dependsOn: [versioning, encryption, ownership, publicAccessBlock] }));
+  return { bucket, objects };
 }
 
-/** Days a replaced version of data.json is kept (each `pulumi up` that changes the data leaves one). */
+/** Days a replaced version of a data object is kept (each `pulumi up` that changes the data leaves one). */
 const NONCURRENT_VERSION_DAYS = 30;
 
-/** One `aws.apigateway.Resource` per path segment, and the AWS_IAM-authorized GET method on the last. */
-function createRoute(name: string, api: apigateway.RestApi, parent: pulumi.Resource): Route {
-  const segmentNames = ["api-segment", "v1-segment", "data-segment"];
-  let parentId: pulumi.Input<string> = api.rootResourceId;
-  let resource: apigateway.Resource | undefined;
-  const pathResources: apigateway.Resource[] = [];
-  for (const [i, pathPart] of pathSegments().entries()) {
-    resource = new apigateway.Resource(`${name}-${segmentNames[i] ?? `segment-${i}`}`, { restApi: api.id, parentId, pathPart }, { parent });
-    pathResources.push(resource);
-    parentId = resource.id;
-  }
-  if (!resource) throw new Error(`createRoute: ${HOLIDAYS_PATH} has no path segment`);
-  const method = new apigateway.Method(`${name}-get`, {
-    restApi: api.id,
-    resourceId: resource.id,
-    httpMethod: HTTP_METHOD,
-    authorization: "AWS_IAM",
-  }, { parent });
-  return { pathResources, resource, method };
+/** Resource names by path; a path not listed is named after its segments. The first three are the seed's. */
+const RESOURCE_NAMES: Readonly<Record<string, string>> = {
+  "/api": "api-segment",
+  "/api/v1": "v1-segment",
+  "/api/v1/data.json": "data-segment",
+  "/api/v1/{year}": "year-segment",
+  "/api/v1/{year}/data.json": "year-data-segment",
+};
+
+/** `<name>-get` for data.json (the seed's name), `<name>-<route id>-get` for the others. */
+const methodName = (name: string, route: Route) => (route.id === DATA_ROUTE.id ? `${name}-get` : `${name}-${route.id}-get`);
+
+/**
+ * One `aws.apigateway.Resource` per distinct path prefix of the routes (shared prefixes declared
+ * once, parents first), and an AWS_IAM-authorized GET method on each route, declaring its path
+ * parameters (required) and If-None-Match (optional).
+ */
+function createRoutes(name: string, api: apigateway.RestApi, parent: pulumi.Resource): Routes {
+  const byPath = new Map<string, apigateway.Resource>();
+  const resourceFor = (route: Route): apigateway.Resource => {
+    let path = "";
+    let resource: apigateway.Resource | undefined;
+    for (const pathPart of pathSegments(route.resourcePath)) {
+      const parentId: pulumi.Input<string> = resource?.id ?? api.rootResourceId;
+      path = `${path}/${pathPart}`;
+      resource = byPath.get(path);
+      if (!resource) {
+        const resourceName = RESOURCE_NAMES[path] ?? pathSegments(path).join("-").replace(/[^A-Za-z0-9-]/g, "");
+        resource = new apigateway.Resource(`${name}-${resourceName}`, { restApi: api.id, parentId, pathPart }, { parent });
+        byPath.set(path, resource);
+      }
+    }
+    if (!resource) throw new Error(`createRoutes: ${route.resourcePath} has no path segment`);
+    return resource;
+  };
+  const routes = ROUTES.map((route) => {
+    const resource = resourceFor(route);
+    const method = new apigateway.Method(methodName(name, route), {
+      restApi: api.id,
+      resourceId: resource.id,
+      httpMethod: HTTP_METHOD,
+      authorization: "AWS_IAM",
+      requestParameters: methodRequestParameters(route),
+    }, { parent });
+    return { route, resource, method };
+  });
+  return { pathResources: [...byPath.values()], routes };
 }
 
-/** The `AWS` integration that reads the object through a role only API Gateway may assume, allowed one object only. */
-function createS3Integration(name: string, region: string, api: apigateway.RestApi, route: Route, data: DataStore, parent: pulumi.Resource): S3Integration {
+/**
+ * Per route, the `AWS` integration that reads its object (path parameters fill the key, If-None-Match
+ * is passed on) through one role only API Gateway may assume, allowed the routes' keys only.
+ */
+function createS3Integration(name: string, region: string, api: apigateway.RestApi, routes: Routes, data: DataStore, parent: pulumi.Resource): S3Integration {
   const role = new iam.Role(`${name}-s3-read`, {
     description: "Assumed by API Gateway to read the holidays document",
     assumeRolePolicy: renderPolicy(apiGatewayTrustPolicy()),
   }, { parent });
   const rolePolicy = new iam.RolePolicy(`${name}-s3-read`, {
     role: role.id,
-    policy: data.bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, HOLIDAYS_PATH))),
+    policy: data.bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, ROUTES.map(s3KeyPattern)))),
   }, { parent });
-  const uri = data.bucket.bucket.apply((bucket) => s3IntegrationUri(region, bucket, HOLIDAYS_PATH));
-  const integration = new apigateway.Integration(`${name}-get-s3`, {
+  const integrations = routes.routes.map(({ route, resource, method }) => new apigateway.Integration(`${methodName(name, route)}-s3`, {
     restApi: api.id,
-    resourceId: route.resource.id,
-    httpMethod: route.method.httpMethod,
+    resourceId: resource.id,
+    httpMethod: method.httpMethod,
     type: "AWS",
     integrationHttpMethod: "GET",
-    uri,
+    uri: data.bucket.bucket.apply((bucket) => s3IntegrationUri(region, bucket, route.s3Key)),
     credentials: role.arn,
     passthroughBehavior: "WHEN_NO_MATCH",
-  }, { parent, dependsOn: [rolePolicy] });
-  return { integration, uri, role };
+    requestParameters: integrationRequestParameters(route),
+  }, { parent, dependsOn: [rolePolicy] }));
+  return { integrations, role };
 }
 
-/** A method response and an integration response per entry of the responses table (lib/api). */
-function createResponses(name: string, api: apigateway.RestApi, route: Route, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.CustomResource[] {
+/** Per route, a method response and an integration response per entry of the responses table (lib/api). */
+function createResponses(name: string, api: apigateway.RestApi, routes: Routes, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.CustomResource[] {
   const created: pulumi.CustomResource[] = [];
-  for (const r of RESPONSES) {
-    const methodResponse = new apigateway.MethodResponse(`${name}-get-${r.statusCode}`, {
-      restApi: api.id,
-      resourceId: route.resource.id,
-      httpMethod: route.method.httpMethod,
-      statusCode: r.statusCode,
-      responseParameters: { "method.response.header.Content-Type": true },
-    }, { parent });
-    const integrationResponse = new apigateway.IntegrationResponse(`${name}-get-${r.statusCode}`, {
-      restApi: api.id,
-      resourceId: route.resource.id,
-      httpMethod: route.method.httpMethod,
-      statusCode: methodResponse.statusCode,
-      selectionPattern: r.selectionPattern,
-      responseParameters: { "method.response.header.Content-Type": contentTypeMapping(r) },
-      responseTemplates: r.template ? { "application/json": r.template } : undefined,
-    }, { parent, dependsOn: [s3Integration.integration] });
-    created.push(methodResponse, integrationResponse);
+  for (const [i, { route, resource, method }] of routes.routes.entries()) {
+    for (const r of RESPONSES) {
+      const methodResponse = new apigateway.MethodResponse(`${methodName(name, route)}-${r.statusCode}`, {
+        restApi: api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        statusCode: r.statusCode,
+        responseParameters: methodResponseParameters(r),
+      }, { parent });
+      const integrationResponse = new apigateway.IntegrationResponse(`${methodName(name, route)}-${r.statusCode}`, {
+        restApi: api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        statusCode: methodResponse.statusCode,
+        selectionPattern: r.selectionPattern,
+        responseParameters: integrationResponseParameters(r),
+        responseTemplates: r.template ? { "application/json": r.template } : undefined,
+      }, { parent, dependsOn: [s3Integration.integrations[i]] });
+      created.push(methodResponse, integrationResponse);
+    }
   }
   return created;
 }
 
 /** The resource policy (lib/policy `apiResourcePolicy`) on the API. */
 function createResourcePolicy(
-  name: string, args: HolidaysApiArgs, api: apigateway.RestApi, thisMethodArn: pulumi.Output<string>, parent: pulumi.Resource,
+  name: string, args: HolidaysApiArgs, api: apigateway.RestApi, routeMethodArns: pulumi.Output<string[]>, parent: pulumi.Resource,
 ): apigateway.RestApiPolicy {
   const policyText = pulumi
-    .all([api.executionArn, thisMethodArn, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
-    .apply(([executionArn, mArn, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
-      renderPolicy(apiResourcePolicy({ executionArn, methodArn: mArn, invokers, sourceIpAllowList, exclusive, principalOrgId })),
+    .all([api.executionArn, routeMethodArns, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
+    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
+      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId })),
     );
   return new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, { parent });
 }
@@ -277,11 +332,13 @@ function createDeploymentAndStage(
   name: string,
   stageName: string,
   api: apigateway.RestApi,
-  definition: { policy: apigateway.RestApiPolicy; route: Route; s3Integration: S3Integration; responses: pulumi.CustomResource[] },
+  definition: { policy: apigateway.RestApiPolicy; routes: Routes; s3Integration: S3Integration; responses: pulumi.CustomResource[] },
   parent: pulumi.Resource,
 ): apigateway.Stage {
-  const { policy, route, s3Integration, responses } = definition;
-  const definitionResources: pulumi.CustomResource[] = [policy, ...route.pathResources, route.method, s3Integration.integration, ...responses];
+  const { policy, routes, s3Integration, responses } = definition;
+  const definitionResources: pulumi.CustomResource[] = [
+    policy, ...routes.pathResources, ...routes.routes.map((r) => r.method), ...s3Integration.integrations, ...responses,
+  ];
   const fingerprint = pulumi
     .all(definitionResources.map((r) => pulumi.all([typeOf(r), propertiesOf(r)])))
     .apply((parts) => deploymentFingerprint(parts.map(([type, properties]) => ({ type, properties }))));

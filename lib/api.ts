@@ -60,9 +60,14 @@ export function methodArnPath(route: Route): string {
   return pathSegments(route.resourcePath).map((s) => (PARAM.test(s) ? "*" : s)).join("/");
 }
 
+/** The S3 key pattern a route reads, each path parameter as `*` (`api/v1/*\/data.json`): what the read role is granted. */
+export function s3KeyPattern(route: Route): string {
+  return pathSegments(route.s3Key).map((s) => (PARAM.test(s) ? "*" : s)).join("/");
+}
+
 /** A request path (after the stage) matched to a route, with its path parameters (prototype-free). */
-export interface RouteMatch {
-  route: Route;
+export interface RouteMatch<R extends { resourcePath: string }> {
+  route: R;
   params: Map<string, string>;
 }
 
@@ -72,7 +77,7 @@ export interface RouteMatch {
  * whose value is the percent-decoded segment ("Set up a method request in API Gateway": path
  * parameters). A segment that does not decode matches nothing.
  */
-export function matchRoute(path: string, routes: readonly Route[] = ROUTES): RouteMatch | undefined {
+export function matchRoute<R extends { resourcePath: string }>(path: string, routes: readonly R[]): RouteMatch<R> | undefined {
   const segments = path.split("/").filter((s, i) => i > 0 || s !== "");
   if (segments.some((s) => s === "")) return undefined;
   const candidates = routes

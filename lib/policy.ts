@@ -4,6 +4,7 @@
  * The local gateway evaluates exactly these documents.
  */
 import { canonicalJson } from "./canonicalJson";
+import { HTTP_METHOD, ROUTES, methodArnPath } from "./api";
 import { accountOfPrincipal, parseArn } from "./arn";
 
 export type OneOrMany = string | string[];
@@ -38,8 +39,12 @@ function sortedUnique(values: readonly string[]): string[] {
 export interface ApiResourcePolicyInput {
   /** The REST API's execution ARN, `arn:aws:execute-api:<region>:<account>:<apiId>`. */
   executionArn: string;
-  /** The one method the invokers may call, `<executionArn>/<stage>/GET/api/v1/data.json`. */
-  methodArn: string;
+  /**
+   * The methods the invokers may call: one ARN per route the API serves, e.g.
+   * `<executionArn>/<stage>/GET/api/v1/data.json` and `<executionArn>/<stage>/GET/api/v1/*\/data.json`
+   * (a `*` only ever stands for a whole path-parameter segment; see {@link assertRouteMethodArns}).
+   */
+  methodArns: readonly string[];
   /** Principals allowed to invoke: role/user/account-root ARNs (the caller role first among them). */
   invokers: readonly string[];
   /** When non-empty, requests from any other source address are denied. */
@@ -60,7 +65,7 @@ function accountRootOf(principalArn: string): string {
 
 /**
  * The API's resource policy.
- * - `AllowInvokers`: execute-api:Invoke on exactly the method ARN for the role/user invokers. Each is
+ * - `AllowInvokers`: execute-api:Invoke on exactly the routes' method ARNs for the role/user invokers. Each is
  *   named through its account's principal (`arn:…:iam::<acct>:root`) plus `ArnEquals aws:PrincipalArn
  *   <exact ARN>`, never as a role principal, because:
  *   - API Gateway validates every principal of a resource policy ("Invalid policy document. Please check
@@ -90,6 +95,7 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
       throw new Error(`apiResourcePolicy: invoker ${JSON.stringify(arn)} is not an IAM principal ARN; wildcards are never allowed`);
     }
   }
+  const methodArns = assertRouteMethodArns("apiResourcePolicy", input.methodArns);
   const accounts = invokers.filter((arn) => arn.endsWith(":root"));
   const identities = invokers.filter((arn) => !arn.endsWith(":root"));
   const wholeApi = `${input.executionArn}/*`;
@@ -101,12 +107,12 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
       Effect: "Allow",
       Principal: { AWS: sortedUnique(identities.map(accountRootOf)) },
       Action: [INVOKE_ACTION],
-      Resource: [input.methodArn],
+      Resource: methodArns,
       Condition: { ArnEquals: { "aws:PrincipalArn": identities }, ...orgCondition },
     });
   }
   if (accounts.length > 0) {
-    const allowAccounts: PolicyStatement = { Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: accounts }, Action: [INVOKE_ACTION], Resource: [input.methodArn] };
+    const allowAccounts: PolicyStatement = { Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: accounts }, Action: [INVOKE_ACTION], Resource: methodArns };
     if (orgCondition) allowAccounts.Condition = orgCondition;
     statements.push(allowAccounts);
   }
@@ -136,12 +142,43 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** The caller role's identity policy: invoke exactly one method, never `*`. */
-export function invokeMethodPolicy(methodArn: string): PolicyDocument {
-  if (methodArn.includes("*")) throw new Error(`invokeMethodPolicy: method ARN ${JSON.stringify(methodArn)} must not contain wildcards`);
+/** The resource-path part of each route's method ARN (`api/v1/data.json`, `api/v1/*\/data.json`). */
+const ROUTE_PATHS: ReadonlySet<string> = new Set(ROUTES.map(methodArnPath));
+
+/**
+ * Checks that each ARN names exactly one of the API's GET routes (lib/api `ROUTES`):
+ * `arn:<p>:execute-api:<region>:<account>:<api>/<stage>/GET/<route path>`, with no wildcard in the API
+ * id, stage or verb, and a path that is a route's `methodArnPath` (a `*` only where the route has a path
+ * parameter). Returns them sorted and de-duplicated.
+ *
+ * Why a `*` for `{year}` rather than one ARN per year: API Gateway authorizes the path as called
+ * (`…/GET/api/v1/2026/data.json`), so the exact alternative is 81 ARNs (1970–2050) of ~90 characters
+ * in the resource policy, past its 8,192-character quota ("Quotas for configuring and running a REST
+ * API in API Gateway"), and in the caller's role policy. The `*` is confined to the one segment of the
+ * one route that has a path parameter; a request to any path that is not a declared route never
+ * reaches authorization (API Gateway answers 403 Missing Authentication Token), and a year with no
+ * object gets 404 from the integration.
+ */
+export function assertRouteMethodArns(fn: string, methodArns: readonly string[]): string[] {
+  if (methodArns.length === 0) throw new Error(`${fn}: at least one method ARN is required`);
+  for (const arn of methodArns) {
+    const parts = parseArn(arn);
+    const [apiId, stage, verb, ...path] = (parts?.resource ?? "").split("/");
+    const fixed = [parts?.partition, parts?.region, parts?.accountId, apiId, stage, verb];
+    const ok = parts?.service === "execute-api" && fixed.every((p) => p && !p.includes("*")) && verb === HTTP_METHOD
+      && ROUTE_PATHS.has(path.join("/"));
+    if (!ok) {
+      throw new Error(`${fn}: method ARN ${JSON.stringify(arn)} must name one GET route (${[...ROUTE_PATHS].join(", ")}); wildcards are never allowed elsewhere`);
+    }
+  }
+  return sortedUnique(methodArns);
+}
+
+/** The caller role's identity policy: invoke exactly the API's GET routes, never `*`. */
+export function invokeMethodPolicy(methodArns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: [INVOKE_ACTION], Resource: [methodArn] }],
+    Statement: [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: [INVOKE_ACTION], Resource: assertRouteMethodArns("invokeMethodPolicy", methodArns) }],
   };
 }
 
@@ -181,11 +218,16 @@ export function apiGatewayTrustPolicy(): PolicyDocument {
   };
 }
 
-/** Read exactly one S3 object. */
-export function readObjectPolicy(bucketArn: string, key: string): PolicyDocument {
+/**
+ * Read the objects behind the routes: one key pattern per route, a path parameter as `*`
+ * (`api/v1/data.json`, `api/v1/*\/data.json`). Patterns rather than the 82 keys: the role's inline
+ * policies may hold 10,240 characters in all ("IAM and AWS STS quotas"), and with a long bucket name
+ * 82 object ARNs come close; the bucket is private and holds only what this program writes.
+ */
+export function readObjectPolicy(bucketArn: string, keyPatterns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "ReadHolidaysObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${key}`] }],
+    Statement: [{ Sid: "ReadHolidaysObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: sortedUnique(keyPatterns.map((k) => `${bucketArn}/${k}`)) }],
   };
 }
 

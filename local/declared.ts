@@ -48,10 +48,12 @@ export interface DeclaredIntegrationResponse {
 }
 
 export interface DeclaredMethod {
-  /** `/api/v1/data.json`. */
+  /** The resource path, `{name}` marking a path parameter: `/api/v1/data.json`, `/api/v1/{year}/data.json`. */
   path: string;
   httpMethod: string;
   authorization: string;
+  /** Method request parameters (`method.request.path.year`, `method.request.header.If-None-Match`) → required. */
+  requestParameters: Record<string, boolean>;
   /** Undefined when the program declared no Integration for the method. */
   integration?: DeclaredIntegration;
   /** Declared method responses by status code: the response parameters each declares. */
@@ -120,6 +122,12 @@ const strMap = (v: unknown): Record<string, string> => {
   return out;
 };
 
+const boolMap = (v: unknown): Record<string, boolean> => {
+  const out: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
+  if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (typeof x === "boolean") out[k] = x;
+  return out;
+};
+
 /** True when `value` (an input that referred to `target`) is one of target's identifiers. */
 function refersTo(value: unknown, target: RecordedResource, keys: string[]): boolean {
   if (typeof value !== "string") return false;
@@ -181,7 +189,8 @@ function readApi(resources: RecordedResource[]): DeclaredApi {
   const ofApi = (type: string) => resources.filter((r) => r.type === type && refersTo(r.inputs.restApi ?? r.inputs.restApiId, api, []));
   const paths = new Map<string, string>([[String(api.state.rootResourceId), "/"]]);
   for (const r of ofApi(T.resource)) {
-    if (/[{}]/.test(String(r.inputs.pathPart))) throw new UnsupportedPolicyError(`path part ${String(r.inputs.pathPart)}: path parameters are not modelled by the offline twin`);
+    // A `{name}` path part is a path parameter; `{proxy+}` greedy parameters are not modelled.
+    if (/\+\}$/.test(String(r.inputs.pathPart))) throw new UnsupportedPolicyError(`path part ${String(r.inputs.pathPart)}: greedy path parameters are not modelled by the offline twin`);
     paths.set(r.id, String(r.state.path));
   }
   const sameMethod = (a: RecordedResource, b: RecordedResource) => a.inputs.resourceId === b.inputs.resourceId && a.inputs.httpMethod === b.inputs.httpMethod;
@@ -198,6 +207,7 @@ function readApi(resources: RecordedResource[]): DeclaredApi {
       path,
       httpMethod: String(m.inputs.httpMethod),
       authorization: String(m.inputs.authorization),
+      requestParameters: boolMap(m.inputs.requestParameters),
       integration: integration && {
         type: String(integration.inputs.type),
         uri: str(integration.inputs.uri),

@@ -100,7 +100,7 @@ export function mint(label: string, principalArn: string, accountId: string, ide
  */
 export function localIdentities(plan: Plan): LocalIdentity[] {
   const org = orgOf(plan);
-  const grant = invokeMethodPolicy(plan.methodArn);
+  const grant = invokeMethodPolicy(plan.methodArns);
   const out: LocalIdentity[] = [
     mintIdentity(plan, { label: "caller role (named by the resource policy)", principalArn: plan.callerRoleArn, accountId: plan.accountB, orgId: org, identityPolicies: plan.callerIdentityPolicies, holdsInvokeGrant: true }),
     mintIdentity(plan, { label: "intruder role in the caller's account (not named)", principalArn: `arn:aws:iam::${plan.accountB}:role/holidays-local-intruder`, accountId: plan.accountB, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }),

@@ -19,7 +19,12 @@ export interface Plan {
   accountA: string;
   accountB: string;
   singleAccount: boolean;
+  /** `arn:aws:execute-api:<region>:<account>:<apiId>`. */
+  executionArn: string;
+  /** ARN of `GET /api/v1/data.json` on the stage. */
   methodArn: string;
+  /** ARNs of every GET route on the stage, as the policies grant them (`…/GET/api/v1/*\/data.json` for {year}). */
+  methodArns: string[];
   callerRoleArn: string;
   /** The API's resource policy: the RestApiPolicy declared on the REST API. */
   resourcePolicy: PolicyDocument;
@@ -67,7 +72,9 @@ export async function buildPlan(stack = "dev", overrides: Record<string, string 
     accountA: o.accountAId,
     accountB: o.accountBId,
     singleAccount: !run.resources.some((r) => r.type === "pulumi:providers:aws" && r.name === "accountB"),
+    executionArn: o.executionArn,
     methodArn: o.methodArn,
+    methodArns: run.outputs.methodArns as string[],
     callerRoleArn: o.callerRoleArn,
     resourcePolicy: declared.api.resourcePolicy ?? { Version: "2012-10-17", Statement: [] },
     callerIdentityPolicies: callerRole.identityPolicies,

@@ -202,10 +202,25 @@ function collectWarnings(): { warnings: string[]; stop(): void } {
  * inside an apply afterwards (e.g. a RunError for a bad StackReference output) — is rethrown with
  * `.run` attached, so callers can assert that bad input declared nothing. `setMocks` is called before
  * `program` runs, so a program that is imported inside it sees the mocks.
+ *
+ * Stack traces are off while it runs: Pulumi captures `new Error().stack` for every promise it makes
+ * (`debuggablePromise`, @pulumi/pulumi runtime/debuggable.js) and under ts-node each one is
+ * source-mapped, which made that capture most of a run's time once the program declared ~130
+ * resources (one object per dataset year). Errors keep their messages.
  */
 export async function runUnderMocks(
   program: () => Record<string, unknown>, config: Record<string, string> = {}, opts: RunOptions = {},
 ): Promise<ProgramRun> {
+  const savedLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await runWithMocks(program, config, opts);
+  } finally {
+    Error.stackTraceLimit = savedLimit;
+  }
+}
+
+async function runWithMocks(program: () => Record<string, unknown>, config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
   const mocks = new AwsLikeMocks(opts.slowTypes, opts.stackOutputs);
   await pulumi.runtime.setMocks(mocks, readProjectName(opts.programDir ?? PROJECT_ROOT), opts.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config);

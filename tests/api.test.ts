@@ -13,7 +13,7 @@ describe("api: routes as data", () => {
 
   it("matches request paths like API Gateway: a literal segment, or one whole non-empty segment for {year}", () => {
     const m = (p: string) => {
-      const r = matchRoute(p);
+      const r = matchRoute(p, ROUTES);
       return r && [r.route.id, Object.fromEntries(r.params)];
     };
     assert.deepEqual(m("/api/v1/data.json"), ["data", {}]);
@@ -23,14 +23,14 @@ describe("api: routes as data", () => {
     assert.deepEqual(m("/api/v1/abc/data.json"), ["year", { year: "abc" }]);
     assert.deepEqual(m("/api/v1/20%32%36/data.json"), ["year", { year: "2026" }], "the value is percent-decoded");
     for (const none of ["/api/v1", "/api/v1/", "/api/v1/2026", "/api/v1//data.json", "/api/v1/2026/data.json/", "/api/v2/data.json", "/api/v1/2026/x/data.json", "/api/v1/%E0%A4%A/data.json"]) {
-      assert.equal(matchRoute(none), undefined, none);
+      assert.equal(matchRoute(none, ROUTES), undefined, none);
     }
   });
 
   it("keeps path parameters in a prototype-free map", () => {
-    const r = matchRoute("/api/v1/__proto__/data.json");
+    const r = matchRoute("/api/v1/__proto__/data.json", ROUTES);
     assert.equal(r?.params.get("year"), "__proto__");
-    assert.equal(matchRoute("/api/v1/constructor/data.json")?.params.get("year"), "constructor");
+    assert.equal(matchRoute("/api/v1/constructor/data.json", ROUTES)?.params.get("year"), "constructor");
   });
 
   it("maps each route to its S3 key", () => {

@@ -124,7 +124,7 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     const get = (key: string, secure = true): AccessRequest => ({
       requester: { kind: "identity", caller: session }, action: "s3:GetObject", resource: `${bucketArn}/${key}`, context: { "aws:SecureTransport": String(secure) },
     });
-    const decide = (r: AccessRequest, identity = [readObjectPolicy(bucketArn, "api/v1/data.json")], bucket = tlsOnlyBucketPolicy(bucketArn)) =>
+    const decide = (r: AccessRequest, identity = [readObjectPolicy(bucketArn, ["api/v1/data.json"])], bucket = tlsOnlyBucketPolicy(bucketArn)) =>
       authorize({ request: r, identityPolicies: identity, resourcePolicy: bucket, resourceAccountId: "111111111111" });
     it("allows exactly the one object over TLS", () => {
       assert.equal(decide(get("api/v1/data.json")).allowed, true);

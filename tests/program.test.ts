@@ -16,6 +16,12 @@ const one = (run: ProgramRun, type: string): RecordedResource => {
   return found[0];
 };
 const policyOf = (r: RecordedResource): PolicyDocument => JSON.parse(String(r.inputs.policy)) as PolicyDocument;
+/** The resource of this type and logical name. */
+const named = (run: ProgramRun, type: string, name: string): RecordedResource => {
+  const found = byType(run, type).find((r) => r.name === name);
+  assert.ok(found, `no ${type} named ${name}`);
+  return found;
+};
 
 const ACCOUNT_A_TYPES = /^aws:(s3|apigateway)\//;
 
@@ -54,36 +60,58 @@ describe("program under mocks (dev stack)", function () {
     for (const s of doc.Statement) if (s.Principal === "*") assert.equal(s.Effect, "Deny", "a wildcard principal may only ever deny");
   });
 
-  it("scopes the policy and the caller's permission to the GET method", () => {
-    const mArn = String(run.outputs.methodArn);
-    assert.equal(mArn, `${String(run.outputs.executionArn)}/dev/GET/api/v1/data.json`);
+  it("scopes the policy and the caller's permission to exactly the two GET routes", () => {
+    const execution = String(run.outputs.executionArn);
+    const routes = [`${execution}/dev/GET/api/v1/*/data.json`, `${execution}/dev/GET/api/v1/data.json`];
+    assert.equal(run.outputs.methodArn, `${execution}/dev/GET/api/v1/data.json`);
+    assert.deepEqual([...(run.outputs.methodArns as string[])].sort(), routes);
     const allow = policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0];
-    assert.deepEqual(allow.Resource, [mArn]);
+    assert.deepEqual(allow.Resource, routes);
+    assert.deepEqual(allow.Action, ["execute-api:Invoke"]);
     const invoke = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "caller-invoke");
     assert.ok(invoke);
     assert.equal(invoke.provider, "accountB");
-    assert.deepEqual(policyOf(invoke).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [mArn] }]);
+    assert.deepEqual(policyOf(invoke).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: routes }]);
   });
 
-  it("authorizes the GET method with AWS_IAM and builds the path from resources, not an OpenAPI body", () => {
-    const method = one(run, "aws:apigateway/method:Method");
-    assert.equal(method.inputs.httpMethod, "GET");
-    assert.equal(method.inputs.authorization, "AWS_IAM");
+  it("authorizes both GET methods with AWS_IAM and builds the paths from resources (one {year} resource), not an OpenAPI body", () => {
+    const methods = byType(run, "aws:apigateway/method:Method");
+    assert.deepEqual(methods.map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization]), [["holidays-get", "GET", "AWS_IAM"], ["holidays-year-get", "GET", "AWS_IAM"]]);
+    assert.deepEqual(named(run, "aws:apigateway/method:Method", "holidays-year-get").inputs.requestParameters,
+      { "method.request.path.year": true, "method.request.header.If-None-Match": false });
     assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.body, undefined);
     assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.policy, undefined);
-    assert.deepEqual(byType(run, "aws:apigateway/resource:Resource").map((r) => r.state.path), ["/api", "/api/v1", "/api/v1/data.json"]);
+    assert.deepEqual(byType(run, "aws:apigateway/resource:Resource").map((r) => r.state.path),
+      ["/api", "/api/v1", "/api/v1/data.json", "/api/v1/{year}", "/api/v1/{year}/data.json"]);
   });
 
-  it("integrates with S3 through a role that may read exactly the object", () => {
-    const integration = one(run, "aws:apigateway/integration:Integration");
-    assert.equal(integration.inputs.type, "AWS");
-    assert.equal(integration.inputs.uri, `arn:aws:apigateway:ap-northeast-1:s3:path/${String(run.outputs.bucketName)}/api/v1/data.json`);
+  it("integrates each route with S3 through a role that may read exactly the routes' keys, {year} mapped into the key", () => {
+    const bucket = String(run.outputs.bucketName);
+    const data = named(run, "aws:apigateway/integration:Integration", "holidays-get-s3");
+    const year = named(run, "aws:apigateway/integration:Integration", "holidays-year-get-s3");
+    assert.deepEqual([data.inputs.type, year.inputs.type], ["AWS", "AWS"]);
+    assert.equal(data.inputs.uri, `arn:aws:apigateway:ap-northeast-1:s3:path/${bucket}/api/v1/data.json`);
+    assert.equal(year.inputs.uri, `arn:aws:apigateway:ap-northeast-1:s3:path/${bucket}/api/v1/{year}/data.json`);
+    assert.deepEqual(year.inputs.requestParameters, {
+      "integration.request.path.year": "method.request.path.year",
+      "integration.request.header.If-None-Match": "method.request.header.If-None-Match",
+    });
     const read = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "holidays-s3-read");
     assert.ok(read);
     assert.deepEqual(policyOf(read).Statement[0].Action, ["s3:GetObject"]);
-    assert.deepEqual(policyOf(read).Statement[0].Resource, [`arn:aws:s3:::${String(run.outputs.bucketName)}/api/v1/data.json`]);
-    const ok = byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").find((r) => r.inputs.statusCode === "200");
-    assert.deepEqual(ok?.inputs.responseParameters, { "method.response.header.Content-Type": "integration.response.header.Content-Type" });
+    assert.deepEqual(policyOf(read).Statement[0].Resource, [`arn:aws:s3:::${bucket}/api/v1/*/data.json`, `arn:aws:s3:::${bucket}/api/v1/data.json`]);
+    for (const prefix of ["holidays-get", "holidays-year-get"]) {
+      const ok = named(run, "aws:apigateway/integrationResponse:IntegrationResponse", `${prefix}-200`);
+      assert.deepEqual(ok.inputs.responseParameters, {
+        "method.response.header.Content-Type": "integration.response.header.Content-Type",
+        "method.response.header.ETag": "integration.response.header.ETag",
+        "method.response.header.Last-Modified": "integration.response.header.Last-Modified",
+      });
+      const notModified = named(run, "aws:apigateway/integrationResponse:IntegrationResponse", `${prefix}-304`);
+      assert.equal(notModified.inputs.selectionPattern, "304");
+      assert.deepEqual(named(run, "aws:apigateway/methodResponse:MethodResponse", `${prefix}-304`).inputs.responseParameters,
+        { "method.response.header.ETag": true, "method.response.header.Last-Modified": true });
+    }
     for (const r of byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").filter((x) => Number(x.inputs.statusCode) >= 400)) {
       const body = JSON.stringify(r.inputs.responseTemplates);
       assert.ok(!body.includes(String(run.outputs.bucketName)), "error bodies never name the bucket");
@@ -102,8 +130,18 @@ describe("program under mocks (dev stack)", function () {
     assert.equal(one(run, "aws:s3/bucket:Bucket").inputs.acl, undefined);
   });
 
+  it("uploads one object per dataset year (1970-2050), each holding only its year", () => {
+    const objects = byType(run, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => o.inputs.key !== "api/v1/data.json");
+    assert.deepEqual(objects.map((o) => o.inputs.key), Array.from({ length: 81 }, (_, i) => `api/v1/${1970 + i}/data.json`));
+    const y2019 = named(run, "aws:s3/bucketObjectv2:BucketObjectv2", "holidays-data-2019-json");
+    const doc = JSON.parse(String(y2019.inputs.content)) as Record<string, string>;
+    assert.equal(doc["2019-05-01"], "休日（祝日扱い）");
+    assert.ok(Object.keys(doc).every((d) => d.startsWith("2019-")));
+    assert.equal(y2019.inputs.contentType, "application/json; charset=utf-8");
+  });
+
   it("uploads data.json as valid JSON holding the configured years", () => {
-    const obj = one(run, "aws:s3/bucketObjectv2:BucketObjectv2");
+    const obj = named(run, "aws:s3/bucketObjectv2:BucketObjectv2", "holidays-data-json");
     assert.equal(obj.inputs.key, "api/v1/data.json");
     assert.equal(obj.inputs.contentType, "application/json; charset=utf-8");
     const data = JSON.parse(String(obj.inputs.content)) as Record<string, string>;
@@ -228,7 +266,7 @@ describe("program under mocks: variations", () => {
     const slow = await runProgram(dev, { slowTypes: Object.fromEntries(waitedFor.map((t) => [t, 40])) });
     const deployment = one(slow, "aws:apigateway/deployment:Deployment");
     for (const type of waitedFor) {
-      assert.ok(deployment.registeredAt > one(slow, type).createdAt, `the deployment must wait for ${type}`);
+      for (const r of byType(slow, type)) assert.ok(deployment.registeredAt > r.createdAt, `the deployment must wait for ${type} ${r.name}`);
     }
   });
 
@@ -236,8 +274,8 @@ describe("program under mocks: variations", () => {
     const variant = await runProgram(dev, {
       transforms: [({ type, props }) => (type === "aws:apigateway/method:Method" ? { props: { ...props, authorization: "NONE" }, opts: {} } : undefined)],
     });
-    assert.equal(one(variant, "aws:apigateway/method:Method").inputs.authorization, "NONE");
-    assert.equal(one(await runProgram(dev), "aws:apigateway/method:Method").inputs.authorization, "AWS_IAM", "a transform never leaks into the next run");
+    assert.equal(named(variant, "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "NONE");
+    assert.equal(named(await runProgram(dev), "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "AWS_IAM", "a transform never leaks into the next run");
   });
 
   it("changes the deployment triggers when the invoker set changes, and only then", async () => {
@@ -261,7 +299,8 @@ describe("program under mocks: variations", () => {
 
   it("uses the region's partition in ARNs it builds (aws-cn)", async () => {
     const run = await runProgram({ ...dev, "aws:region": "cn-north-1" });
-    assert.match(String(one(run, "aws:apigateway/integration:Integration").inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
+    for (const i of byType(run, "aws:apigateway/integration:Integration")) assert.match(String(i.inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
+    assert.ok((run.outputs.methodArns as string[]).every((a) => a.startsWith("arn:aws-cn:execute-api:cn-north-1:")));
   });
 
   it("puts everything on account A in single-account mode", async () => {

@@ -21,7 +21,8 @@ const provider = new aws.Provider("consumer", {
 const caller = new CallerFunction("consumer", {
   apiUrl: holidays.requireOutput("dataUrl") as pulumi.Output<string>,
   apiRegion: region,
-  methodArn: holidays.requireOutput("methodArn") as pulumi.Output<string>,
+  // Exactly the route it calls (data.json); the stack's `methodArns` lists every route, {year} included.
+  methodArns: (holidays.requireOutput("methodArn") as pulumi.Output<string>).apply((arn) => [arn]),
 }, { provider });
 
 export const callerRoleArn = caller.roleArn;

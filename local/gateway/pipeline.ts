@@ -1,20 +1,23 @@
 /**
  * What the deployed API Gateway decides for one request, walked over what the program declares
  * (local/declared.ts), link by link:
- *   method → SigV4 (sigv4Verifier) → resource policy + identity policy (lib/iam) → the declared
- *   Integration (type, URI, credentials role) → AssumeRole of that role by apigateway.amazonaws.com
- *   (its trust policy) → s3:GetObject by the role session (its identity policies and the bucket policy)
- *   → the declared object → integration responses (selectionPattern over S3's status) → method responses.
+ *   method (route selection: literal segments or `{param}` path parameters) → SigV4 (sigv4Verifier) →
+ *   resource policy + identity policy (lib/iam) on the path as called → the declared Integration (type,
+ *   URI, credentials role, request parameters: `{param}` into the S3 key, headers such as If-None-Match
+ *   on to S3) → AssumeRole of that role by apigateway.amazonaws.com (its trust policy) → s3:GetObject by
+ *   the role session (its identity policies and the bucket policy) → the declared object (ETag, 304) →
+ *   integration responses (selectionPattern over S3's status) → method responses.
  * Nothing is served from a shortcut: a link the program breaks breaks the answer, as in AWS.
  * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
  * fully-read request and returns one answer, with the path it took.
  */
+import { createHash } from "node:crypto";
+import { matchRoute } from "../../lib/api";
 import { accessDeniedMessage, authorize, authorizeInvoke, authorizeServiceAssumeRole, type Caller } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf, parseArn } from "../../lib/arn";
 import { UnsupportedPolicyError } from "../../lib/iam/evaluate";
 import type { DeclaredIntegrationResponse, DeclaredMethod } from "../declared";
-import { methodKey } from "../declared";
 import type { LocalIdentity } from "../identities";
 import type { Plan } from "../plan";
 import { IncomingSignedRequest, MESSAGES, verifySigV4 } from "./sigv4Verifier";
@@ -40,6 +43,8 @@ export interface Answer {
   errorType?: string;
   body: string;
   contentType?: string;
+  /** Further response headers the method response maps (ETag, Last-Modified), by name. */
+  headers?: Map<string, string>;
   /** The links the request went through (not sent to the client). */
   path?: PathStep[];
 }
@@ -103,8 +108,11 @@ function assertModelled(method: DeclaredMethod): void {
   if (i.type !== "AWS" || !S3_PATH_URI.test(i.uri ?? "")) throw new UnsupportedPolicyError(`${where}: integration ${i.type} ${String(i.uri)} is not modelled (only AWS integrations with an s3:path/<bucket>/<key> URI)`);
   if (i.integrationHttpMethod !== "GET") throw new UnsupportedPolicyError(`${where}: integrationHttpMethod ${String(i.integrationHttpMethod)} is not modelled (only GET = s3:GetObject)`);
   if (!i.credentials) throw new UnsupportedPolicyError(`${where}: an S3 integration without a credentials role is not modelled`);
-  if (Object.keys(i.requestParameters ?? {}).length > 0 || Object.keys(i.requestTemplates ?? {}).length > 0) {
-    throw new UnsupportedPolicyError(`${where}: integration request parameters and templates are not modelled`);
+  if (Object.keys(i.requestTemplates ?? {}).length > 0) throw new UnsupportedPolicyError(`${where}: integration request templates are not modelled`);
+  for (const [target, source] of Object.entries(i.requestParameters ?? {})) {
+    if (!/^integration\.request\.(path|header)\.[^.]+$/.test(target) || !/^(method\.request\.(path|header)\.[^.]+|'[^']*')$/.test(source)) {
+      throw new UnsupportedPolicyError(`${where}: integration request parameter ${target} ← ${source} is not modelled (only path and header parameters from the method request or a literal)`);
+    }
   }
   for (const r of method.integrationResponses) {
     for (const t of Object.values(r.responseTemplates)) {
@@ -125,13 +133,59 @@ function selectIntegrationResponse(responses: readonly DeclaredIntegrationRespon
   return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
 }
 
+/**
+ * The integration request's path parameters and headers, from the declared `integration.request.*`
+ * ← `method.request.*` (or `'literal'`) mappings ("Parameter mapping for REST APIs in API Gateway").
+ * An unmapped method-request value is not sent; header names are compared case-insensitively.
+ */
+function integrationRequest(
+  mappings: Readonly<Record<string, string>>, pathParams: ReadonlyMap<string, string>, headers: Readonly<Record<string, string | string[] | undefined>>,
+): { path: Map<string, string>; headers: Map<string, string> } {
+  const source = (expr: string): string | undefined => {
+    const literal = /^'(.*)'$/.exec(expr);
+    if (literal) return literal[1];
+    const [, kind, name] = /^method\.request\.(path|header)\.(.+)$/.exec(expr) ?? [];
+    if (kind === "path") return pathParams.get(name);
+    const value = kind === "header" ? headers[name.toLowerCase()] : undefined;
+    return Array.isArray(value) ? value.join(",") : value;
+  };
+  const out = { path: new Map<string, string>(), headers: new Map<string, string>() };
+  for (const [target, expr] of Object.entries(mappings)) {
+    const value = source(expr);
+    const [, kind, name] = /^integration\.request\.(path|header)\.(.+)$/.exec(target) ?? [];
+    if (value === undefined || !name) continue;
+    if (kind === "path") out.path.set(name, value);
+    else out.headers.set(name.toLowerCase(), value);
+  }
+  return out;
+}
+
+/**
+ * S3's ETag for an object written by a single PUT with SSE-S3 (or unencrypted): the quoted hex MD5 of
+ * its bytes ("Objects created by the PUT Object … and are encrypted by SSE-S3 or plaintext, have ETags
+ * that are an MD5 digest of their object data", `Object.ETag`, Amazon S3 API reference).
+ */
+const etagOf = (content: string): string => `"${createHash("md5").update(content).digest("hex")}"`;
+
+/**
+ * If-None-Match as S3 applies it: "Return the object only if its entity tag (ETag) is different from
+ * the one specified in this header; otherwise, return a 304 Not Modified" (GetObject, Amazon S3 API
+ * reference). A list of tags, `W/` compared weakly, `*` matching any existing object (RFC 7232 §3.2).
+ */
+function noneMatchHolds(header: string, etag: string): boolean {
+  const tags = header.split(",").map((t) => t.trim().replace(/^W\//, ""));
+  return tags.includes("*") || tags.includes(etag);
+}
+
 export function createPipeline(plan: Plan, identities: readonly LocalIdentity[], now?: () => Date, observe?: AnswerObserver): Pipeline {
   const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
   const { api, roles, buckets } = plan.declared;
   for (const m of api.methods.values()) assertModelled(m);
+  // The objects were written when the gateway started: their Last-Modified (an HTTP-date).
+  const lastModified = (now?.() ?? new Date()).toUTCString();
 
   /** From the allowed method call to the client's answer: integration → S3 → responses. */
-  function integrate(method: DeclaredMethod, path: PathStep[]): Answer {
+  function integrate(method: DeclaredMethod, pathParams: ReadonlyMap<string, string>, requestHeaders: GatewayRequest["headers"], path: PathStep[]): Answer {
     const done = (a: Answer): Answer => ({ ...a, path });
     const fail = (link: string, detail: string): Answer => {
       path.push({ link, ok: false, detail });
@@ -139,8 +193,11 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     };
     const integration = method.integration;
     if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
-    const [, , , bucketName, key] = S3_PATH_URI.exec(integration.uri ?? "") ?? [];
-    path.push({ link: "integration", ok: true, detail: `${integration.type} ${integration.uri}` });
+    const request = integrationRequest(integration.requestParameters ?? {}, pathParams, requestHeaders);
+    // `{name}` in the URI is filled from integration.request.path.name; an unmapped one stays as written.
+    const uri = (integration.uri ?? "").replace(/\{([^{}]+)\}/g, (whole, name: string) => request.path.get(name) ?? whole);
+    const [, , , bucketName, key] = S3_PATH_URI.exec(uri) ?? [];
+    path.push({ link: "integration", ok: true, detail: `${integration.type} ${uri}` });
 
     const roleArn = integration.credentials ?? "";
     const role = roles.get(roleArn);
@@ -178,8 +235,15 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
         backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
         path.push({ link: getLink, ok: false, detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})` });
       } else {
-        backend = { status: 200, headers: object.contentType ? { "Content-Type": object.contentType } : {}, body: object.content };
-        path.push({ link: getLink, ok: true });
+        const etag = etagOf(object.content);
+        const ifNoneMatch = request.headers.get("if-none-match");
+        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, etag)) {
+          backend = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
+          path.push({ link: getLink, ok: true, detail: "304 Not Modified" });
+        } else {
+          backend = { status: 200, headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) }, body: object.content };
+          path.push({ link: getLink, ok: true });
+        }
       }
     }
 
@@ -198,7 +262,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     }
     const template = response.responseTemplates["application/json"];
     const contentType = headers["content-type"] ?? "application/json";
-    return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType });
+    const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
+    return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others });
   }
 
   return async function answer(req) {
@@ -212,8 +277,12 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const firstSegment = rawPath.split("/")[1] ?? "";
     if (firstSegment !== api.stageName) return errorAnswer(403, "ForbiddenException", "Forbidden");
     const resourcePath = rawPath.slice(api.stageName.length + 1) || "/";
-    const method = api.methods.get(methodKey(req.method, resourcePath));
-    if (!method) return errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    // Route selection over the declared resources: a literal segment, or one whole non-empty segment
+    // for a `{param}` (lib/api matchRoute); no method there is Missing Authentication Token.
+    const candidates = [...api.methods.values()].filter((m) => m.httpMethod === req.method).map((m) => ({ resourcePath: m.path, method: m }));
+    const selected = matchRoute(resourcePath, candidates);
+    if (!selected) return errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    const method = selected.route.method;
 
     const auth = await verifySigV4(req, {
       region: api.region,
@@ -232,7 +301,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     path.push({ link: "SigV4", ok: true });
 
     const identity = auth.identity;
-    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, method.path);
+    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
+    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
     const decision = authorizeInvoke({
       request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp: req.sourceIp, secureTransport: true },
       identityPolicies: identity.identityPolicies,
@@ -246,7 +316,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
       return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, decision.explicitDeny), "Message"), path };
     }
     path.push({ link: "authorization", ok: true, detail: policyDetail });
-    return integrate(method, path);
+    return integrate(method, selected.params, req.headers, path);
   }
 }
 

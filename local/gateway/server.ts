@@ -70,6 +70,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
           "x-amzn-requestid": randomUUID(),
         };
         if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
+        for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
         res.writeHead(a.status, headers);
         res.end(a.body);
       });

@@ -1,6 +1,6 @@
 /**
  * CallerFunction alone under Pulumi mocks: the deployable bundle, the role's identity policy scoped to
- * the one method ARN it is given (an Output here, as from a StackReference), and its outputs.
+ * the route method ARNs it is given (an Output here, as from a StackReference), and its outputs.
  */
 import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
@@ -10,6 +10,7 @@ import { type ProgramRun, runUnderMocks } from "../../local/programUnderMocks";
 import type { PolicyDocument } from "../../lib/policy";
 
 const METHOD_ARN = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
+const YEAR_METHOD_ARN = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/*/data.json";
 
 describe("CallerFunction component (alone)", () => {
   let run: ProgramRun;
@@ -19,7 +20,7 @@ describe("CallerFunction component (alone)", () => {
       const caller = new CallerFunction("c", {
         apiUrl: pulumi.output("https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json"),
         apiRegion: "ap-northeast-1",
-        methodArn: pulumi.output(METHOD_ARN),
+        methodArns: pulumi.output([METHOD_ARN, YEAR_METHOD_ARN]),
       }, { provider });
       return { roleArn: caller.roleArn, invokePolicy: caller.invokePolicy, functionName: caller.functionName };
     });
@@ -33,9 +34,9 @@ describe("CallerFunction component (alone)", () => {
     for (const r of children) assert.equal(r.provider, "account-b", `${r.type} ${r.name}`);
   });
 
-  it("lets the role invoke exactly the given method, and nothing else", () => {
+  it("lets the role invoke exactly the given routes, and nothing else", () => {
     const doc = JSON.parse(String(run.outputs.invokePolicy)) as PolicyDocument;
-    assert.deepEqual(doc.Statement.map((s) => [s.Effect, s.Action, s.Resource]), [["Allow", ["execute-api:Invoke"], [METHOD_ARN]]]);
+    assert.deepEqual(doc.Statement.map((s) => [s.Effect, s.Action, s.Resource]), [["Allow", ["execute-api:Invoke"], [YEAR_METHOD_ARN, METHOD_ARN]]]);
   });
 
   it("applies its documented defaults: 14-day logs, nodejs22.x, 10 s timeout", () => {

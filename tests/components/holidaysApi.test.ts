@@ -17,7 +17,7 @@ function declare(extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]> = 
     const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
     const api = new HolidaysApi("h", {
       region: "ap-northeast-1",
-      dataDocument: '{"2026-01-01":"元日"}\n',
+      objects: [{ key: "api/v1/data.json", body: '{"2026-01-01":"元日"}\n' }, { key: "api/v1/2026/data.json", year: 2026, body: '{"2026-01-01":"元日"}\n' }],
       stageName: "test",
       invokerArns: [CALLER],
       ...extra,
