@@ -7,6 +7,5 @@ export function settingsFromFlatConfig(flat: Record<string, string>, project: st
     const value = key === "region" ? flat["aws:region"] : flat[`${project}:${key}`];
     if (value !== undefined) raw[key] = value;
   }
-  // `now` only decides default years, which verify never uses: it reads holidayYears from the outputs.
   return parseSettings(raw, { project });
 }
