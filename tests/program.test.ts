@@ -179,10 +179,13 @@ describe("program under mocks (dev stack)", function () {
     assert.match(String((deployment.inputs.triggers as Record<string, string>).redeployment), /^[0-9a-f]{64}$/);
   });
   it("lets API Gateway assume the integration's credentials role without SourceAccount/SourceArn conditions (PR #479)", () => {
-    const integration = one(run, "aws:apigateway/integration:Integration");
-    const role = byType(run, "aws:iam/role:Role").find((r) => r.state.arn === integration.inputs.credentials);
-    assert.ok(role, "the Integration's credentials name a declared role");
-    assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+    const integrations = byType(run, "aws:apigateway/integration:Integration");
+    assert.equal(integrations.length, 2, "one per route");
+    for (const integration of integrations) {
+      const role = byType(run, "aws:iam/role:Role").find((r) => r.state.arn === integration.inputs.credentials);
+      assert.ok(role, "the Integration's credentials name a declared role");
+      assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+    }
   });
 
   it("states the Lambda's log levels next to the JSON log format, so previews show no diff (tf-aws #35301)", () => {
@@ -212,11 +215,14 @@ describe("program under mocks: deploy-path defects", function () {
   const variant = (type: string, change: (p: Record<string, unknown>) => Record<string, unknown>): pulumi.ResourceTransform =>
     ({ type: t, props }) => (t === type ? { props: change(props as Record<string, unknown>), opts: {} } : undefined);
 
-  it("writes the data object only after versioning, encryption, ownership and the public-access block exist", async () => {
+  it("writes every data object only after versioning, encryption, ownership and the public-access block exist", async () => {
     const configTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
     const slow = await runProgram(dev, { slowTypes: Object.fromEntries(configTypes.map((t) => [t, 40])) });
-    const object = one(slow, "aws:s3/bucketObjectv2:BucketObjectv2");
-    for (const type of configTypes) assert.ok(object.registeredAt > one(slow, type).createdAt, `the object must wait for ${type}`);
+    const objects = byType(slow, "aws:s3/bucketObjectv2:BucketObjectv2");
+    assert.equal(objects.length, 1 + 81);
+    for (const object of objects) {
+      for (const type of configTypes) assert.ok(object.registeredAt > one(slow, type).createdAt, `${object.name} must wait for ${type}`);
+    }
   });
 
   for (const [retention, forceDestroy] of [["retain", false], ["destroy", true]] as const) {
