@@ -192,11 +192,6 @@ export function integrationResponseParameters(r: ResponseMapping): Record<string
   return Object.fromEntries(Object.entries(r.headers).map(([h, source]) => [`method.response.header.${h}`, source]));
 }
 
-/** The integration response parameter that sets the method response's Content-Type. */
-export function contentTypeMapping(r: ResponseMapping): string {
-  return r.headers["Content-Type"] ?? (r.template ? "'application/json'" : passthrough("Content-Type"));
-}
-
 /** One S3 object the API serves: its key and exact bytes. */
 export interface DataObject {
   key: string;
