@@ -89,6 +89,23 @@ describe("npm run verify -- --local (the offline twin)", function () {
     assert.match(t, /broken link: integration → S3, account A: the object is not in the bucket/);
   });
 
+  it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust, issue 8 defect 1)", async () => {
+    // API Gateway presents no aws:SourceAccount when it assumes an integration role (PR #479 of
+    // aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws), so this trust
+    // policy denies the AssumeRole, and TestInvokeMethod answers API Gateway's configuration error.
+    const withSourceAccount: pulumi.ResourceTransform = (args) => {
+      if (args.type !== "aws:iam/role:Role" || !String(args.props.assumeRolePolicy).includes("apigateway.amazonaws.com")) return undefined;
+      const trust = JSON.parse(String(args.props.assumeRolePolicy)) as { Statement: { Condition?: unknown }[] };
+      for (const st of trust.Statement) st.Condition = { StringEquals: { "aws:SourceAccount": ["111111111111"] } };
+      return { props: { ...args.props, assumeRolePolicy: JSON.stringify(trust) }, opts: args.opts };
+    };
+    const { code, out } = await run(["--local"], [withSourceAccount]);
+    assert.equal(code, 1, out);
+    const t = outcome(out, "TestInvokeMethod");
+    assert.match(t, /^✘[\s\S]*500/);
+    assert.match(t, /broken link: integration, account A: API Gateway cannot assume the S3-read role or read the object/);
+  });
+
   it("the twin's control plane refuses what AWS refuses: unsigned, another account's API, an identity without lambda:InvokeFunction", async () => {
     const target = await localTarget("dev");
     try {

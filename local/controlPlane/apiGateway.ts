@@ -12,6 +12,9 @@
 import { partitionOf } from "../../lib/arn";
 import { evaluatePolicy, type Caller } from "../../lib/iam/evaluate";
 import type { PolicyDocument } from "../../lib/policy";
+import { matchRoute } from "../../lib/api";
+import { methodKey } from "../declared";
+import { createIntegrationWalk } from "../gateway/integration";
 import type { Plan } from "../plan";
 import type { RecordedResource } from "../programUnderMocks";
 import { AwsAnswer, awsError, jsonAnswer } from "./awsAnswer";
@@ -26,11 +29,8 @@ const T = {
   policy: "aws:apigateway/restApiPolicy:RestApiPolicy",
   resource: "aws:apigateway/resource:Resource",
   method: "aws:apigateway/method:Method",
-  integration: "aws:apigateway/integration:Integration",
-  integrationResponse: "aws:apigateway/integrationResponse:IntegrationResponse",
   deployment: "aws:apigateway/deployment:Deployment",
   stage: "aws:apigateway/stage:Stage",
-  object: "aws:s3/bucketObjectv2:BucketObjectv2",
 } as const;
 
 // NotFoundException texts: "Invalid REST API identifier specified" (aws/aws-cli#2534), "Invalid
@@ -79,34 +79,50 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     }))];
   }
 
+  // The objects were "written" when the twin started: their Last-Modified.
+  const integrate = createIntegrationWalk(plan.declared, startedAt.toUTCString());
+
   /**
    * TestInvokeMethod runs the method's integration without authorization ("Use the console to test a
-   * REST API method"): here, the declared S3 integration's object, mapped through the declared
-   * integration responses (selectionPattern over S3's status).
+   * REST API method", API Gateway developer guide): the same integration walk the data plane takes after
+   * authorization (local/gateway/integration.ts), with path parameters from `pathWithQueryString` and
+   * the request's `headers`, answered in TestInvokeMethod's shape (status, body, headers, log, latency).
    */
-  function testInvoke(apiId: string, resourceId: string, httpMethod: string): AwsAnswer {
-    const method = of(T.method).find((m) => str(m, "restApi") === apiId && str(m, "resourceId") === resourceId && str(m, "httpMethod") === httpMethod);
-    if (!method) {
-      return of(T.resource).some((r) => r.id === resourceId) ? notFound("Method") : notFound("Resource");
+  function testInvoke(apiId: string, resourceId: string, httpMethod: string, body: string): AwsAnswer {
+    const resource = resourceId === String(of(T.restApi).find((a) => a.id === apiId)?.state.rootResourceId)
+      ? { path: "/" }
+      : of(T.resource).find((r) => r.id === resourceId && str(r, "restApi") === apiId)?.state;
+    if (!resource) return notFound("Resource");
+    const method = plan.declared.api.methods.get(methodKey(httpMethod, String(resource.path)));
+    if (!method) return notFound("Method");
+    let input: { pathWithQueryString?: unknown; headers?: unknown } = {};
+    try {
+      input = body.trim() === "" ? {} : (JSON.parse(body) as typeof input);
+    } catch {
+      return awsError(400, "BadRequestException", "Invalid request body: not JSON");
+    }
+    const called = typeof input.pathWithQueryString === "string" ? input.pathWithQueryString.split("?")[0] : method.path;
+    const params = matchRoute(called, [{ resourcePath: method.path }])?.params ?? new Map<string, string>();
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (input.headers && typeof input.headers === "object") {
+      for (const [k, v] of Object.entries(input.headers as Record<string, unknown>)) if (typeof v === "string") headers[k.toLowerCase()] = v;
     }
     const started = Date.now();
-    const integration = of(T.integration).find((i) => str(i, "restApi") === apiId && str(i, "resourceId") === resourceId && str(i, "httpMethod") === httpMethod);
-    const s3 = /^arn:[^:]+:apigateway:[^:]+:s3:path\/([^/]+)\/(.+)$/.exec(integration ? str(integration, "uri") ?? "" : "");
-    const object = s3 && of(T.object).find((o) => str(o, "bucket") === s3[1] && str(o, "key") === s3[2]);
-    const s3Status = object ? "200" : "404";
-    const responses = of(T.integrationResponse).filter((r) => str(r, "restApi") === apiId && str(r, "resourceId") === resourceId && str(r, "httpMethod") === httpMethod);
-    const selected = responses.find((r) => str(r, "selectionPattern") !== undefined && new RegExp(`^(?:${str(r, "selectionPattern")})$`).test(s3Status))
-      ?? responses.find((r) => str(r, "selectionPattern") === undefined);
-    const template = (selected?.inputs.responseTemplates as Record<string, string> | undefined)?.["application/json"];
-    const status = Number(selected ? str(selected, "statusCode") : 500);
-    const body = template ?? (object ? String(object.inputs.content ?? "") : "");
-    const contentType = template ? "application/json" : object ? String(object.inputs.contentType ?? "application/json") : "application/json";
+    const answer = integrate(method, params, headers, []);
+    const contentType = answer.contentType ?? "application/json";
+    const responseHeaders: Record<string, string> = { "Content-Type": contentType, ...Object.fromEntries(answer.headers ?? []) };
+    const log = [
+      "Execution log for request test-request",
+      `Method request path: ${JSON.stringify(Object.fromEntries(params))}`,
+      ...(answer.path ?? []).map((s) => `${s.link}: ${s.ok ? "ok" : "failed"}${s.detail ? ` (${s.detail})` : ""}`),
+      `Method completed with status: ${answer.status}`,
+    ].join("\n");
     return jsonAnswer(200, {
-      status,
-      body,
-      headers: { "Content-Type": contentType },
-      multiValueHeaders: { "Content-Type": [contentType] },
-      log: `Execution log for request test-request\nMethod request path: {}\nSending request to https://s3.${plan.region}.amazonaws.com/${s3 ? `${s3[1]}/${s3[2]}` : "(no S3 integration)"}\nReceived response. Status: ${s3Status}\nMethod completed with status: ${status}\n`,
+      status: answer.status,
+      body: answer.body,
+      headers: responseHeaders,
+      multiValueHeaders: Object.fromEntries(Object.entries(responseHeaders).map(([k, v]) => [k, [v]])),
+      log: `${log}\n`,
       latency: Date.now() - started,
     });
   }
@@ -134,8 +150,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
       return jsonAnswer(200, { stageName: parts[3], deploymentId: str(stage, "deployment"), createdDate: createdDate(stage), lastUpdatedDate: createdDate(stage) });
     }
     if (verb === "POST" && parts.length === 6 && parts[2] === "resources" && parts[4] === "methods") {
-      void body; // the test request's path, query, headers and body do not change what an S3 GET integration serves
-      return testInvoke(api.id, parts[3], parts[5]);
+      return testInvoke(api.id, parts[3], parts[5], body);
     }
     return awsError(404, "NotFoundException", `No operation of the offline twin matches ${verb} ${pathname}`);
   };

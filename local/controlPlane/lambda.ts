@@ -7,14 +7,13 @@
  * `X-Amz-Function-Error` when the function failed (the payload is then the error object),
  * `X-Amz-Executed-Version`, and `X-Amz-Log-Result` = the last 4 KB of the log, base64, for `LogType: Tail`.
  */
-import { evaluatePolicy } from "../../lib/iam/evaluate";
+import { evaluatePolicy, authorizeServiceAssumeRole } from "../../lib/iam/evaluate";
 import type { PolicyDocument } from "../../lib/policy";
 import type { LocalIdentity } from "../identities";
 import { invokeBundle } from "../lambdaRuntime";
 import type { Plan } from "../plan";
 import { AwsAnswer, awsError } from "./awsAnswer";
 import type { ControlPlaneCaller } from "./apiGateway";
-import { serviceMayAssume } from "./trust";
 
 export interface LambdaTwinOptions {
   /** Credentials the twin's STS hands out for a role it lets a service assume (the gateway knows them). */
@@ -53,7 +52,8 @@ export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
     const role = roles.find((r) => r.state.arn === roleArn);
     const trust = role ? (JSON.parse(String(role.inputs.assumeRolePolicy)) as PolicyDocument) : undefined;
     const credentials = opts.identities.find((i) => i.caller.principalArn === roleArn);
-    if (!trust || !serviceMayAssume(trust, "lambda.amazonaws.com") || !credentials) {
+    const assumable = trust !== undefined && authorizeServiceAssumeRole({ trustPolicy: trust, roleArn, service: "lambda.amazonaws.com" }).allowed;
+    if (!assumable || !credentials) {
       // InvalidParameterValueException (HTTP 400) with this text is what Lambda answers when it cannot
       // assume a function's role (Lambda API reference, Invoke errors; message as reported in
       // pdomala/LambdaCDDemo#1 and serverless/serverless#4384).
