@@ -14,6 +14,7 @@
  * 5. Cross-account: the resource policy must allow too: the principal must be a listed role/user or in
  *    a listed account, and, with `principalOrgId`, its account in that organization → else implicit deny.
  */
+import { accountOfPrincipal } from "../lib/arn";
 import type { Settings } from "../lib/config";
 import { cidrContains, parseStandardCidr } from "../lib/iam/cidr";
 
@@ -40,7 +41,7 @@ export interface ApiFacts {
   callerRoleArn: string;
 }
 
-const accountOf = (arn: string): string | undefined => /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+const accountOf = accountOfPrincipal;
 
 export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts): Expectation {
   const deny = (explicitDeny: boolean, reason: string): Expectation => ({ allowed: false, explicitDeny, reason });

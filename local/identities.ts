@@ -5,6 +5,7 @@
  * stack's settings by local/expectations.ts (independently of the gateway's evaluator), with the reason.
  */
 import { randomBytes } from "node:crypto";
+import { accountOfPrincipal, parseArn, partitionOf } from "../lib/arn";
 import { invokeMethodPolicy, type PolicyDocument } from "../lib/policy";
 import type { Caller } from "../lib/iam/evaluate";
 import { Expectation, expectInvoke } from "./expectations";
@@ -47,12 +48,15 @@ export function expectationFor(plan: Plan, identity: Pick<LocalIdentity, "caller
   });
 }
 
+/** The partition of an IAM ARN (`aws` when it cannot be read). */
+const partitionOfArn = (arn: string): string => parseArn(arn)?.partition ?? "aws";
+
 export function mintIdentity(plan: Plan, spec: { label: string; principalArn: string; accountId: string; orgId?: string; identityPolicies: PolicyDocument[]; holdsInvokeGrant: boolean }): LocalIdentity {
   const name = spec.principalArn.split("/").pop() ?? "role";
   const kind = spec.principalArn.includes(":user/") ? "user" : "role";
   const caller: Caller = {
     principalArn: spec.principalArn,
-    userArn: kind === "user" ? spec.principalArn : `arn:aws:sts::${spec.accountId}:assumed-role/${name}/local-session`,
+    userArn: kind === "user" ? spec.principalArn : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
     accountId: spec.accountId,
     orgId: spec.orgId,
   };
@@ -78,7 +82,7 @@ export function mint(label: string, principalArn: string, accountId: string, ide
   const name = principalArn.split("/").pop() ?? "role";
   return {
     label,
-    caller: { principalArn, userArn: `arn:aws:sts::${accountId}:assumed-role/${name}/local-session`, accountId },
+    caller: { principalArn, userArn: `arn:${partitionOfArn(principalArn)}:sts::${accountId}:assumed-role/${name}/local-session`, accountId },
     identityPolicies,
     holdsInvokeGrant: identityPolicies.length > 0,
     accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
@@ -100,17 +104,18 @@ export function mint(label: string, principalArn: string, accountId: string, ide
  */
 export function localIdentities(plan: Plan): LocalIdentity[] {
   const org = orgOf(plan);
+  const partition = partitionOf(plan.region);
   const grant = invokeMethodPolicy(plan.methodArns);
   const out: LocalIdentity[] = [
     mintIdentity(plan, { label: "caller role (named by the resource policy)", principalArn: plan.callerRoleArn, accountId: plan.accountB, orgId: org, identityPolicies: plan.callerIdentityPolicies, holdsInvokeGrant: true }),
-    mintIdentity(plan, { label: "intruder role in the caller's account (not named)", principalArn: `arn:aws:iam::${plan.accountB}:role/holidays-local-intruder`, accountId: plan.accountB, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }),
-    mintIdentity(plan, { label: "administrator of account A", principalArn: `arn:aws:iam::${plan.accountA}:role/holidays-local-admin`, accountId: plan.accountA, orgId: org, identityPolicies: [ADMIN_POLICY], holdsInvokeGrant: true }),
+    mintIdentity(plan, { label: "intruder role in the caller's account (not named)", principalArn: `arn:${partition}:iam::${plan.accountB}:role/holidays-local-intruder`, accountId: plan.accountB, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }),
+    mintIdentity(plan, { label: "administrator of account A", principalArn: `arn:${partition}:iam::${plan.accountA}:role/holidays-local-admin`, accountId: plan.accountA, orgId: org, identityPolicies: [ADMIN_POLICY], holdsInvokeGrant: true }),
   ];
   for (const invoker of plan.settings.invokers) {
-    const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(invoker)?.[1] ?? "";
+    const accountId = accountOfPrincipal(invoker) ?? "";
     if (invoker.endsWith(":root")) {
-      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, with an invoke grant`, principalArn: `arn:aws:iam::${accountId}:role/holidays-local-member`, accountId, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }));
-      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, without an invoke grant`, principalArn: `arn:aws:iam::${accountId}:role/holidays-local-no-grant`, accountId, orgId: org, identityPolicies: [], holdsInvokeGrant: false }));
+      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, with an invoke grant`, principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-member`, accountId, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }));
+      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, without an invoke grant`, principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-no-grant`, accountId, orgId: org, identityPolicies: [], holdsInvokeGrant: false }));
     } else {
       out.push(mintIdentity(plan, { label: `extra invoker ${invoker}, with an invoke grant`, principalArn: invoker, accountId, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }));
     }

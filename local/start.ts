@@ -14,6 +14,7 @@ import * as path from "node:path";
 import type { Settings } from "../lib/config";
 import { cidrContains, parseStandardCidr } from "../lib/iam/cidr";
 import { holidaysDocument } from "../lib/holidays";
+import { accessDeniedMessage } from "../lib/iam/evaluate";
 import { writeCallerBundle } from "../scripts/bundle";
 import { Answer, brokenLink, createPipeline, renderPath } from "./gateway/pipeline";
 import { RunningGateway, startGateway } from "./gateway/server";
@@ -105,7 +106,8 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   const expectedFor = (who: LocalIdentity, sourceIp: string) => {
     const e = expectationFor(plan, who, sourceIp);
     return {
-      expected: e.allowed ? okReply : `403 AccessDeniedException: User: ${who.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn}${e.explicitDeny ? " with an explicit deny" : ""}`,
+      // The outcome (allowed, explicit deny) is the independent expectation; only its wording is AWS's text.
+      expected: e.allowed ? okReply : `403 AccessDeniedException: ${accessDeniedMessage(who.caller, plan.methodArn, e.explicitDeny)}`,
       reason: e.reason,
     };
   };

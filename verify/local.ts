@@ -5,6 +5,7 @@
  * GetDeployments, GetResources, TestInvokeMethod). The stack outputs are the plan's outputs; the
  * deploying identities of both accounts are minted like the gateway's other local identities.
  */
+import { partitionOf } from "../lib/arn";
 import { writeCallerBundle } from "../scripts/bundle";
 import { startControlPlane } from "../local/controlPlane/server";
 import { startGateway } from "../local/gateway/server";
@@ -23,7 +24,7 @@ export async function localTarget(stack: string, runOptions: Omit<RunOptions, "s
   const settings = settingsFromFlatConfig(readStackConfig(stack), readProjectName());
   const plan = await buildPlan(stack, {}, runOptions);
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
-  const deployer = (accountId: string) => mint(`deploying identity of account ${accountId}`, `arn:aws:iam::${accountId}:role/holidays-local-deployer`, accountId, [ADMIN], !settings.exclusive);
+  const deployer = (accountId: string) => mint(`deploying identity of account ${accountId}`, `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`, accountId, [ADMIN], !settings.exclusive);
   const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
   const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });
   // The twin's "DNS": the API's execute-api host is served by the local gateway.

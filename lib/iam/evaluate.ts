@@ -17,7 +17,7 @@
  * operators, unknown condition operators, non-standard CIDR text) throw UnsupportedPolicyError: it never
  * guesses.
  */
-import { accountOfPrincipal, parseArn } from "../arn";
+import { ACCOUNT_ID, accountOfPrincipal, parseArn } from "../arn";
 import type { PolicyDocument, PolicyStatement } from "../policy";
 import { RequestContextKeys, UnsupportedPolicyError, conditionsHold } from "./conditions";
 import { wildcardMatch } from "./match";
@@ -68,7 +68,6 @@ export interface InvokeRequest {
 type PolicyKind = "identity" | "resource" | "trust";
 
 const KNOWN_KEYS = new Set(["Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "Condition"]);
-const ACCOUNT_ID = /^\d{12}$/;
 
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];

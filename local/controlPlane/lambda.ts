@@ -8,6 +8,7 @@
  * `X-Amz-Executed-Version`, and `X-Amz-Log-Result` = the last 4 KB of the log, base64, for `LogType: Tail`.
  */
 import { evaluatePolicy, authorizeServiceAssumeRole } from "../../lib/iam/evaluate";
+import { partitionOf } from "../../lib/arn";
 import type { PolicyDocument } from "../../lib/policy";
 import type { LocalIdentity } from "../identities";
 import { invokeBundle } from "../lambdaRuntime";
@@ -36,7 +37,7 @@ export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
     if (!m || method !== "POST") return undefined;
     const requested = decodeURIComponent(m[1]);
     const fn = functions.find((f) => f.state.name === requested || f.state.arn === requested);
-    const fnArn = fn ? String(fn.state.arn) : `arn:aws:lambda:${plan.region}:${who.caller.accountId}:function:${requested}`;
+    const fnArn = fn ? String(fn.state.arn) : `arn:${partitionOf(plan.region)}:lambda:${plan.region}:${who.caller.accountId}:function:${requested}`;
 
     // Identity-based policies decide (the function has no resource-based policy): same account only.
     const request = { caller: who.caller, action: "lambda:InvokeFunction", resource: fnArn, sourceIp: "127.0.0.1" };
