@@ -93,6 +93,23 @@ function uploadedDocument(declared: Declared, key: string): string | undefined {
   return undefined;
 }
 
+/** More than this many children of one type are shown as the first, a count, and the last. */
+const RUN_LIMIT = 4;
+
+/** Folds each long run of same-type rows (e.g. one data object per year) into first · "… N more" · last. */
+export function collapseRuns(rows: readonly { type: string; name: string }[]): { type: string; name: string }[] {
+  const out: { type: string; name: string }[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j].type === rows[i].type) j++;
+    const run = rows.slice(i, j);
+    if (run.length > RUN_LIMIT) out.push(run[0], { type: "", name: `… ${run.length - 2} more ${run[0].type}` }, run[run.length - 1]);
+    else out.push(...run);
+    i = j;
+  }
+  return out;
+}
+
 const COMPONENTS = new Set(["holidays:index:HolidaysApi", "holidays:index:CallerFunction"]);
 
 /** A `pulumi preview`-like tree per account: provider → component → children. */
@@ -112,7 +129,8 @@ export function renderPlanTree(plan: Plan): string {
     for (const c of owners) {
       lines.push(`  +  ${c.type}  ${c.name}`);
       const children = mine.filter(childOf(c)).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-      children.forEach((r, i) => lines.push(`  +  ${i === children.length - 1 ? "└─" : "├─"} ${r.type.padEnd(60)} ${r.name}`));
+      const rows = collapseRuns(children.map((r) => ({ type: r.type, name: r.name })));
+      rows.forEach((r, i) => lines.push(`  +  ${i === rows.length - 1 ? "└─" : "├─"} ${r.type.padEnd(60)} ${r.name}`));
     }
   }
   const count = plan.run.resources.filter((r) => r.type !== "pulumi:providers:aws" && !COMPONENTS.has(r.type)).length;
