@@ -1,10 +1,15 @@
 /**
  * URL + init → the `HttpRequest` that SignatureV4 signs, and back to the exact URL that goes on the
- * wire. The query is re-encoded with the signer's own canonical encoding, so what is sent is what
- * was signed, whatever ordering, repetition, empty values or UTF-8 the caller's URL used.
+ * wire. The query is re-encoded in SigV4's canonical form, so what is sent is what was signed,
+ * whatever ordering, repetition, empty values or UTF-8 the caller's URL used.
+ *
+ * The query bag is prototype-free and the canonical query is built here, not by
+ * `@smithy/signature-v4`'s `getCanonicalQuery`: that one collects pairs in a plain object, so a
+ * parameter named `__proto__` hits the prototype setter and is rendered as `[object Object]` —
+ * signed and sent wrong. {@link QuerySafeSignatureV4} puts this canonical query into the signer.
  */
-import { getCanonicalQuery } from "@smithy/signature-v4";
-import type { HttpRequest, QueryParameterBag } from "@smithy/types";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { HeaderBag, HttpRequest, QueryParameterBag } from "@smithy/types";
 
 export interface SignableInit {
   method?: string;
@@ -14,7 +19,7 @@ export interface SignableInit {
 
 /** Parses a raw query string (`a=1&b=&a=2`) without treating `+` as a space; keys keep their order of values. */
 export function parseQuery(search: string): QueryParameterBag {
-  const query: Record<string, string | string[] | null> = {};
+  const query: Record<string, string | string[] | null> = Object.create(null) as Record<string, string | string[] | null>;
   const raw = search.startsWith("?") ? search.slice(1) : search;
   if (raw === "") return query;
   for (const pair of raw.split("&")) {
@@ -22,7 +27,7 @@ export function parseQuery(search: string): QueryParameterBag {
     const eq = pair.indexOf("=");
     const key = decode(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? "" : decode(pair.slice(eq + 1));
-    const prev = query[key];
+    const prev = Object.hasOwn(query, key) ? query[key] : undefined;
     if (prev === undefined || prev === null) query[key] = value;
     else query[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
@@ -49,10 +54,10 @@ export function toHttpRequest(input: string | URL, init: SignableInit = {}): Htt
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new TypeError(`Unsupported URL scheme ${JSON.stringify(url.protocol)} in ${url.href}: expected https: (or http: for a loopback gateway)`);
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of headerEntries(init.headers)) {
     const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]},${value}` : value;
+    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]},${value}` : value;
   }
   headers.host = url.host;
   const method = (init.method ?? "GET").toUpperCase();
@@ -68,9 +73,44 @@ export function toHttpRequest(input: string | URL, init: SignableInit = {}): Htt
   };
 }
 
+/** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters, upper-case hex. */
+export function sigv4Encode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The canonical query string of a query bag: names and values encoded, sorted by name then value.
+ * Reads only own keys and never writes into a keyed plain object, so `__proto__`, `constructor` and
+ * the like are ordinary names.
+ */
+export function canonicalQueryString(query: QueryParameterBag | undefined): string {
+  if (!query) return "";
+  const pairs: [string, string][] = [];
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    const values = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+    for (const v of values) pairs.push([sigv4Encode(name), sigv4Encode(v)]);
+  }
+  pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+}
+
+/**
+ * `SignatureV4` with {@link canonicalQueryString} as the canonical request's query line. Everything
+ * else (path, headers, payload, key derivation, presign) is smithy's.
+ */
+export class QuerySafeSignatureV4 extends SignatureV4 {
+  protected override createCanonicalRequest(request: HttpRequest, canonicalHeaders: HeaderBag, payloadHash: string): string {
+    const withoutQuery = super.createCanonicalRequest({ ...request, query: {} }, canonicalHeaders, payloadHash);
+    const lines = withoutQuery.split("\n");
+    lines[2] = canonicalQueryString(request.query);
+    return lines.join("\n");
+  }
+}
+
 /** The URL to send: scheme, host, the path as given and the canonically encoded query. */
 export function wireUrl(request: HttpRequest): string {
-  const query = getCanonicalQuery(request);
+  const query = canonicalQueryString(request.query);
   const host = request.headers.host ?? request.hostname;
   return `${request.protocol}//${host}${request.path}${query ? `?${query}` : ""}`;
 }

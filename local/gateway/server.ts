@@ -2,18 +2,55 @@
  * The offline twin's transport: a loopback HTTP server (127.0.0.1 only) that reads each request and
  * hands it to the pipeline (pipeline.ts), which answers as the deployed API Gateway would.
  *
- * `npm run gateway -- [--port N] [--stack dev]` prints one JSON line (the contract) and runs until
- * SIGINT/SIGTERM.
+ * Transport rules, each bounded so that no client can stall or exhaust it:
+ * - `Host`: exactly one, naming this gateway (RFC 9112 §3.2: "A server MUST respond with a 400 (Bad
+ *   Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any
+ *   request message that contains more than one Host header field line"). API Gateway routes by
+ *   host name, so a request for any other host or port gets 403 ForbiddenException "Forbidden", the
+ *   answer for a host that names no API (README, gateway section).
+ * - Body: at most API Gateway's 10 MB payload quota ("Quotas for configuring and running a REST API
+ *   in API Gateway": Payload size 10 MB, cannot be increased), refused with 413 as soon as the
+ *   Content-Length or the bytes streamed so far exceed it — never after reading it all.
+ * - Time: a per-connection deadline for the headers and one for the whole request, enforced by our
+ *   own timers (Node checks `headersTimeout`/`requestTimeout` only every
+ *   `connectionsCheckingInterval`, which also is set short), and a cap on open connections.
+ * - Logging never blocks (log.ts).
+ *
+ * `npm run gateway -- [--port N] [--stack dev] [--log-requests]` prints one JSON line (the contract)
+ * and runs until SIGINT/SIGTERM.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HOLIDAYS_PATH } from "../../lib/holidays";
 import { LocalIdentity, localIdentities } from "../identities";
 import { Plan, buildPlan } from "../plan";
-import { AnswerObserver, createPipeline, errorAnswer } from "./pipeline";
+import { Logger, createLogger } from "./log";
+import { Answer, AnswerObserver, createPipeline, errorAnswer } from "./pipeline";
 
-export const MAX_BODY_BYTES = 64 * 1024;
+/** API Gateway's REST API payload quota, 10 MB (read as MiB, the larger reading: nothing AWS takes is refused). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayLimits {
+  /** Largest request body accepted. Default {@link MAX_BODY_BYTES}. */
+  maxBodyBytes: number;
+  /** Time from connection (or the end of the previous response) to the end of the headers. Default 10 s. */
+  headersTimeoutMs: number;
+  /** Time from the start of a request to the end of its body. Default 30 s. */
+  requestTimeoutMs: number;
+  /** Idle time allowed between requests on a kept-alive connection. Default 5 s. */
+  keepAliveTimeoutMs: number;
+  /** Most connections open at once; more are closed on arrival. Default 1024. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxBodyBytes: MAX_BODY_BYTES,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+};
 
 export interface GatewayOptions {
   port?: number;
@@ -23,6 +60,21 @@ export interface GatewayOptions {
   now?: () => Date;
   /** Sees every answer the pipeline gives, with the path the request took (the story prints it). */
   onAnswer?: AnswerObserver;
+  limits?: Partial<GatewayLimits>;
+  /** One line per request on the logger (method, path, status, ms). Default off. */
+  logRequests?: boolean;
+  /** Where log lines go. Default: a non-blocking logger on stderr. */
+  logger?: Logger;
+}
+
+export interface GatewayStats {
+  requests: number;
+  /** Requests whose handling threw: a bug, answered 500 and logged. */
+  internalErrors: number;
+  droppedLogLines: number;
+  openConnections: number;
+  /** Connections closed by a header/request deadline. */
+  timedOut: number;
 }
 
 export interface RunningGateway {
@@ -31,54 +83,143 @@ export interface RunningGateway {
   region: string;
   identities: LocalIdentity[];
   plan: Plan;
+  stats(): GatewayStats;
   close(): Promise<void>;
+}
+
+const BAD_REQUEST_BODY = JSON.stringify({ message: "Bad Request" });
+
+/** Host header lines of a request, from `rawHeaders` (Node's `headers.host` keeps only the first). */
+function hostLines(rawHeaders: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === "host") out.push(rawHeaders[i + 1]);
+  return out;
 }
 
 export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promise<RunningGateway> {
   const base = localIdentities(plan);
   const identities = opts.identities ? opts.identities(base) : base;
   const answer = createPipeline(plan, identities, opts.now, opts.onAnswer);
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const logger = opts.logger ?? createLogger();
+  const stats = { requests: 0, internalErrors: 0, timedOut: 0, openConnections: 0 };
+  let acceptedHosts = new Set<string>();
 
-  const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 10_000 }, (req, res) => {
+  const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
+  const arm = (socket: Socket, ms: number) => {
+    const previous = deadlines.get(socket);
+    if (previous) clearTimeout(previous);
+    const timer = setTimeout(() => {
+      stats.timedOut++;
+      socket.destroy();
+    }, ms);
+    timer.unref();
+    deadlines.set(socket, timer);
+  };
+  const disarm = (socket: Socket) => {
+    const timer = deadlines.get(socket);
+    if (timer) clearTimeout(timer);
+    deadlines.delete(socket);
+  };
+
+  const server = http.createServer({
+    maxHeaderSize: 16 * 1024,
+    // Node's own timers, as a backstop to ours; checked every connectionsCheckingInterval.
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    // Missing Host is answered below, with a body, like every other 400.
+    requireHostHeader: false,
+  }, (req, res) => {
+    stats.requests++;
+    const started = process.hrtime.bigint();
+    const socket = req.socket;
+    arm(socket, limits.requestTimeoutMs);
+    res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
+
+    const send = (a: Answer, close = false) => {
+      if (res.headersSent || res.destroyed) return;
+      const headers: Record<string, string> = {
+        "content-type": a.contentType ?? "application/json",
+        "x-amzn-requestid": randomUUID(),
+      };
+      if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
+      // Integration/method response headers the pipeline mapped (prototype-free: names come from the program).
+      for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
+      if (close) headers.connection = "close";
+      res.writeHead(a.status, headers);
+      res.end(a.body);
+      if (opts.logRequests) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.line(`${req.method ?? "?"} ${JSON.stringify((req.url ?? "").slice(0, 200))} ${a.status} ${ms.toFixed(1)}ms`);
+      }
+    };
+    const refuse = (a: Answer) => {
+      send(a, true); // with Connection: close, Node ends the socket once the answer is flushed
+      req.pause(); // and reads no more of the body
+    };
+
+    const hosts = hostLines(req.rawHeaders);
+    if (hosts.length !== 1) return refuse({ status: 400, body: BAD_REQUEST_BODY });
+    if (!acceptedHosts.has(hosts[0].toLowerCase())) return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
+
+    const tooLarge = () => errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long");
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) return refuse(tooLarge());
+
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let refused = false;
     req.on("data", (c: Buffer) => {
+      if (refused) return;
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
+      if (size > limits.maxBodyBytes) {
+        refused = true;
+        chunks.length = 0;
+        refuse(tooLarge());
+        return;
+      }
+      chunks.push(c);
     });
     req.on("error", () => res.destroy());
     req.on("end", () => {
-      const done = tooLarge
-        ? Promise.resolve(errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long"))
-        : answer({
-          method: req.method ?? "GET",
-          rawUrl: req.url ?? "/",
-          headers: req.headers,
-          body: Buffer.concat(chunks),
-          sourceIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
-        }).catch((err: Error) => {
-          // Never a 5xx for anything a client can send: an unforeseen input is a bad request.
-          process.stderr.write(`gateway: rejected a request it could not process: ${err.message}\n`);
-          return errorAnswer(400, "BadRequestException", "Bad Request");
-        });
-      void done.then((a) => {
-        if (res.destroyed) return;
-        const headers: Record<string, string> = {
-          "content-type": a.contentType ?? "application/json",
-          "x-amzn-requestid": randomUUID(),
-        };
-        if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
-        for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
-        res.writeHead(a.status, headers);
-        res.end(a.body);
-      });
+      if (refused) return;
+      answer({
+        method: req.method ?? "GET",
+        rawUrl: req.url ?? "/",
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+        sourceIp: (socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+      })
+        .catch((err: unknown) => {
+          stats.internalErrors++;
+          logger.line(`gateway: internal error: ${err instanceof Error ? err.message : String(err)}`);
+          return errorAnswer(500, "InternalServerErrorException", "Internal server error");
+        })
+        .then((a) => send(a));
     });
   });
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"message\":\"Bad Request\"}");
-    else socket.destroy();
+  server.maxConnections = limits.maxConnections;
+
+  server.on("connection", (socket: Socket) => {
+    stats.openConnections++;
+    arm(socket, limits.headersTimeoutMs);
+    socket.once("close", () => {
+      stats.openConnections--;
+      disarm(socket);
+    });
+  });
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, text] = err.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"] : [400, "Bad Request"];
+    const body = JSON.stringify({ message: text });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +227,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  acceptedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ["127.0.0.1", "localhost"] : [])]);
   const url = `http://127.0.0.1:${port}/${plan.stageName}`;
   return {
     url,
@@ -93,6 +235,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     region: plan.region,
     identities,
     plan,
+    stats: () => ({ ...stats, droppedLogLines: logger.dropped }),
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -126,16 +269,21 @@ if (require.main === module) {
     const i = process.argv.indexOf(flag);
     return i === -1 ? undefined : process.argv[i + 1];
   };
+  const logger = createLogger();
   (async () => {
     const port = parsePort(arg("--port"));
-    const gw = await startGateway(await buildPlan(arg("--stack") ?? "dev"), { port });
+    const gw = await startGateway(await buildPlan(arg("--stack") ?? "dev"), { port, logger, logRequests: process.argv.includes("--log-requests") });
     process.stdout.write(`${contractLine(gw)}\n`);
-    process.stderr.write(`local execute-api gateway listening on ${gw.url} (Ctrl-C to stop)\n`);
-    const stop = () => void gw.close().then(() => process.exit(0));
+    logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C to stop)`);
+    const stop = () => {
+      // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
+      logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
+      void gw.close().then(() => setTimeout(() => process.exit(0), 50).unref());
+    };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   })().catch((err: Error) => {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
+    logger.line(err.message);
+    setTimeout(() => process.exit(1), 50);
   });
 }

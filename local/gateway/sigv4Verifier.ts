@@ -1,13 +1,28 @@
 /**
- * Authenticates an incoming request the way API Gateway does for `AWS_IAM` methods: parse the
- * Authorization header, check the credential scope, clock skew, signed headers and session token,
- * then recompute the signature with `@smithy/signature-v4` and compare. Failures carry API
- * Gateway's status, `x-amzn-errortype` and message.
+ * Authenticates an incoming request the way API Gateway does for `AWS_IAM` methods, from the
+ * request as it arrived on the wire: the Authorization header (authorizationHeader.ts) or a
+ * presigned query (presignedQuery.ts), the request time and clock skew, the credential scope, the
+ * access key, the signature over the canonical request (canonicalRequest.ts, signingKey.ts), and the
+ * session token. Failures carry API Gateway's status, `x-amzn-errortype` and message (authErrors.ts).
+ *
+ * The order of the checks follows what AWS answers when several things are wrong at once
+ * (mhart/dynalite's notes from probing AWS): presence → date format → clock skew → host signed →
+ * algorithm → credential shape → scope → access key → signature → token.
  */
-import type { HttpRequest } from "@smithy/types";
 import { timingSafeEqual } from "node:crypto";
-import { createSigner } from "../../sigv4/signer";
-import { parseQuery } from "../../sigv4/signingRequest";
+import { formatAmzDate, parseAmzDate, parseHttpDate } from "./amzDate";
+import {
+  AuthFailure, CLOCK_SKEW_MINUTES, MESSAGES, badDate, credentialParts, fail, signatureExpired, signatureNotYetCurrent,
+  unsupportedAlgorithm, wrongRegion, wrongScopeDate, wrongService, wrongTerminator,
+} from "./authErrors";
+import { SignatureClaims, parseAuthorizationHeader } from "./authorizationHeader";
+import { canonicalRequest, headerLines, joinedHeader, parseRawQuery } from "./canonicalRequest";
+import { isPresigned, parsePresignedQuery } from "./presignedQuery";
+import { signature, signingKey, stringToSign } from "./signingKey";
+
+export { parseAmzDate } from "./amzDate";
+export { MESSAGES } from "./authErrors";
+export type { AuthFailure } from "./authErrors";
 
 export interface LocalCredentials {
   accessKeyId: string;
@@ -21,54 +36,18 @@ export interface IncomingSignedRequest {
   rawUrl: string;
   /** Header values as received, by lower-case name (repeated headers as arrays). */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Every header line as received (Node's `rawHeaders`: name, value, name, value, …). When given, it
+   * is what is verified: Node's `headers` keeps only the first of some repeated headers.
+   */
+  rawHeaders?: readonly string[];
   body: Uint8Array;
 }
 
-export interface AuthFailure {
-  ok: false;
-  status: 403;
-  errorType: string;
-  message: string;
-}
-export type AuthResult<I> = { ok: true; identity: I } | AuthFailure;
+export type AuthResult<I> = { ok: true; identity: I; form: "header" | "query" } | AuthFailure;
 
-export const MESSAGES = {
-  missingToken: "Missing Authentication Token",
-  signatureMismatch:
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-  invalidToken: "The security token included in the request is invalid.",
-} as const;
-
-export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
-
-const fail = (errorType: string, message: string): AuthFailure => ({ ok: false, status: 403, errorType, message });
-
-function headerValue(headers: IncomingSignedRequest["headers"], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(",") : v;
-}
-
-/** `20150830T123600Z` → Date, or undefined when not ISO-8601 basic format. */
-export function parseAmzDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
-  return d.toISOString().slice(0, 19).replace(/[-:]/g, "") + "Z" === value ? d : undefined;
-}
-
-function formatAmzDate(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
-}
-
-function parseAuthorization(value: string): { credential?: string; signedHeaders?: string; signature?: string } | undefined {
-  if (!value.startsWith("AWS4-HMAC-SHA256 ")) return undefined;
-  const out: Record<string, string> = {};
-  for (const part of value.slice("AWS4-HMAC-SHA256 ".length).split(",")) {
-    const eq = part.indexOf("=");
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return { credential: out.Credential, signedHeaders: out.SignedHeaders, signature: out.Signature };
-}
+export const ALGORITHM = "AWS4-HMAC-SHA256";
+export const MAX_CLOCK_SKEW_MS = CLOCK_SKEW_MINUTES * 60_000;
 
 export interface VerifyOptions<I> {
   region: string;
@@ -78,101 +57,109 @@ export interface VerifyOptions<I> {
   now?: Date;
 }
 
+interface Claimed extends SignatureClaims {
+  form: "header" | "query";
+  dateText: string;
+  date: Date | undefined;
+  token: string | undefined;
+  omitQueryIndex: number;
+}
+
+function splitTarget(rawUrl: string): { wirePath: string; rawQuery: string } {
+  const q = rawUrl.indexOf("?");
+  return q === -1 ? { wirePath: rawUrl, rawQuery: "" } : { wirePath: rawUrl.slice(0, q), rawQuery: rawUrl.slice(q + 1) };
+}
+
+/**
+ * Only the syntax of an Authorization header (missing equal-sign, repeated or missing parts), for
+ * routes that do not exist: API Gateway still parses the header there, so `Authorization: Bearer x`
+ * on a missing path gets IncompleteSignatureException, not Missing Authentication Token
+ * (amazon-archives/aws-cognito-angular-quickstart#50). Undefined when there is nothing to object to.
+ */
+export function authorizationSyntaxFailure(req: IncomingSignedRequest): AuthFailure | undefined {
+  const lines = headerLines(req.rawHeaders, req.headers);
+  const authorization = joinedHeader(lines, "authorization");
+  if (authorization === undefined || authorization.trim() === "") return undefined;
+  const hasDate = lines.has("x-amz-date") || lines.has("date");
+  const parsed = parseAuthorizationHeader(authorization, hasDate);
+  return parsed.ok ? undefined : parsed;
+}
+
 export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I>): Promise<AuthResult<I>> {
-  const authorization = headerValue(req.headers, "authorization");
-  if (authorization === undefined || authorization.trim() === "") return fail("MissingAuthenticationTokenException", MESSAGES.missingToken);
+  const { wirePath, rawQuery } = splitTarget(req.rawUrl);
+  const query = parseRawQuery(rawQuery);
+  const lines = headerLines(req.rawHeaders, req.headers);
+  const authorization = joinedHeader(lines, "authorization");
+  const hasHeader = authorization !== undefined && authorization.trim() !== "";
+  const presigned = isPresigned(query.pairs);
+  if (hasHeader && presigned) return fail("InvalidSignatureException", MESSAGES.bothForms);
+  if (!hasHeader && !presigned) return fail("MissingAuthenticationTokenException", MESSAGES.missingToken);
 
-  const parsed = parseAuthorization(authorization);
-  const amzDateText = headerValue(req.headers, "x-amz-date");
-  const missing: string[] = [];
-  if (!parsed?.credential) missing.push("Authorization header requires 'Credential' parameter.");
-  if (!parsed?.signature) missing.push("Authorization header requires 'Signature' parameter.");
-  if (!parsed?.signedHeaders) missing.push("Authorization header requires 'SignedHeaders' parameter.");
-  if (amzDateText === undefined) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  if (!parsed || missing.length > 0) {
-    return fail("IncompleteSignatureException", `${missing.join(" ")} Authorization=${authorization.slice(0, 200)}`);
+  let claimed: Claimed;
+  if (presigned) {
+    const parsed = parsePresignedQuery(query.pairs);
+    if (!parsed.ok) return parsed;
+    const c = parsed.claims;
+    claimed = { ...c, form: "query", date: parseAmzDate(c.dateText), token: c.token ?? joinedHeader(lines, "x-amz-security-token"), omitQueryIndex: c.signatureIndex };
+  } else {
+    const amzDate = joinedHeader(lines, "x-amz-date");
+    const httpDate = joinedHeader(lines, "date");
+    const parsed = parseAuthorizationHeader(authorization ?? "", amzDate !== undefined || httpDate !== undefined);
+    if (!parsed.ok) return parsed;
+    // X-Amz-Date always overrides Date; Date may be ISO-8601 basic or an HTTP-date.
+    const dateText = amzDate ?? httpDate ?? "";
+    const date = amzDate !== undefined ? parseAmzDate(amzDate) : parseAmzDate(dateText) ?? parseHttpDate(dateText);
+    claimed = { ...parsed.claims, form: "header", dateText, date, token: joinedHeader(lines, "x-amz-security-token"), omitQueryIndex: -1 };
   }
-  const { credential = "", signedHeaders = "", signature = "" } = parsed;
 
-  const scope = credential.split("/");
-  if (scope.length !== 5) {
-    return fail("IncompleteSignatureException", `Credential should have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
-  }
-  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scope;
-  if (terminator !== "aws4_request") {
-    return fail("IncompleteSignatureException", `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
-  }
-  const signed = signedHeaders.split(";");
-  if (!signed.includes("host")) {
-    return fail("IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  }
-  if (!/^[0-9a-f]{64}$/.test(signature)) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
-
-  const date = parseAmzDate(amzDateText ?? "");
-  if (!date) {
-    return fail("IncompleteSignatureException", `Date must be in ISO-8601 'basic format'. Got '${String(amzDateText).slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  }
-  if (scopeDate !== amzDateText!.slice(0, 8)) {
-    return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDateText!.slice(0, 8)}', from '${amzDateText}'.`);
-  }
-  if (scopeRegion !== opts.region) return fail("InvalidSignatureException", "Credential should be scoped to a valid region. ");
-  if (scopeService !== opts.service) return fail("InvalidSignatureException", `Credential should be scoped to correct service: '${opts.service}'. `);
-
+  if (!claimed.date) return fail("IncompleteSignatureException", badDate(claimed.dateText));
+  const amzDate = formatAmzDate(claimed.date);
   const now = opts.now ?? new Date();
-  const skew = date.getTime() - now.getTime();
+  const skew = claimed.date.getTime() - now.getTime();
   if (skew < -MAX_CLOCK_SKEW_MS) {
-    const limit = new Date(now.getTime() - MAX_CLOCK_SKEW_MS);
-    return fail("InvalidSignatureException", `Signature expired: ${amzDateText} is now earlier than ${formatAmzDate(limit)} (${formatAmzDate(now)} - 15 min.)`);
+    return fail("InvalidSignatureException", signatureExpired(amzDate, formatAmzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS)), formatAmzDate(now)));
   }
   if (skew > MAX_CLOCK_SKEW_MS) {
-    const limit = new Date(now.getTime() + MAX_CLOCK_SKEW_MS);
-    return fail("InvalidSignatureException", `Signature not yet current: ${amzDateText} is still later than ${formatAmzDate(limit)} (${formatAmzDate(now)} + 15 min.)`);
+    return fail("InvalidSignatureException", signatureNotYetCurrent(amzDate, formatAmzDate(new Date(now.getTime() + MAX_CLOCK_SKEW_MS)), formatAmzDate(now)));
   }
+
+  const signedNames = claimed.signedHeaders.split(";");
+  if (!signedNames.some((n) => n.toLowerCase() === "host")) return fail("IncompleteSignatureException", MESSAGES.hostNotSigned);
+  if (claimed.algorithm !== ALGORITHM) return fail("IncompleteSignatureException", unsupportedAlgorithm(claimed.algorithm));
+
+  const scope = claimed.credential.replace(/\/+$/, "").split("/");
+  if (scope.length !== 5) return fail("IncompleteSignatureException", credentialParts(claimed.credential));
+  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scope;
+  let scopeErrors = "";
+  if (scopeRegion !== opts.region) scopeErrors += wrongRegion(scopeRegion);
+  if (scopeService !== opts.service) scopeErrors += wrongService(opts.service);
+  if (terminator !== "aws4_request") scopeErrors += wrongTerminator(terminator);
+  if (scopeDate !== amzDate.slice(0, 8)) scopeErrors += wrongScopeDate(scopeDate, amzDate);
+  if (scopeErrors !== "") return fail("InvalidSignatureException", scopeErrors);
 
   const found = opts.lookup(accessKeyId);
   if (!found) return fail("UnrecognizedClientException", MESSAGES.invalidToken);
-  const token = headerValue(req.headers, "x-amz-security-token");
-  if ((found.credentials.sessionToken ?? undefined) !== token) return fail("UnrecognizedClientException", MESSAGES.invalidToken);
 
-  const expected = await expectedSignature(req, signed, date, found.credentials, scopeRegion, scopeService);
-  if (expected === undefined || !equalHex(expected, signature)) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
-  return { ok: true, identity: found.identity };
+  const canonical = query.malformed
+    ? undefined
+    : canonicalRequest({
+      method: req.method, wirePath, query: query.pairs, omitQueryIndex: claimed.omitQueryIndex, headers: lines,
+      signedNames, signedHeadersText: claimed.signedHeaders, body: req.body,
+    });
+  if (canonical === undefined) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
+  const expected = signature(
+    signingKey(found.credentials.secretAccessKey, scopeDate, scopeRegion, scopeService),
+    stringToSign(amzDate, `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`, canonical),
+  );
+  if (!sameText(expected, claimed.signature)) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
+
+  // Outside S3 the token may be added after signing (SigV4 suite post-sts-header-after); it must still be the right one.
+  if ((found.credentials.sessionToken ?? undefined) !== claimed.token) return fail("UnrecognizedClientException", MESSAGES.invalidToken);
+  return { ok: true, identity: found.identity, form: claimed.form };
 }
 
-function equalHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-async function expectedSignature(
-  req: IncomingSignedRequest, signed: string[], date: Date, credentials: LocalCredentials, region: string, service: string,
-): Promise<string | undefined> {
-  const q = req.rawUrl.indexOf("?");
-  const path = q === -1 ? req.rawUrl : req.rawUrl.slice(0, q);
-  let query;
-  try {
-    query = parseQuery(q === -1 ? "" : req.rawUrl.slice(q + 1));
-  } catch {
-    return undefined;
-  }
-  const headers: Record<string, string> = {};
-  for (const name of signed) {
-    const v = headerValue(req.headers, name);
-    if (v === undefined) return undefined; // a signed header that is not there cannot match
-    headers[name] = v;
-  }
-  const host = headers.host;
-  const request: HttpRequest = {
-    method: req.method, protocol: "http:", hostname: host.replace(/:\d+$/, ""), path, query, headers,
-    body: req.body.length > 0 ? req.body : undefined,
-  };
-  // The token is checked above; it is part of the signature only if the client signed it.
-  const creds = signed.includes("x-amz-security-token") ? credentials : { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
-  const signer = createSigner({ service, region, credentials: creds });
-  const out = await signer.sign(request, { signingDate: date, signableHeaders: new Set(signed), unsignableHeaders: new Set() });
-  const auth = String(out.headers.authorization ?? "");
-  const signedOut = /SignedHeaders=([^,]+)/.exec(auth)?.[1];
-  if (signedOut !== signed.join(";")) return undefined;
-  return /Signature=([0-9a-f]{64})/.exec(auth)?.[1];
 }

@@ -1,0 +1,33 @@
+/**
+ * The request time SigV4 signs. `X-Amz-Date` (or the presigned `X-Amz-Date` parameter) is ISO 8601
+ * basic format; without it, the `Date` header is used. AWS: "If the Date header is specified in the
+ * ISO 8601 basic format, X-Amz-Date is not required. When X-Amz-Date is used, it always overrides the
+ * value of the Date header" (Common Parameters, e.g.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/CommonParameters.html), and its answers speak of
+ * the "ISO-8601 version of date from HTTP", i.e. an HTTP-date is converted: AWS's original SigV4 test
+ * suite signed `Date: Mon, 09 Sep 2011 23:36:00 GMT` as `20110909T233600Z`.
+ */
+
+/** `20150830T123600Z` → Date, or undefined when not a real ISO-8601 basic-format UTC time. */
+export function parseAmzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  return formatAmzDate(d) === value ? d : undefined;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/** RFC 9110 §5.6.7 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) → Date, strictly (weekday must agree). */
+export function parseHttpDate(value: string): Date | undefined {
+  const m = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(value);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[4], MONTHS.indexOf(m[3]), +m[2], +m[5], +m[6], +m[7]));
+  if (d.getUTCDate() !== +m[2] || d.getUTCHours() !== +m[5] || d.getUTCMinutes() !== +m[6] || d.getUTCSeconds() !== +m[7]) return undefined;
+  return DAYS[d.getUTCDay()] === m[1] ? d : undefined;
+}
+
+export function formatAmzDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+}

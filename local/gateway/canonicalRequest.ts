@@ -1,0 +1,157 @@
+/**
+ * The SigV4 canonical request, computed from the request exactly as it arrived on the wire (raw
+ * request target, raw header lines, body bytes), independently of the signing client.
+ *
+ * Rules from AWS's "Create a signed AWS API request" (IAM User Guide,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html) and checked against
+ * AWS's SigV4 test suite (tests/canonicalRequest.test.ts):
+ * - URI: remove empty, `.` and `..` segments, then URI-encode every byte except unreserved
+ *   characters and `/` — applied to the path as sent (already encoded once), so non-S3 services see
+ *   it encoded twice, as botocore (`SigV4Auth._normalize_url_path`) and smithy (`uriEscapePath`) do.
+ * - Query: decode each name and value, URI-encode them again, sort by name, then by value.
+ * - Headers: lower-case names, values trimmed with inner runs of spaces collapsed, repeated headers
+ *   joined with `,` in arrival order (suite case get-header-value-order).
+ * - Payload: the SHA-256 of the body received. Only S3 takes the hash from `x-amz-content-sha256`;
+ *   every other service hashes the body whatever that header says.
+ *
+ * Everything keyed by client input is a Map or an array; nothing is looked up on a plain object.
+ */
+import { createHash } from "node:crypto";
+
+export type QueryPair = readonly [name: string, value: string];
+
+export interface ParsedQuery {
+  pairs: QueryPair[];
+  /** Some component had invalid percent-encoding (kept raw in `pairs`); no signature can match. */
+  malformed: boolean;
+}
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/** RFC 3986 encoding of every UTF-8 byte except unreserved characters (and `/` when asked). */
+export function uriEncode(text: string, keepSlash = false): string {
+  let out = "";
+  for (const ch of text) {
+    if (UNRESERVED.test(ch) || (keepSlash && ch === "/")) {
+      out += ch;
+      continue;
+    }
+    for (const byte of Buffer.from(ch, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** `/a/./b/../c//d/` → `/a/c/d/`; then encoded (the wire path's `%` becomes `%25`). */
+export function canonicalUri(wirePath: string): string {
+  const segments: string[] = [];
+  for (const segment of wirePath.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  const trailing = segments.length > 0 && wirePath.endsWith("/") ? "/" : "";
+  return uriEncode(`/${segments.join("/")}${trailing}`, true);
+}
+
+function decodeComponent(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a raw query string (`a=1&b=&c`) into decoded pairs. `+` stays `+`; empty pairs are skipped. */
+export function parseRawQuery(raw: string): ParsedQuery {
+  const pairs: QueryPair[] = [];
+  let malformed = false;
+  if (raw === "") return { pairs, malformed };
+  for (const part of raw.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const rawName = eq === -1 ? part : part.slice(0, eq);
+    const rawValue = eq === -1 ? "" : part.slice(eq + 1);
+    const name = decodeComponent(rawName);
+    const value = decodeComponent(rawValue);
+    if (name === undefined || value === undefined) malformed = true;
+    pairs.push([name ?? rawName, value ?? rawValue]);
+  }
+  return { pairs, malformed };
+}
+
+/** Sorted by encoded name, then by encoded value; `omitIndex` leaves one pair out (a presigned URL's own signature). */
+export function canonicalQuery(pairs: readonly QueryPair[], omitIndex = -1): string {
+  const encoded: [string, string][] = [];
+  pairs.forEach(([name, value], i) => {
+    if (i !== omitIndex) encoded.push([uriEncode(name), uriEncode(value)]);
+  });
+  encoded.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return encoded.map(([n, v]) => `${n}=${v}`).join("&");
+}
+
+/**
+ * Header lines by lower-case name, values in arrival order. From Node's `rawHeaders` (every line as
+ * sent) when available; otherwise from a headers record (Node has already merged duplicates there).
+ */
+export function headerLines(rawHeaders: readonly string[] | undefined, headers: Readonly<Record<string, string | string[] | undefined>>): Map<string, string[]> {
+  const lines = new Map<string, string[]>();
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    const list = lines.get(key);
+    if (list) list.push(value);
+    else lines.set(key, [value]);
+  };
+  if (rawHeaders) {
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) add(rawHeaders[i], rawHeaders[i + 1]);
+    return lines;
+  }
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (Array.isArray(value)) value.forEach((v) => add(name, v));
+    else if (typeof value === "string") add(name, value);
+  }
+  return lines;
+}
+
+/** All lines of one header joined with `,` (SigV4's rule for repeated headers), or undefined if absent. */
+export function joinedHeader(lines: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
+  const values = lines.get(name);
+  return values === undefined ? undefined : values.join(",");
+}
+
+const canonicalValue = (value: string) => value.trim().replace(/ +/g, " ");
+
+/**
+ * `name:value\n` for each signed name in the order given, or undefined when a signed header is
+ * missing (no signature over it can match).
+ */
+export function canonicalHeaders(lines: ReadonlyMap<string, readonly string[]>, signedNames: readonly string[]): string | undefined {
+  let out = "";
+  for (const name of signedNames) {
+    const values = lines.get(name);
+    if (values === undefined) return undefined;
+    out += `${name}:${values.map(canonicalValue).join(",")}\n`;
+  }
+  return out;
+}
+
+export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
+
+export interface CanonicalRequestParts {
+  method: string;
+  wirePath: string;
+  query: readonly QueryPair[];
+  /** Index of the query pair the signature itself occupies (presigned URLs), or -1. */
+  omitQueryIndex: number;
+  headers: ReadonlyMap<string, readonly string[]>;
+  signedNames: readonly string[];
+  /** The `SignedHeaders` text exactly as the client sent it. */
+  signedHeadersText: string;
+  body: Uint8Array;
+}
+
+export function canonicalRequest(p: CanonicalRequestParts): string | undefined {
+  const headers = canonicalHeaders(p.headers, p.signedNames);
+  if (headers === undefined) return undefined;
+  return [p.method, canonicalUri(p.wirePath), canonicalQuery(p.query, p.omitQueryIndex), headers, p.signedHeadersText, sha256Hex(p.body)].join("\n");
+}

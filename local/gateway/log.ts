@@ -1,0 +1,71 @@
+/**
+ * A logger that never blocks and never throws.
+ *
+ * On Linux, Node writes to a stderr that is a pipe or socket synchronously (Node docs, "process I/O":
+ * "Pipes (and sockets): synchronous on Linux"), so a parent that never reads our stderr freezes the
+ * whole event loop once the kernel buffer is full, and a parent that has gone away kills the process
+ * with an unhandled EPIPE. Here the stream's handle is switched to non-blocking, what the kernel
+ * does not take waits in the stream's own buffer, and a line is dropped (and counted) whenever that
+ * buffer already holds more than `maxBufferedBytes`. Write errors (EPIPE) mark the stream broken:
+ * later lines are dropped, the process lives on.
+ */
+import type { Writable } from "node:stream";
+
+export interface Logger {
+  /** Writes one line (a newline is added) unless the stream is backed up; false when dropped. */
+  line(text: string): boolean;
+  /** Lines dropped so far (backpressure or a broken stream). */
+  readonly dropped: number;
+}
+
+export interface LoggerOptions {
+  /** Most bytes allowed to wait in the stream's buffer before lines are dropped. Default 64 KiB. */
+  maxBufferedBytes?: number;
+}
+
+/** The libuv handle behind a net.Socket-backed stdio stream (not part of Node's typed API). */
+interface HandleWithBlocking {
+  setBlocking?: (blocking: boolean) => number;
+}
+
+/** Per stream, once: non-blocking handle, and an error listener that marks it broken. */
+const streams = new WeakMap<Writable, { broken: boolean }>();
+
+function prepare(stream: Writable): { broken: boolean } {
+  const known = streams.get(stream);
+  if (known) return known;
+  const state = { broken: false };
+  streams.set(stream, state);
+  const handle = (stream as unknown as { _handle?: HandleWithBlocking })._handle;
+  // Pipes and sockets only; files and TTYs have no setBlocking and never wait on a reader.
+  handle?.setBlocking?.(false);
+  stream.on("error", () => {
+    state.broken = true; // EPIPE or similar: the reader is gone; keep serving, stop writing
+  });
+  return state;
+}
+
+export function createLogger(stream: Writable = process.stderr, opts: LoggerOptions = {}): Logger {
+  const cap = opts.maxBufferedBytes ?? 64 * 1024;
+  let dropped = 0;
+  const state = prepare(stream);
+  return {
+    line(text: string): boolean {
+      if (state.broken || stream.destroyed || stream.writableLength > cap) {
+        dropped++;
+        return false;
+      }
+      try {
+        stream.write(`${text}\n`);
+        return true;
+      } catch {
+        state.broken = true;
+        dropped++;
+        return false;
+      }
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+}
