@@ -142,6 +142,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
       if (res.headersSent || res.destroyed) return;
       const headers: Record<string, string> = {
         "content-type": a.contentType ?? "application/json",
+        "content-length": String(Buffer.byteLength(a.body)),
         "x-amzn-requestid": randomUUID(),
       };
       if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
