@@ -4,6 +4,7 @@
  * documented behaviour (sources beside each case), not computed by the verifier.
  */
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as net from "node:net";
 import aws4 from "aws4";
 import { RunningGateway, startGateway } from "../local/gateway/server";
@@ -199,7 +200,7 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
   });
 
   describe("bodies and x-amz-content-sha256", () => {
-    const sha = (s: string) => require("node:crypto").createHash("sha256").update(s).digest("hex") as string;
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     const withBody = async (body: string, contentSha?: string): Promise<RawRequest> => {
       const headers = await sign(`http://${host}${path()}`, caller, { region: REGION, headers: contentSha ? { "x-amz-content-sha256": contentSha } : {} });
       // smithy takes the payload hash from x-amz-content-sha256 when present; otherwise it hashes no body (GET).
