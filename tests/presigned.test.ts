@@ -77,6 +77,7 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
     const python = findBotocorePython();
     if (!python) {
       // .ci/run installs python3-botocore; only a machine where apt cannot reach Debian lacks it.
+      console.log("      skipped: no python3 can import botocore (install the Debian package python3-botocore; .ci/run does, as root)");
       this.skip();
     }
     const make = (age: number) =>
