@@ -129,9 +129,13 @@ describe("local execute-api gateway", () => {
   it("prints the contract line first and runs until SIGTERM (npm run gateway -- --port 0)", async function () {
     this.timeout(30_000);
     const child = spawn("npm", ["run", "gateway", "--", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // Read stderr (kept for a failure message): a test must not lean on a pipe nobody reads.
+    // That the gateway survives one is proven on purpose in tests/hostileTransport.test.ts.
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
     const first = await new Promise<string>((resolve, reject) => {
       readline.createInterface({ input: child.stdout }).once("line", resolve);
-      child.once("exit", (code) => reject(new Error(`gateway exited early with ${code}`)));
+      child.once("exit", (code) => reject(new Error(`gateway exited early with ${code}: ${stderr}`)));
     });
     const contract = JSON.parse(first) as { url: string; dataUrl: string; region: string; allowed: { arn: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[]; denied: { arn: string }[] };
     assert.match(contract.url, /^http:\/\/127\.0\.0\.1:\d+\/dev$/);

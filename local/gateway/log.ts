@@ -8,6 +8,10 @@
  * does not take waits in the stream's own buffer, and a line is dropped (and counted) whenever that
  * buffer already holds more than `maxBufferedBytes`. Write errors (EPIPE) mark the stream broken:
  * later lines are dropped, the process lives on.
+ *
+ * Non-blocking is re-asserted before every write: the flag lives on the file description, which is
+ * shared with any child spawned with an inherited stderr, and libuv makes a child's stdio blocking
+ * when it starts one (esbuild's service process, started while the plan is built, does exactly that).
  */
 import type { Writable } from "node:stream";
 
@@ -28,17 +32,21 @@ interface HandleWithBlocking {
   setBlocking?: (blocking: boolean) => number;
 }
 
-/** Per stream, once: non-blocking handle, and an error listener that marks it broken. */
-const streams = new WeakMap<Writable, { broken: boolean }>();
+interface StreamState {
+  broken: boolean;
+  /** Makes the descriptor non-blocking again (pipes and sockets; files and TTYs never wait on a reader). */
+  nonBlocking: () => void;
+}
 
-function prepare(stream: Writable): { broken: boolean } {
+/** Per stream, once: an error listener that marks it broken. */
+const streams = new WeakMap<Writable, StreamState>();
+
+function prepare(stream: Writable): StreamState {
   const known = streams.get(stream);
   if (known) return known;
-  const state = { broken: false };
-  streams.set(stream, state);
   const handle = (stream as unknown as { _handle?: HandleWithBlocking })._handle;
-  // Pipes and sockets only; files and TTYs have no setBlocking and never wait on a reader.
-  handle?.setBlocking?.(false);
+  const state: StreamState = { broken: false, nonBlocking: () => void handle?.setBlocking?.(false) };
+  streams.set(stream, state);
   stream.on("error", () => {
     state.broken = true; // EPIPE or similar: the reader is gone; keep serving, stop writing
   });
@@ -56,6 +64,7 @@ export function createLogger(stream: Writable = process.stderr, opts: LoggerOpti
         return false;
       }
       try {
+        state.nonBlocking();
         stream.write(`${text}\n`);
         return true;
       } catch {
