@@ -43,7 +43,11 @@ export function parseAnswer(data: Buffer): RawAnswer | undefined {
   return { status: Number(m[1]), headers, body: data.subarray(end + 4).toString("utf8") };
 }
 
-/** Sends the request and resolves with the answer (undefined if the connection closed without one). */
+/**
+ * Sends the request and resolves with the answer (undefined if the connection closed without one).
+ * Raw bytes are sent with a half-close, so an incomplete message ends at once instead of waiting
+ * for the server's header deadline.
+ */
 export function rawExchange(port: number, r: RawRequest | Buffer, timeoutMs = 10_000): Promise<RawAnswer | undefined> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
@@ -60,7 +64,8 @@ export function rawExchange(port: number, r: RawRequest | Buffer, timeoutMs = 10
     socket.on("end", done);
     socket.on("close", done);
     socket.on("error", done);
-    socket.write(Buffer.isBuffer(r) ? r : rawRequestBytes(r));
+    if (Buffer.isBuffer(r)) socket.end(r);
+    else socket.write(rawRequestBytes(r));
   });
 }
 
