@@ -52,11 +52,13 @@ const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, 
 async function main(): Promise<void> {
   const { requests, seed, concurrency } = parse(process.argv.slice(2));
   const tsNode = require.resolve("ts-node/dist/bin.js");
-  const child = spawn(process.execPath, [tsNode, "--transpile-only", "local/gateway/server.ts", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "local/gateway/server.ts", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let statsLine = "";
+  const memoryWaiters: ((m: { rssMiB: number; heapUsedMiB: number }) => void)[] = [];
   const errorLines: string[] = [];
   readline.createInterface({ input: child.stderr }).on("line", (line) => {
     if (line.startsWith("gateway stats: ")) statsLine = line.slice("gateway stats: ".length);
+    else if (line.startsWith("gateway memory: ")) memoryWaiters.shift()?.(JSON.parse(line.slice("gateway memory: ".length)) as { rssMiB: number; heapUsedMiB: number });
     else if (line.includes("internal error")) errorLines.push(line);
   });
   let exited: [number | null, NodeJS.Signals | null] | undefined;
@@ -74,10 +76,17 @@ async function main(): Promise<void> {
     port: Number(url.port), host: url.host, dataPath: url.pathname, region: contract.region, caller: contract.allowed[0], denied: contract.denied[0],
   };
 
-  // Warm up (JIT, key cache), then the baseline RSS.
+  /** The gateway's RSS and, after a full GC, its live heap (it answers SIGUSR2 with one line). */
+  const memory = async () => {
+    const heap = new Promise<{ rssMiB: number; heapUsedMiB: number }>((resolve) => memoryWaiters.push(resolve));
+    child.kill("SIGUSR2");
+    const m = await Promise.race([heap, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    return { rssMiB: rssKb(child.pid!) / 1024, heapUsedMiB: m?.heapUsedMiB ?? NaN };
+  };
+  // Warm up (JIT, key cache), then the baseline.
   for (let i = 0; i < 200; i++) await rawExchange(target.port, await validRequest(target, i % 2 === 0));
-  const rssBefore = rssKb(child.pid!);
-  const rssSamples: number[] = [];
+  const before = await memory();
+  const samples: { rssMiB: number; heapUsedMiB: number }[] = [];
 
   const cases = fc.sample(fc.tuple(mutationArb, fc.boolean()), { seed, numRuns: requests });
   const byClass = new Map<string, Map<string, number>>();
@@ -129,9 +138,9 @@ async function main(): Promise<void> {
       const expected = expectedErrorType(m, presigned);
       if (expected && a?.headers.get("x-amzn-errortype") !== expected) {
         problems.wrongAnswers++;
-        note(`expected ${expected}`, m, `${a?.status} ${a?.body}`);
+        note(`expected ${expected}`, m, `${a?.status} ${a?.body.slice(0, 200)}`);
       }
-      if (++done % Math.ceil(requests / 4) === 0 && child.pid) rssSamples.push(rssKb(child.pid));
+      if (++done % Math.ceil(requests / 4) === 0 && exited === undefined) samples.push(await memory());
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -139,7 +148,7 @@ async function main(): Promise<void> {
   running = false;
   await validLoop;
   const crashedDuringRun = exited !== undefined;
-  const rssAfter = crashedDuringRun ? NaN : rssKb(child.pid!);
+  const after = crashedDuringRun ? { rssMiB: NaN, heapUsedMiB: NaN } : await memory();
 
   stopping = true;
   child.kill("SIGTERM");
@@ -156,7 +165,9 @@ async function main(): Promise<void> {
   console.log(`answers: ${[...statusTotals].sort().map(([k, v]) => `${k}×${v}`).join(" ")}`);
   for (const [cls, m] of [...byClass].sort()) console.log(`  ${cls.padEnd(34)} ${[...m].sort().map(([k, v]) => `${k}×${v}`).join(" ")}`);
   console.log(`crashes: ${crashes}   unexpected 5xx: ${problems.unexpected5xx}   false accepts: ${problems.falseAccepts}   answers differing from AWS's documented ones: ${problems.wrongAnswers}   internal exceptions: ${internal}`);
-  console.log(`gateway RSS: before ${(rssBefore / 1024).toFixed(1)} MiB, during ${rssSamples.map((k) => (k / 1024).toFixed(1)).join(" / ")} MiB, after ${(rssAfter / 1024).toFixed(1)} MiB`);
+  const show = (xs: { rssMiB: number; heapUsedMiB: number }[], key: "rssMiB" | "heapUsedMiB") => xs.map((m) => m[key].toFixed(1)).join(" → ");
+  console.log(`gateway RSS (MiB): before ${show([before], "rssMiB")}, each quarter ${show(samples, "rssMiB")}, after ${show([after], "rssMiB")}`);
+  console.log(`gateway live heap after full GC (MiB): before ${show([before], "heapUsedMiB")}, each quarter ${show(samples, "heapUsedMiB")}, after ${show([after], "heapUsedMiB")}`);
   console.log(`valid requests beside the load: ${latencies.length} (${validFailures} not 200), latency p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`);
   if (stats) console.log(`gateway's own count: ${stats.requests} requests, ${stats.timedOut} connections cut by a deadline, ${stats.droppedLogLines} log lines dropped`);
   for (const e of examples) console.log(`  e.g. ${e}`);

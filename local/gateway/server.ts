@@ -283,6 +283,12 @@ if (require.main === module) {
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    // SIGUSR2: one line of memory figures, after a full GC when node runs with --expose-gc (npm run fuzz does).
+    process.on("SIGUSR2", () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      logger.line(`gateway memory: ${JSON.stringify({ rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapUsedMiB: +(m.heapUsed / 2 ** 20).toFixed(1) })}`);
+    });
   })().catch((err: Error) => {
     logger.line(err.message);
     setTimeout(() => process.exit(1), 50);

@@ -202,7 +202,7 @@ export function expectedErrorType(m: Mutation, presigned: boolean): string | und
   if (m.kind !== "authorizationSyntax" || presigned) return undefined;
   // 0: `Credential= AKIA…`, 1: trailing `, <text>` (missing equal-sign unless <text> has one), 2/3: repeated part.
   if (m.variant === 0 || m.variant === 2 || m.variant === 3) return "IncompleteSignatureException";
-  if (m.variant === 1 && !(m.text || "garbage").includes("=")) return "IncompleteSignatureException";
+  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("="))) return "IncompleteSignatureException";
   return undefined;
 }
 
