@@ -88,6 +88,8 @@ export interface RunningGateway {
 }
 
 const BAD_REQUEST_BODY = JSON.stringify({ message: "Bad Request" });
+/** How long a refused request's connection may keep sending (discarded) after the answer. */
+const LINGER_MS = 2_000;
 
 /** Host header lines of a request, from `rawHeaders` (Node's `headers.host` keeps only the first). */
 function hostLines(rawHeaders: readonly string[]): string[] {
@@ -138,7 +140,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     arm(socket, limits.requestTimeoutMs);
     res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
 
-    const send = (a: Answer, close = false) => {
+    const send = (a: Answer) => {
       if (res.headersSent || res.destroyed) return;
       const headers: Record<string, string> = {
         "content-type": a.contentType ?? "application/json",
@@ -146,9 +148,8 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
         "x-amzn-requestid": randomUUID(),
       };
       if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
-      // Integration/method response headers the pipeline mapped (prototype-free: names come from the program).
+      // Headers the declared integration/method responses map (names come from the program, not the client).
       for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
-      if (close) headers.connection = "close";
       res.writeHead(a.status, headers);
       res.end(a.body);
       if (opts.logRequests) {
@@ -156,9 +157,17 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
         logger.line(`${req.method ?? "?"} ${JSON.stringify((req.url ?? "").slice(0, 200))} ${a.status} ${ms.toFixed(1)}ms`);
       }
     };
+    /**
+     * Answers before the body is read, then closes gently: our side ends at once (FIN) while Node
+     * discards what the client still sends, and the socket is destroyed after LINGER_MS. Closing
+     * with unread data would send a reset, which can make the client lose the answer itself.
+     */
     const refuse = (a: Answer) => {
-      send(a, true); // with Connection: close, Node ends the socket once the answer is flushed
-      req.pause(); // and reads no more of the body
+      res.once("finish", () => {
+        socket.end();
+        arm(socket, LINGER_MS);
+      });
+      send(a);
     };
 
     const hosts = hostLines(req.rawHeaders);
