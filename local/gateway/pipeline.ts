@@ -19,7 +19,7 @@ import type { LocalIdentity } from "../identities";
 import type { Plan } from "../plan";
 import { type Answer, errorAnswer, type PathStep } from "./answer";
 import { createIntegrationWalk } from "./integration";
-import { IncomingSignedRequest, MESSAGES, verifySigV4 } from "./sigv4Verifier";
+import { IncomingSignedRequest, MESSAGES, authorizationSyntaxFailure, verifySigV4 } from "./sigv4Verifier";
 
 export { type Answer, errorAnswer, type PathStep } from "./answer";
 
@@ -55,7 +55,11 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     // for a `{param}` (lib/api matchRoute); no method there is Missing Authentication Token.
     const candidates = [...api.methods.values()].filter((m) => m.httpMethod === req.method).map((m) => ({ resourcePath: m.path, method: m }));
     const selected = matchRoute(resourcePath, candidates);
-    if (!selected) return errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    if (!selected) {
+      // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
+      const syntax = authorizationSyntaxFailure(req);
+      return syntax ? errorAnswer(syntax.status, syntax.errorType, syntax.message) : errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    }
     const method = selected.route.method;
 
     const auth = await verifySigV4(req, {
