@@ -19,14 +19,15 @@ function readRawConfig(): RawConfig {
 }
 
 /**
- * Validate everything before declaring a single resource: bad config never leaves a half-made stack.
- * A ConfigError is raised as a `pulumi.RunError`, which the CLI prints as its message alone instead of
- * "an unhandled exception" with the program text and a stack trace (RunError, @pulumi/pulumi docs).
- * No clock is read anywhere: the same code and config give the same plan on any date.
+ * Validates everything (every key of the stack's config included) before declaring a single resource:
+ * bad config never leaves a half-made stack. A bad config is a `pulumi.RunError`, which the CLI prints
+ * as its message alone, without the program's source and stack trace (RunError's doc comment in
+ * @pulumi/pulumi errors.ts). No clock is read anywhere: the same code and config give the same plan
+ * on any date.
  */
 function readSettings(): Settings {
   try {
-    return parseSettings(readRawConfig(), { project: pulumi.getProject() });
+    return parseSettings(readRawConfig(), { project: pulumi.getProject(), allConfig: pulumi.runtime.allConfig() });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;

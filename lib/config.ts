@@ -4,6 +4,7 @@
  */
 import { parseStandardCidr } from "./iam/cidr";
 import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn } from "./arn";
+import { unknownKeyProblems } from "./configKeys";
 import { DATASET_YEARS, HOLIDAY_NAMES, HOLIDAY_YEAR_RANGE, HolidayNames } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
 
@@ -79,7 +80,8 @@ export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
 export interface ConfigProblem {
   /** The full config key, e.g. `holidays-api:accountA.accountId`. */
   key: string;
-  value: string;
+  /** The value as the user wrote it; omitted for keys this program does not read (it may be a secret). */
+  value?: string;
   expected: string;
   fix: string;
 }
@@ -90,7 +92,7 @@ export class ConfigError extends Error {
   constructor(problems: ConfigProblem[]) {
     super(
       "Invalid stack configuration:\n" +
-        problems.map((p) => `  - ${p.key} = ${p.value}: expected ${p.expected}. Fix: ${p.fix}`).join("\n"),
+        problems.map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`).join("\n"),
     );
     this.name = "ConfigError";
     this.problems = problems;
@@ -101,10 +103,20 @@ export const DEFAULT_REGION = "ap-northeast-1";
 export const DEFAULT_STAGE = "dev";
 const ACCOUNT_FIELDS = ["accountId", "profile", "roleArn", "externalId", "sessionName"] as const;
 
+/** The full config key of a {@link RawConfig} field: `aws:region`, else `<project>:<field>`. */
+export const configKey = (k: string, project: string): string => (k === "region" ? "aws:region" : `${project}:${k}`);
+
+export interface ParseOptions {
+  project: string;
+  /** The stack's whole config map (`pulumi.runtime.allConfig()`): every key must be one this program reads. */
+  allConfig?: Readonly<Record<string, string>>;
+}
+
 /** Validates everything and returns settings, or throws one {@link ConfigError} naming each bad value. */
-export function parseSettings(raw: RawConfig, opts: { project: string }): Settings {
+export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const problems: ConfigProblem[] = [];
-  const key = (k: string) => (k === "region" ? "aws:region" : `${opts.project}:${k}`);
+  const key = (k: string) => configKey(k, opts.project);
+  if (opts.allConfig) problems.push(...unknownKeyProblems(opts.allConfig, CONFIG_KEYS.map(key), opts.project));
   const bad = (k: string, value: unknown, expected: string, fix: string): undefined => {
     problems.push({ key: key(k), value: show(value), expected, fix });
     return undefined;

@@ -4,7 +4,10 @@
  * responses, the IAM roles and the S3 buckets, by resource type and relationship), plus the settings
  * the config parses to. `npm run plan [-- --stack dev]` prints it; the local gateway walks the same plan.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { RawConfig, Settings, parseSettings } from "../lib/config";
+import { STACK_OPTIONS, runMain, stackArgs } from "./cli";
+import { applyOverrides } from "./configOverrides";
 import type { PolicyDocument } from "../lib/policy";
 import { HOLIDAYS_PATH } from "../lib/holidays";
 import { Declared, readDeclared } from "./declared";
@@ -49,16 +52,18 @@ function rawConfigOf(config: Record<string, string>, project: string): RawConfig
 }
 
 /**
- * Runs the program with the stack's config (an override value of undefined deletes that key).
+ * `overrides`: config values for this run only, applied in order as `--set` applies them (an
+ * undefined value removes the key; a dotted key sets one field: see configOverrides.ts).
  * `runOptions` builds variants without touching the program: resource transforms (a broken twin) and
  * the outputs StackReferences read.
  */
-export async function buildPlan(stack = "dev", overrides: Record<string, string | undefined> = {}, runOptions: Omit<RunOptions, "stack"> = {}): Promise<Plan> {
-  const config: Record<string, string> = { ...readStackConfig(stack) };
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) delete config[k];
-    else config[k] = v;
-  }
+export async function buildPlan(
+  stack = "dev",
+  overrides: Record<string, string | undefined> | Iterable<[string, string | undefined]> = {},
+  runOptions: Omit<RunOptions, "stack"> = {},
+): Promise<Plan> {
+  const entries = Symbol.iterator in overrides ? overrides as Iterable<[string, string | undefined]> : Object.entries(overrides);
+  const config = applyOverrides(readStackConfig(stack), entries);
   const run = await runProgram(config, { ...runOptions, stack });
   const o = run.outputs as Record<string, string>;
   const declared = readDeclared(run.resources);
@@ -152,21 +157,23 @@ export function renderPlan(plan: Plan): string {
   ].join("\n");
 }
 
-function argValue(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
+/** Errors the program raises for a bad config (pulumi.RunError: message only, no stack trace). */
+export const isProgramError = (err: unknown): boolean => pulumi.RunError.isInstance(err);
+
+export const PLAN_COMMAND = {
+  command: "npm run plan",
+  summary: "Runs the real program (index.ts) under Pulumi mocks with a stack's config and prints, per account, what it declares and the rendered policies. No AWS, no Pulumi CLI.",
+  options: STACK_OPTIONS,
+  examples: ["npm run plan", "npm run plan -- --stack dev --set holidays-api:accountB=", "npm run plan -- --set holidays-api:sourceIpAllowList='[\"203.0.113.0/24\"]'"],
+};
 
 if (require.main === module) {
-  const started = performance.now();
-  buildPlan(argValue("--stack") ?? "dev").then(
-    (plan) => {
-      console.log(renderPlan(plan));
-      console.log(`\n(plan built in ${Math.round(performance.now() - started)} ms)`);
-    },
-    (err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    },
-  );
+  runMain(PLAN_COMMAND, async ({ values }) => {
+    const started = performance.now();
+    const { stack, overrides } = stackArgs(values);
+    const plan = await buildPlan(stack, overrides);
+    console.log(renderPlan(plan));
+    console.log(`\n(plan built in ${Math.round(performance.now() - started)} ms)`);
+    return 0;
+  }, { isExpected: isProgramError });
 }

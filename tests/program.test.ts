@@ -326,11 +326,17 @@ describe("program under mocks: variations", () => {
     ["a malformed region", { "aws:region": "Tokyo-1" }, /aws:region = "Tokyo-1": expected an AWS region name/],
     ["empty years", { "holidays-api:years": "[]" }, /holidays-api:years = \[\]: expected a non-empty list/],
     ["out-of-range years", { "holidays-api:years": "[2051]" }, /holidays-api:years = \[2051\].*between 1970 and 2050/],
+    // Keys nothing reads would be ignored in silence; the whole config map is checked.
+    ["a misspelt key", { "holidays-api:exclusve": "false" }, /holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it/],
+    ["a key in a misspelt namespace", { "holidaysapi:years": "[2025]" }, /holidaysapi:years: .*Fix: did you mean holidays-api:years\? Rename it/],
+    ["a literal dotted key (pulumi config set without --path)", { "holidays-api:accountA.accountId": "123456789012" }, /holidays-api:accountA\.accountId: expected no dotted key: holidays-api:accountA is one object .*pulumi config set --path 'holidays-api:accountA\.accountId' VALUE/],
+    ["an aws: key the explicit providers never read", { "aws:profile": "account-a" }, /aws:profile: expected only aws:region in the aws namespace.*Fix: put credentials under holidays-api:accountA/],
   ];
   for (const [what, patch, message] of badConfigs) {
     it(`fails on ${what} with its message and declares no resource`, async () => {
       await assert.rejects(runProgram({ ...dev, ...patch }), (err: Error & { run?: ProgramRun }) => {
         assert.match(err.message, message);
+        assert.ok(pulumi.RunError.isInstance(err), "a RunError: the CLI prints its message without the program's stack trace");
         assert.equal(err.run?.resources.length, 0, "no resource may be declared");
         return true;
       });
