@@ -19,9 +19,15 @@ import { toHttpRequest } from "../sigv4/signingRequest";
 import { startGateway } from "../local/gateway/server";
 import { buildPlan } from "../local/plan";
 import { sign } from "../tests/helpers/http";
+import { parseCommandLineOrExit } from "../local/cli";
 
 const ROOT = path.join(__dirname, "..");
-const QUICK = process.argv.includes("--quick");
+const BENCH_COMMAND = {
+  command: "npm run bench",
+  summary: "Measures each speed and size budget beside its comparison in the same run and prints a table.",
+  options: { quick: { type: "boolean", help: "a shorter run (fewer repetitions)" } },
+} as const;
+const QUICK = parseCommandLineOrExit(BENCH_COMMAND, process.argv.slice(2)).values.quick === true;
 const rows: { metric: string; value: string; comparison: string; budget: string; ok: boolean | undefined }[] = [];
 const row = (metric: string, value: string, comparison: string, budget = "", ok?: boolean) => rows.push({ metric, value, comparison, budget, ok });
 

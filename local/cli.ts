@@ -98,12 +98,18 @@ const see = (spec: CommandSpec) => `Run \`${spec.command} -- --help\` for usage.
  */
 export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: readonly string[]): Parsed<O> {
   const options: Record<string, OptionSpec> = { ...spec.options, help: HELP_OPTION };
-  const config = Object.fromEntries(Object.entries(options).map(([n, o]) => [n, { type: o.type, multiple: o.multiple, short: o.short }]));
+  const config = Object.fromEntries(Object.entries(options).map(([n, o]) => [n, {
+    type: o.type,
+    ...(o.multiple ? { multiple: true } : {}),
+    ...(o.short ? { short: o.short } : {}),
+  }]));
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new UsageError(`${usageProblem(err as Error & { code?: string }, options)} ${see(spec)}`);
+    const e = err as Error & { code?: string };
+    if (!e.code?.startsWith("ERR_PARSE_ARGS_")) throw err;
+    throw new UsageError(`${usageProblem(e, options)} ${see(spec)}`);
   }
   if (parsed.values.help === true) return { values: {} as Values<O>, positionals: [], help: true };
   const expected = spec.positionals ?? [];
@@ -140,6 +146,23 @@ function usageProblem(err: Error & { code?: string }, options: Record<string, Op
     }
     default:
       return err.message;
+  }
+}
+
+/**
+ * For a script whose work runs at load time: parses `argv`, or prints the help (exit 0) or the usage
+ * error (exit 2) and exits before any work starts.
+ */
+export function parseCommandLineOrExit<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: readonly string[]): Parsed<O> {
+  try {
+    const parsed = parseCommandLine(spec, argv);
+    if (!parsed.help) return parsed;
+    process.stdout.write(`${helpText(spec)}\n`);
+    process.exit(0);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${spec.command}: ${err.message}\n`);
+    process.exit(2);
   }
 }
 

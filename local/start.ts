@@ -20,9 +20,9 @@ import { Answer, brokenLink, createPipeline, renderPath } from "./gateway/pipeli
 import { RunningGateway, startGateway } from "./gateway/server";
 import { LOOPBACK_SOURCE, LocalIdentity, expectationFor } from "./identities";
 import { invokeBundle } from "./lambdaRuntime";
-import { Plan, buildPlan, renderPlan } from "./plan";
+import { STACK_OPTIONS, parseCommandLine, runMain, stackArgs } from "./cli";
+import { Plan, buildPlan, isProgramError, renderPlan } from "./plan";
 import { Reply, isLoopbackSource, sendGet } from "./storyRequests";
-import { parseStoryArgs } from "./storyArgs";
 
 interface Outcome {
   what: string;
@@ -81,7 +81,7 @@ function describeReply(r: Reply, expectedData: string): string {
 
 /** Tells the story with the given CLI arguments, printing through `print`; resolves to the exit code. */
 export async function tellStory(args: string[], print: (text: string) => void = console.log, opts: StoryOptions = {}): Promise<number> {
-  const { stack, overrides } = parseStoryArgs(args);
+  const { stack, overrides } = stackArgs(parseCommandLine(START_COMMAND, args).values);
   const outcomes: Outcome[] = [];
   const record = (o: Outcome) => {
     outcomes.push(o);
@@ -89,7 +89,7 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   };
 
   const t0 = performance.now();
-  const plan: Plan = await buildPlan(stack, { ...overrides, ...opts.overrides }, { transforms: opts.transforms });
+  const plan: Plan = await buildPlan(stack, [...overrides, ...Object.entries(opts.overrides ?? {})], { transforms: opts.transforms });
   const planMs = Math.round(performance.now() - t0);
   print(`== 1. Plan ==\n${renderPlan(plan)}\n(plan built in ${planMs} ms)\n`);
 
@@ -176,9 +176,13 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   return 0;
 }
 
+export const START_COMMAND = {
+  command: "npm start",
+  summary: "The whole two-account story offline: the plan under Pulumi mocks, the loopback execute-api gateway, the deployable caller bundle as the allowed role, and the denials. Exits 0 only if every outcome is what AWS would do.",
+  options: STACK_OPTIONS,
+  examples: ["npm start", "npm start -- --set holidays-api:exclusive=false", "npm start -- --set holidays-api:accountB=   # single-account mode"],
+};
+
 if (require.main === module) {
-  tellStory(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
-    console.error(`npm start failed: ${err.message}`);
-    process.exit(1);
-  });
+  runMain(START_COMMAND, () => tellStory(process.argv.slice(2)), { isExpected: isProgramError });
 }

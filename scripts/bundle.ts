@@ -8,6 +8,7 @@ import { buildSync } from "esbuild";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { deflateRawSync } from "node:zlib";
 
 const ROOT = path.join(__dirname, "..");
 const CALLER_ENTRY = path.join(ROOT, "lambda", "handler.ts");
@@ -59,4 +60,14 @@ export function writeCallerBundle(file: string = DEFAULT_BUNDLE_PATH): { path: s
   fs.writeFileSync(tmp, bundle.code);
   fs.renameSync(tmp, file);
   return { path: file, bundle };
+}
+
+/**
+ * Size of the Lambda deployment zip holding the bundle as its one entry (`index.js`), deflated at level
+ * 9: the data plus a 30-byte local file header and a 46-byte central directory header (each followed
+ * by the name) and the 22-byte end-of-central-directory record (PKWARE APPNOTE.TXT, .ZIP File Format
+ * Specification, sections "Local file header", "Central directory structure", "End of central dir record").
+ */
+export function zippedSize(code: string, name = "index.js"): number {
+  return deflateRawSync(code, { level: 9 }).length + 30 + 46 + 22 + 2 * Buffer.byteLength(name);
 }

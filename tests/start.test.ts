@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { tellStory } from "../local/start";
-import { parseStoryArgs } from "../local/storyArgs";
+import { START_COMMAND, tellStory } from "../local/start";
+import { parseCommandLine, stackArgs } from "../local/cli";
 
 const ROOT = path.join(__dirname, "..");
 const start = (...args: string[]) =>
@@ -79,8 +79,19 @@ describe("npm start (end to end)", function () {
   });
 
   it("parses --stack and --set, and rejects unknown arguments with a clear message", () => {
-    assert.deepEqual(parseStoryArgs(["--stack", "prod", "--set", "holidays-api:exclusive=false"]), { stack: "prod", overrides: { "holidays-api:exclusive": "false" } });
-    assert.throws(() => parseStoryArgs(["--bogus"]), /Unknown argument "--bogus": expected --stack NAME or --set project:key=value/);
-    assert.throws(() => parseStoryArgs(["--set", "novalue"]), /--set "novalue": expected project:key=value/);
+    const parse = (...a: string[]) => stackArgs(parseCommandLine(START_COMMAND, a).values);
+    assert.deepEqual(parse("--stack", "prod", "--set", "holidays-api:exclusive=false"), { stack: "prod", overrides: [["holidays-api:exclusive", "false"]] });
+    assert.deepEqual(parse("--set", "holidays-api:accountB="), { stack: "dev", overrides: [["holidays-api:accountB", undefined]] });
+    assert.throws(() => parse("--bogus"), /^UsageError: unknown option --bogus\. Run `npm start -- --help` for usage\.$/);
+    assert.throws(() => parse("--stak", "dev"), /unknown option --stak \(did you mean --stack\?\)/);
+    assert.throws(() => parse("--set", "novalue"), /--set "novalue": expected NAMESPACE:KEY=VALUE/);
+  });
+
+  it("runs single-account mode from the command line (--set holidays-api:accountB=)", async () => {
+    let out = "";
+    const code = await tellStory(["--set", "holidays-api:accountB="], (t) => (out += `${t}\n`));
+    assert.equal(code, 0, out);
+    assert.match(out, /Account A \(single-account mode: A and B are the same account\): 111111111111/);
+    assert.match(out, /Story complete/);
   });
 });

@@ -16,15 +16,17 @@
  *   `connectionsCheckingInterval`, which also is set short), and a cap on open connections.
  * - Logging never blocks (log.ts).
  *
- * `npm run gateway -- [--port N] [--stack dev] [--log-requests]` prints one JSON line (the contract)
- * and runs until SIGINT/SIGTERM.
+ * `npm run gateway -- [--port N] [--contract-file PATH] [--log-requests] [--stack dev] [--set KEY=VALUE]`
+ * prints one JSON line (the contract) and runs until SIGINT/SIGTERM.
  */
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import { HOLIDAYS_PATH } from "../../lib/holidays";
 import { LocalIdentity, localIdentities } from "../identities";
-import { Plan, buildPlan } from "../plan";
+import { CommandError, Parsed, STACK_OPTIONS, UsageError, runMain, stackArgs } from "../cli";
+import { Plan, buildPlan, isProgramError } from "../plan";
 import { Logger, createLogger } from "./log";
 import { Answer, AnswerObserver, createPipeline, errorAnswer } from "./pipeline";
 
@@ -265,41 +267,80 @@ export function contractLine(gw: RunningGateway): string {
   });
 }
 
+/** `--port`: decimal digits only (no `0x50`, `1e3` or empty value), 0-65535; 0 picks a free port. */
 export function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`--port ${JSON.stringify(text)}: expected a port number 0-65535 (0 picks any free port)`);
+  const n = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 65535)) {
+    throw new UsageError(`--port ${JSON.stringify(text)}: expected a port number 0-65535 (0 picks any free port) in decimal digits`);
   }
   return n;
 }
 
-if (require.main === module) {
-  const arg = (flag: string) => {
-    const i = process.argv.indexOf(flag);
-    return i === -1 ? undefined : process.argv[i + 1];
-  };
-  const logger = createLogger();
-  (async () => {
-    const port = parsePort(arg("--port"));
-    const gw = await startGateway(await buildPlan(arg("--stack") ?? "dev"), { port, logger, logRequests: process.argv.includes("--log-requests") });
-    process.stdout.write(`${contractLine(gw)}\n`);
-    logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C to stop)`);
-    const stop = () => {
-      // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
-      logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
-      void gw.close().then(() => setTimeout(() => process.exit(0), 50).unref());
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    // SIGUSR2: one line of memory figures, after a full GC when node runs with --expose-gc (npm run fuzz does).
-    process.on("SIGUSR2", () => {
-      (globalThis as { gc?: () => void }).gc?.();
-      const m = process.memoryUsage();
-      logger.line(`gateway memory: ${JSON.stringify({ rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapUsedMiB: +(m.heapUsed / 2 ** 20).toFixed(1) })}`);
-    });
-  })().catch((err: Error) => {
-    logger.line(err.message);
-    setTimeout(() => process.exit(1), 50);
+/** Writes the contract line to `file` atomically (a temporary file, then a rename): a reader never sees half of it. */
+export function writeContractFile(file: string, line: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${line}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export const GATEWAY_COMMAND = {
+  command: "npm run gateway",
+  summary: "Starts the local execute-api gateway on 127.0.0.1: it prints one JSON line (the contract: URLs, region, the local identities' credentials) on stdout first, then serves until SIGINT/SIGTERM. npm prints its own banner on stdout before it: read the contract from --contract-file, or run `npm run --silent gateway`.",
+  options: {
+    port: { type: "string", value: "N", help: "port on 127.0.0.1 (default 0: any free port)" },
+    "contract-file": { type: "string", value: "PATH", help: "also write the contract line to PATH (atomically, once listening: wait for the file to appear); removed on exit" },
+    "log-requests": { type: "boolean", help: "log one line per request on stderr (never blocking; dropped under backpressure)" },
+    ...STACK_OPTIONS,
+  },
+  examples: [
+    "npm run gateway -- --port 0 --contract-file /tmp/gateway.json &",
+    "npm run --silent gateway -- --port 8787 | head -1",
+  ],
+} as const;
+
+/** `npm run gateway`: starts the gateway, prints the contract, and serves until SIGINT/SIGTERM. */
+export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.options>, logger: Logger = createLogger()): Promise<void> {
+  const port = parsePort(values.port);
+  const { stack, overrides } = stackArgs(values);
+  const plan = await buildPlan(stack, overrides);
+  const gw = await startGateway(plan, { port, logger, logRequests: values["log-requests"] === true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "EADDRINUSE") {
+      throw new CommandError(`--port ${port}: 127.0.0.1:${port} is already in use (a gateway still running? stop it), or pass --port 0 to pick a free port`);
+    }
+    throw err;
   });
+  const contract = contractLine(gw);
+  process.stdout.write(`${contract}\n`);
+  const file = values["contract-file"];
+  if (file) {
+    try {
+      writeContractFile(file, contract);
+    } catch (err) {
+      await gw.close();
+      throw new CommandError(`--contract-file ${file}: cannot write it (${(err as Error).message}); pass a path in a writable folder`);
+    }
+  }
+  logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C or kill ${process.pid} to stop)`);
+  const stop = () => {
+    // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
+    logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
+    void gw.close().then(() => {
+      if (file) fs.rmSync(file, { force: true });
+      setTimeout(() => process.exit(0), 50).unref();
+    });
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  // SIGUSR2: one line of memory figures, after a full GC when node runs with --expose-gc (npm run fuzz does).
+  process.on("SIGUSR2", () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    logger.line(`gateway memory: ${JSON.stringify({ rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapUsedMiB: +(m.heapUsed / 2 ** 20).toFixed(1) })}`);
+  });
+}
+
+if (require.main === module) {
+  const logger = createLogger();
+  runMain(GATEWAY_COMMAND, (parsed) => gatewayMain(parsed, logger), { isExpected: isProgramError, err: (t) => logger.line(t) });
 }
