@@ -126,9 +126,10 @@ describe("local execute-api gateway", () => {
     }
   });
 
-  it("prints the contract line first and runs until SIGTERM (npm run gateway -- --port 0)", async function () {
+  it("prints the contract line first and runs until SIGTERM (npm run --silent gateway -- --port 0)", async function () {
     this.timeout(30_000);
-    const child = spawn("npm", ["run", "gateway", "--", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // --silent: npm prints its own "> script" banner on stdout otherwise (README, "The local execute-api gateway").
+    const child = spawn("npm", ["run", "--silent", "gateway", "--", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     // Read stderr (kept for a failure message): a test must not lean on a pipe nobody reads.
     // That the gateway survives one is proven on purpose in tests/hostileTransport.test.ts.
     let stderr = "";
