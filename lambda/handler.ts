@@ -7,7 +7,7 @@
  * revalidates with `If-None-Match`: the API answers 304 with no body while the document is unchanged
  * (S3 GetObject `If-None-Match`, passed through by the integration), and the kept copy is returned.
  */
-import { readCallerConfig } from "./config";
+import { CallerConfig, readCallerConfig } from "./config";
 import { InvalidResponseError, SignedFetchError, apiErrorFrom } from "../sigv4/errors";
 import { SignedResponse, createSignedFetch, readJson } from "../sigv4/signedFetch";
 
@@ -18,7 +18,7 @@ export interface LambdaContextLike {
 
 export type Holidays = Record<string, string>;
 
-const config = readCallerConfig(process.env);
+const config = readConfigAtInit();
 const signedFetch = createSignedFetch({ region: config.region });
 /** Leave this much of the Lambda's remaining time for logging and returning. */
 const SAFETY_MARGIN_MS = 250;
@@ -69,4 +69,20 @@ async function raise(response: SignedResponse, url: string): Promise<never> {
   }
   const body = await response.text().catch(() => "");
   throw apiErrorFrom(response.status, response.headers.get("x-amzn-errortype"), body, url, response.attempts);
+}
+
+/**
+ * Reads the config at cold start; a bad environment fails the init with its message alone. For an
+ * uncaught error Node prints the source line of the `throw` first (in the minified bundle: the whole
+ * one-line file) unless that line contains "node-do-not-add-exception-line" (nodejs/node
+ * src/node_errors.cc, GetErrorSource), then the stack, which here is the message alone.
+ */
+function readConfigAtInit(): CallerConfig {
+  try {
+    return readCallerConfig(process.env);
+  } catch (err) {
+    const e = err as Error;
+    Object.defineProperty(e, "stack", { value: `${e.name}: ${e.message}`, configurable: true, writable: true });
+    throw Object.defineProperty(e, "source", { value: "node-do-not-add-exception-line" });
+  }
 }

@@ -14,6 +14,8 @@ import { CommandSpec, helpText, runCommand, stackArgs } from "../local/cli";
 import { GATEWAY_COMMAND, parsePort } from "../local/gateway/server";
 import { PLAN_COMMAND } from "../local/plan";
 import { readStackConfig } from "../local/stackConfig";
+import { writeCallerBundle } from "../scripts/bundle";
+import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
 
 const ROOT = path.join(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
@@ -157,6 +159,45 @@ describe("commands: --help, unknown flags, one-line errors", function () {
       "  --set K=V     a value (repeatable)",
       "  -h, --help    print this help and exit",
     ].join("\n"));
+  });
+
+  it("the deployable bundle's init error prints only its message (no 300 KB source line, no stack)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-init-"));
+    try {
+      const { path: file } = writeCallerBundle(path.join(dir, "index.js"));
+      const env = { ...process.env };
+      delete env.API_URL;
+      const r = await new Promise<Run>((resolve) => {
+        const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(file)})`], { env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c));
+        child.stderr.on("data", (c: Buffer) => (stderr += c));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      });
+      assert.equal(r.code, 1);
+      // Node's own format for an uncaught error whose stack is its message, then its version line.
+      assert.equal(r.stderr, `[Error: API_URL is not set: expected the holidays data URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json]\n\nNode.js ${process.version}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loading the bundle in the tests leaves nothing in the temporary folder", () => {
+    const mine = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`holidays-caller-${process.pid}-`));
+    const restore = withEnv({ API_URL: "https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json" });
+    try {
+      assert.equal(typeof loadBundledHandler().handler, "function");
+    } finally {
+      restore();
+    }
+    const failing = withEnv({ API_URL: undefined });
+    try {
+      assert.throws(() => loadBundledHandler(), /API_URL is not set/);
+    } finally {
+      failing();
+    }
+    assert.deepEqual(mine(), []);
   });
 
   it("npm itself is not silenced: `npm run nosuch` says the script is missing", async () => {

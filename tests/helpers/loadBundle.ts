@@ -8,7 +8,6 @@ export interface BundledHandler {
 }
 
 let counter = 0;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-caller-"));
 
 /** Sets environment variables (undefined deletes) and returns a function that puts them back. */
 export function withEnv(env: Record<string, string | undefined>): () => void {
@@ -28,11 +27,16 @@ export function withEnv(env: Record<string, string | undefined>): () => void {
 
 /**
  * Loads a fresh copy of the deployable bundle (its module-level init runs again) in the current
- * environment, as a Lambda cold start would.
+ * environment, as a Lambda cold start would. The copy is deleted as soon as it is loaded (or has
+ * failed to load): a test run leaves nothing in the temporary folder.
  */
 export function loadBundledHandler(): BundledHandler {
-  const file = path.join(dir, `index-${++counter}.js`);
+  const file = path.join(os.tmpdir(), `holidays-caller-${process.pid}-${++counter}.js`);
   fs.writeFileSync(file, bundleCaller().code);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file) as BundledHandler;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as BundledHandler;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
