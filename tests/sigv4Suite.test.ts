@@ -1,5 +1,6 @@
 /**
- * AWS's Signature V4 test suite (../shared/sigv4-test-suite, 31 cases). Each `.req` is parsed and
+ * AWS's Signature V4 test suite (tests/fixtures/sigv4-test-suite, 31 cases; provenance and
+ * licence in its PROVENANCE.md). Each `.req` is parsed and
  * built into a request by our own `toHttpRequest`, signed by @smithy/signature-v4 through its public
  * `sign()`, and only public output is asserted, as smithy's own `suite.spec.ts` does: the
  * Authorization header against `.authz` (its signature is an HMAC over the string to sign, itself a
@@ -13,7 +14,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { toHttpRequest } from "../sigv4/signingRequest";
 
-const SUITE = path.resolve(__dirname, "..", "..", "shared", "sigv4-test-suite");
+const SUITE = path.join(__dirname, "fixtures", "sigv4-test-suite");
 const DATE = new Date("2015-08-30T12:36:00Z");
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const TOKEN = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
@@ -65,7 +66,7 @@ const DIFFERS: Record<string, string> = {
     "the token is added after signing; SignatureV4 always signs X-Amz-Security-Token, which execute-api accepts, so this variant never occurs with our client.",
 };
 
-describe("SigV4 test suite (../shared/sigv4-test-suite)", () => {
+describe("SigV4 test suite (tests/fixtures/sigv4-test-suite)", () => {
   const cases = findCases(SUITE);
 
   it("has the 31 documented cases", () => {
