@@ -1,0 +1,262 @@
+/**
+ * The README as a newcomer follows it: every fenced command block and code snippet carries a
+ * `<!-- readme-test: ID -->` marker, and each is run here as written (bash in the repository root,
+ * python3 with botocore, TypeScript through the type check) or, where it needs AWS or the Pulumi CLI,
+ * checked: its shell syntax, the flags of our own commands, the stack outputs it reads. Expected
+ * outcomes are stated here independently (the holidays document, AWS's unsigned answer, exit codes).
+ */
+import { strict as assert } from "node:assert";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { helpText, parseCommandLine } from "../local/cli";
+import { CALL_COMMAND } from "../local/call";
+import { GATEWAY_COMMAND } from "../local/gateway/server";
+import { PLAN_COMMAND } from "../local/plan";
+import { START_COMMAND } from "../local/start";
+import { BUILD_COMMAND } from "../scripts/build";
+
+const ROOT = path.join(__dirname, "..");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+interface Block {
+  id: string | undefined;
+  lang: string;
+  code: string;
+  line: number;
+}
+
+function readmeBlocks(): Block[] {
+  const out: Block[] = [];
+  const lines = README.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\w*)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const end = lines.indexOf("```", i + 1);
+    assert.ok(end > i, `README line ${i + 1}: unclosed code fence`);
+    const marker = /^<!-- readme-test: ([\w-]+) -->$/.exec(lines[i - 1] ?? "");
+    out.push({ id: marker?.[1], lang: open[1], code: lines.slice(i + 1, end).join("\n") + "\n", line: i + 1 });
+    i = end;
+  }
+  return out;
+}
+
+const BLOCKS = readmeBlocks();
+function block(id: string): Block {
+  const b = BLOCKS.find((x) => x.id === id);
+  assert.ok(b, `README has no block marked <!-- readme-test: ${id} -->`);
+  return b;
+}
+
+/** Each marked block and how this file keeps it true. */
+const HANDLED = [
+  "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
+  "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function bash(script: string, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c));
+    child.stderr.on("data", (c: Buffer) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `npm run X -- args` / `npm start -- args` lines of a block, with `$(…)` and `"$VAR"` as placeholders. */
+function npmInvocations(code: string): { command: string; args: string[] }[] {
+  const out: { command: string; args: string[] }[] = [];
+  for (const raw of code.split("\n")) {
+    const line = raw.replace(/\s+#.*$/, "").replace(/"\$\([^)]*\)"|"\$\w+"|\$\w+/g, "PLACEHOLDER");
+    const m = /\bnpm (?:run (?:--silent |-s )?([\w-]+)|(start))(?: -- (.*))?$/.exec(line.trim());
+    if (!m) continue;
+    out.push({ command: m[1] ?? m[2], args: (m[3] ?? "").split(/\s+/).filter(Boolean).map((a) => a.replace(/^"(.*)"$/, "$1")) });
+  }
+  return out;
+}
+
+const SPECS = { start: START_COMMAND, plan: PLAN_COMMAND, gateway: GATEWAY_COMMAND, call: CALL_COMMAND, build: BUILD_COMMAND } as const;
+
+describe("README, as written", function () {
+  this.timeout(180_000);
+
+  it("marks every command block and code snippet, and each marker is checked here", () => {
+    for (const b of BLOCKS) {
+      if (["bash", "sh", "python", "typescript"].includes(b.lang)) {
+        assert.ok(b.id, `README line ${b.line}: a \`\`\`${b.lang} block without <!-- readme-test: ID -->; mark it and check it in tests/readme.test.ts`);
+      }
+      if (b.id) assert.ok(HANDLED.includes(b.id), `README line ${b.line}: marker ${b.id} is not checked by tests/readme.test.ts`);
+    }
+    assert.deepEqual(BLOCKS.filter((b) => b.id).map((b) => b.id).sort(), [...HANDLED].sort(), "each checked marker appears once");
+  });
+
+  it("first commands: `npm ci` and `npm test` are exactly what CI runs; `npm start` tells the story (run here)", async () => {
+    const b = block("first-commands");
+    assert.deepEqual(b.code.split("\n").filter(Boolean).map((l) => l.replace(/\s+#.*$/, "")), ["npm ci && npm start", "npm test"]);
+    // npm ci would reinstall node_modules under this very run, and npm test is this run: CI runs both.
+    const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    assert.match(ci, /^npm ci\b/m);
+    assert.match(ci, /^npm test$/m);
+    const r = await bash("npm start");
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Story complete: all \d+ outcomes as expected/);
+  });
+
+  it("start options: single-account mode from the command line", async () => {
+    const r = await bash(block("start-options").code);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Account A \(single-account mode: A and B are the same account\): 111111111111/);
+    assert.doesNotMatch(r.stdout, /Account B — runs the caller/);
+    assert.match(r.stdout, /Story complete/);
+  });
+
+  describe("other offline commands (run) and the sample output of npm start", () => {
+    let r: Run;
+    before(async () => {
+      r = await bash(block("other-commands").code);
+    });
+
+    it("plan, plan with a --path override, build and gateway --help all succeed", () => {
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stdout.match(/^Plan for stack "dev"/gm)?.length, 2, r.stdout);
+      assert.match(r.stdout, /^dist\/caller\/index\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped, sha256 [0-9a-f]{64}$/m);
+      assert.match(r.stdout, /^usage: npm run gateway -- /m);
+    });
+
+    it("the sample's resource counts are the plan's", () => {
+      const sample = README.slice(README.indexOf("== 1. Plan =="), README.indexOf("== 2. Local execute-api gateway =="));
+      const tree = r.stdout.slice(r.stdout.indexOf("Account A — serves the API"), r.stdout.indexOf("Resource policy of the API"));
+      const children = tree.slice(0, tree.indexOf("Account B")).split("\n").filter((l) => /[├└]─/.test(l)).length;
+      const shown = sample.slice(0, sample.indexOf("Account B")).split("\n").filter((l) => /[├└]─/.test(l)).length;
+      const more = Number(/…\s+\((\d+) more\)/.exec(sample)?.[1]);
+      assert.equal(shown + more, children, `the sample shows ${shown} children of HolidaysApi and "(${more} more)"; the plan has ${children}`);
+      assert.equal(/Resources: (\d+) to create/.exec(sample)?.[1], /Resources: (\d+) to create/.exec(tree)?.[1]);
+    });
+  });
+
+  it("deploying (needs the Pulumi CLI and AWS): valid shell, the local backend's passphrase, the outputs it reads exist, aws with --region", async () => {
+    const deploy = block("deploy").code;
+    const call = block("call-deployed").code;
+    for (const code of [deploy, call]) assert.equal(spawnSync("bash", ["-n"], { input: code }).status, 0, code);
+    assert.match(deploy, /^pulumi login --local\b/m);
+    assert.match(deploy, /^export PULUMI_CONFIG_PASSPHRASE=/m);
+    assert.match(README, /`organization\/holidays-api\/dev`/);
+    for (const line of call.split("\n").filter((l) => /\baws lambda invoke\b/.test(l))) assert.match(line, /--region /, line);
+    // Every `pulumi stack output NAME` is an output the program exports (read from index.ts's exports).
+    const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
+    for (const [, name] of `${deploy}\n${call}`.matchAll(/pulumi stack output (\w+)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
+    for (const { command, args } of npmInvocations(call)) {
+      const spec = SPECS[command as keyof typeof SPECS];
+      assert.ok(spec, `npm ${command}`);
+      assert.doesNotThrow(() => parseCommandLine(spec, args), `npm ${command} -- ${args.join(" ")}`);
+    }
+  });
+
+  it("the StackReference snippet is tests/snippets/stackReference.ts (type-checked by npm test) and reads real outputs", () => {
+    const b = block("stack-reference");
+    assert.equal(b.lang, "typescript");
+    assert.equal(b.code, fs.readFileSync(path.join(__dirname, "snippets", "stackReference.ts"), "utf8"));
+    const tsconfig = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
+    assert.match(tsconfig, /"tests"/, "tsconfig.json includes tests/, so `npm test`'s tsc compiles the snippet");
+    const project = /^name: (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))?.[1];
+    assert.match(b.code, new RegExp(`StackReference\\("organization/${project}/dev"\\)`));
+    const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
+    for (const [, name] of b.code.matchAll(/requireOutput\("(\w+)"\)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
+  });
+
+  it("the usage lines are the commands' own --help", () => {
+    for (const [id, spec] of [["call-usage", CALL_COMMAND], ["gateway-usage", GATEWAY_COMMAND]] as const) {
+      assert.equal(block(id).code, `${helpText(spec).split("\n")[0].replace(/^usage: /, "")}\n`, id);
+    }
+  });
+
+  describe("the local gateway walkthrough (start, curl, npm run call, botocore, stop), run as one shell session", () => {
+    const botocore = ["python3", "-c", "import botocore"];
+    const hasBotocore = spawnSync(botocore[0], botocore.slice(1)).status === 0;
+    const parts: Record<string, string> = {};
+    let r: Run;
+    let contractFile = "";
+    const pyFile = path.join(ROOT, "get_holidays.py");
+
+    before(async () => {
+      // "save this as get_holidays.py"
+      fs.writeFileSync(pyFile, block("botocore").code);
+      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "gateway-stop"];
+      // The harness adds only separators, the contract path, and a stop if a step fails.
+      const script = ["set -e", "trap 'kill %1 2>/dev/null || true' EXIT",
+        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]), "echo \"@@@ GW=$GW\""].join("\n");
+      try {
+        r = await bash(script);
+      } finally {
+        fs.rmSync(pyFile, { force: true });
+      }
+      for (const chunk of r.stdout.split(/^@@@ /m).slice(1)) {
+        const nl = chunk.indexOf("\n");
+        parts[chunk.slice(0, nl)] = chunk.slice(nl + 1);
+      }
+      contractFile = /^@@@ GW=(.*)$/m.exec(r.stdout)?.[1] ?? "";
+    });
+
+    it("starts, waits for the contract file, and runs every step", () => {
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok(contractFile.endsWith("/gateway.json"), r.stdout);
+    });
+
+    it("curl --aws-sigv4 gets the holidays; plain curl gets Missing Authentication Token; npm run call gets the holidays", () => {
+      // curl prints bodies without a trailing newline: signed body, unsigned answer, then npm run call's JSON.
+      const out = parts["gateway-curl"];
+      const unsigned = '{"message":"Missing Authentication Token"}';
+      const at = out.indexOf(unsigned);
+      assert.ok(at > 0, out);
+      // The signed GET's body is the JSON object of holidays, e.g. 元日 on 1 January of a configured year (2019).
+      const signed = JSON.parse(out.slice(0, at)) as Record<string, string>;
+      assert.equal(signed["2019-01-01"], "元日");
+      const called = JSON.parse(out.slice(at + unsigned.length)) as Record<string, string>;
+      assert.deepEqual(called, signed);
+    });
+
+    it("the botocore snippet, self-contained, gets the holidays", function () {
+      if (!hasBotocore) this.skip(); // python3 without botocore: `.ci/run` installs python3-botocore
+      assert.match(parts["gateway-python"], /^\{'2019-01-01': '元日', /m);
+    });
+
+    it("kill %1 stops the gateway: the contract file is removed and the port is closed", async () => {
+      for (let i = 0; i < 50 && fs.existsSync(contractFile); i++) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(fs.existsSync(contractFile), false, "the gateway removes its contract file when it stops");
+      const dataUrl = /"dataUrl":"(http:\/\/127\.0\.0\.1:\d+[^"]*)"/.exec(r.stdout)?.[1];
+      assert.ok(dataUrl, "the gateway printed its contract on stdout");
+      await assert.rejects(fetch(dataUrl), "nothing listens on the port any more");
+      fs.rmSync(path.dirname(contractFile), { recursive: true, force: true });
+    });
+  });
+
+  it("the test table lists every test file", () => {
+    const table = README.slice(README.indexOf("| file | what |"), README.indexOf("CI runs `bash .ci/run`"));
+    for (const f of fs.readdirSync(__dirname).filter((x) => x.endsWith(".test.ts"))) {
+      assert.ok(table.includes(`tests/${f}`), `README's test table does not list tests/${f}`);
+    }
+  });
+
+  it("every file or folder the README names in backticks exists", () => {
+    const named = new Set<string>();
+    for (const [, p] of README.matchAll(/`((?:[\w.-]+\/)+(?:[\w.-]+\.(?:ts|mjs|js|json|yaml|md|txt))?)`/g)) named.add(p);
+    const generated = new Set(["dist/caller/index.js"]);
+    for (const p of named) {
+      if (generated.has(p) || p.startsWith("api/") || p.startsWith("~/") || p.includes("…")) continue;
+      assert.ok(fs.existsSync(path.join(ROOT, p)), `README names ${p}, which does not exist`);
+    }
+  });
+});
