@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RawConfig, Settings, parseSettings } from "../lib/config";
-import { STACK_OPTIONS, runMain, stackArgs } from "./cli";
+import { Parsed, STACK_OPTIONS, runMain, stackArgs } from "./cli";
 import { applyOverrides } from "./configOverrides";
 import type { PolicyDocument } from "../lib/policy";
 import { HOLIDAYS_PATH } from "../lib/holidays";
@@ -167,13 +167,16 @@ export const PLAN_COMMAND = {
   examples: ["npm run plan", "npm run plan -- --stack dev --set holidays-api:accountB=", "npm run plan -- --set holidays-api:sourceIpAllowList='[\"203.0.113.0/24\"]'"],
 };
 
+/** `npm run plan`: prints the plan of the stack, with the overrides applied. */
+export async function planMain({ values }: Parsed<typeof STACK_OPTIONS>): Promise<number> {
+  const started = performance.now();
+  const { stack, overrides } = stackArgs(values);
+  const plan = await buildPlan(stack, overrides);
+  console.log(renderPlan(plan));
+  console.log(`\n(plan built in ${Math.round(performance.now() - started)} ms)`);
+  return 0;
+}
+
 if (require.main === module) {
-  runMain(PLAN_COMMAND, async ({ values }) => {
-    const started = performance.now();
-    const { stack, overrides } = stackArgs(values);
-    const plan = await buildPlan(stack, overrides);
-    console.log(renderPlan(plan));
-    console.log(`\n(plan built in ${Math.round(performance.now() - started)} ms)`);
-    return 0;
-  }, { isExpected: isProgramError });
+  runMain(PLAN_COMMAND, planMain, { isExpected: isProgramError });
 }

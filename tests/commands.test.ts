@@ -10,9 +10,12 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CALL_COMMAND } from "../local/call";
 import { CommandSpec, helpText, runCommand, stackArgs } from "../local/cli";
-import { GATEWAY_COMMAND, parsePort } from "../local/gateway/server";
-import { PLAN_COMMAND } from "../local/plan";
+import { GATEWAY_COMMAND, gatewayMain, parsePort } from "../local/gateway/server";
+import { PLAN_COMMAND, isProgramError, planMain } from "../local/plan";
+import { START_COMMAND } from "../local/start";
+import { BUILD_COMMAND } from "../scripts/build";
 import { readStackConfig } from "../local/stackConfig";
 import { writeCallerBundle } from "../scripts/bundle";
 import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
@@ -49,12 +52,6 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
   });
 }
 
-/** One line on stderr, no stack frame ("    at …"). */
-function assertOneLine(r: Run, what: string): void {
-  assert.equal(r.stderr.trimEnd().split("\n").length, 1, `${what}: expected one line on stderr, got:\n${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /^\s+at /m, `${what}: a stack trace`);
-}
-
 const commands = Object.entries(pkg.scripts)
   .filter(([name]) => !TOOL_SCRIPTS.has(name))
   .map(([name, script]) => {
@@ -70,20 +67,32 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec ts-node --transpile-only FILE.ts": cover it here`);
   });
 
-  it("each answers --help with its usage and exit 0, and refuses an unknown flag with exit 2 in one line", async () => {
-    const results = await Promise.all(commands.map(async (c) => ({
-      c,
-      help: await run(c.file as string, ["--help"]),
-      unknown: await run(c.file as string, ["--no-such-flag"]),
-    })));
-    for (const { c, help, unknown } of results) {
+  it("each answers --help with its usage and exit 0 (run as a child process, as npm runs it)", async () => {
+    const results = await Promise.all(commands.map(async (c) => ({ c, help: await run(c.file as string, ["--help"]) })));
+    for (const { c, help } of results) {
       assert.equal(help.code, 0, `${c.npm} -- --help: exit ${help.code}\n${help.stderr}`);
       assert.ok(help.stdout.startsWith(`usage: ${c.npm}`), `${c.npm} -- --help printed:\n${help.stdout}`);
-      assert.match(help.stdout, /^  -h, --help +print this help and exit$/m);
-      assert.equal(unknown.code, 2, `${c.npm} -- --no-such-flag: exit ${unknown.code}\n${unknown.stdout}${unknown.stderr}`);
-      assert.equal(unknown.stderr, `${c.npm}: unknown option --no-such-flag. Run \`${c.npm} -- --help\` for usage.\n`);
-      assert.equal(unknown.stdout, "", `${c.npm} must not start its work on a usage error`);
+      assert.match(help.stdout, /^ {2}-h, --help +print this help and exit$/m);
     }
+  });
+
+  it("each refuses an unknown flag with exit 2 in one line, before starting any work", async () => {
+    // The commands that run through runMain, in process (same code path as their entry points)...
+    for (const spec of [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND] as CommandSpec[]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      let worked = false;
+      const code = await runCommand(spec, ["--no-such-flag"], () => { worked = true; }, { out: (t) => out.push(t), err: (t) => err.push(t) });
+      assert.equal(code, 2, spec.command);
+      assert.deepEqual(err, [`${spec.command}: unknown option --no-such-flag. Run \`${spec.command} -- --help\` for usage.`]);
+      assert.deepEqual([out, worked], [[], false]);
+    }
+    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
+    // ...and the bench, whose work starts at load time, as a child process.
+    const bench = await run("bench/bench.ts", ["--quik"]);
+    assert.equal(bench.code, 2);
+    assert.equal(bench.stderr, "npm run bench: unknown option --quik (did you mean --quick?). Run `npm run bench -- --help` for usage.\n");
+    assert.equal(bench.stdout, "");
   });
 
   it("expected errors: one line naming the problem and the fix, exit 2 for the command line, 1 otherwise", async () => {
@@ -91,26 +100,32 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const busy = (blocker.address() as net.AddressInfo).port;
     try {
-      const cases: [string, string[], number, RegExp][] = [
-        ["local/plan.ts", ["--stack", "nosuch"], 2, /^npm run plan: --stack "nosuch": there is no .*Pulumi\.nosuch\.yaml\. Stacks here: dev; pass one of them, or copy Pulumi\.dev\.yaml to Pulumi\.nosuch\.yaml/],
-        ["local/plan.ts", ["--set", "holidays-api:exclusve=false"], 1, /^npm run plan: Invalid stack configuration: +- holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it$/],
-        ["local/gateway/server.ts", ["--port", String(busy)], 1, new RegExp(`^npm run gateway: --port ${busy}: 127\\.0\\.0\\.1:${busy} is already in use .*pass --port 0 to pick a free port$`)],
-        ["local/start.ts", ["--stak", "dev"], 2, /^npm start: unknown option --stak \(did you mean --stack\?\)/],
-        ["local/call.ts", ["not-a-url"], 2, /^npm run call: <url> "not-a-url" is not a valid URL/],
+      const err: string[] = [];
+      const opts = { isExpected: isProgramError, out: () => undefined, err: (t: string) => err.push(t) };
+      const cases: [string, () => Promise<number | undefined>, number, RegExp][] = [
+        ["plan --stack nosuch", () => runCommand(PLAN_COMMAND, ["--stack", "nosuch"], planMain, opts), 2,
+          /^npm run plan: --stack "nosuch": there is no .*Pulumi\.nosuch\.yaml\. Stacks here: dev; pass one of them, or copy Pulumi\.dev\.yaml to Pulumi\.nosuch\.yaml/],
+        ["plan --set accountA.accountId=12345", () => runCommand(PLAN_COMMAND, ["--set", "holidays-api:accountA.accountId=12345"], planMain, opts), 1,
+          /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:accountA\.accountId = 12345: expected a 12-digit AWS account id as a quoted string/],
+        ["gateway --port <busy>", () => runCommand(GATEWAY_COMMAND, ["--port", String(busy)], gatewayMain, opts), 1,
+          new RegExp(`^npm run gateway: --port ${busy}: 127\\.0\\.0\\.1:${busy} is already in use .*pass --port 0 to pick a free port$`)],
+        ["start --stak dev", () => runCommand(START_COMMAND, ["--stak", "dev"], () => 0, opts), 2, /^npm start: unknown option --stak \(did you mean --stack\?\)/],
       ];
-      const runs = await Promise.all(cases.map(([file, args]) => run(file, args)));
-      for (const [i, [file, args, code, message]] of cases.entries()) {
-        const r = runs[i];
-        const what = `${file} ${args.join(" ")}`;
-        assert.equal(r.code, code, `${what}: exit ${r.code}\n${r.stderr}`);
-        assert.doesNotMatch(r.stderr, /^\s+at /m, `${what}: a stack trace:\n${r.stderr}`);
-        // A config error lists each bad key on its own line; everything else is one line.
-        assert.match(r.stderr.replace(/\n(?= {2}- )/g, " ").trimEnd(), message, what);
-        if (!/Invalid stack configuration/.test(r.stderr)) assertOneLine(r, what);
+      for (const [what, go, code, message] of cases) {
+        err.length = 0;
+        assert.equal(await go(), code, `${what}: ${err.join("\n")}`);
+        assert.equal(err.length, 1, what);
+        assert.doesNotMatch(err[0], /^\s+at /m, `${what}: a stack trace`);
+        assert.match(err[0], message, what);
       }
     } finally {
       blocker.close();
     }
+    // The real process: a config error through the program (a pulumi.RunError) prints its message only.
+    const r = await run("local/plan.ts", ["--set", "holidays-api:exclusve=false"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it\n$/);
   });
 
   it("usage errors in process: missing values, malformed --set, --port in anything but decimal digits", async () => {
