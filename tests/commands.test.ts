@@ -16,6 +16,7 @@ import { GATEWAY_COMMAND, gatewayMain, parsePort } from "../local/gateway/server
 import { PLAN_COMMAND, isProgramError, planMain } from "../local/plan";
 import { START_COMMAND } from "../local/start";
 import { BUILD_COMMAND } from "../scripts/build";
+import { VERIFY_COMMAND, verify } from "../verify/cli";
 import { readStackConfig } from "../local/stackConfig";
 import { writeCallerBundle } from "../scripts/bundle";
 import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
@@ -63,7 +64,7 @@ describe("commands: --help, unknown flags, one-line errors", function () {
   this.timeout(120_000);
 
   it("every npm script is a ts-node entry point (so the checks below cover it)", () => {
-    assert.ok(commands.length >= 6, "start, plan, gateway, call, build, bench");
+    assert.ok(commands.length >= 7, "start, plan, gateway, call, build, bench, verify");
     for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec ts-node --transpile-only FILE.ts": cover it here`);
   });
 
@@ -87,7 +88,11 @@ describe("commands: --help, unknown flags, one-line errors", function () {
       assert.deepEqual(err, [`${spec.command}: unknown option --no-such-flag. Run \`${spec.command} -- --help\` for usage.`]);
       assert.deepEqual([out, worked], [[], false]);
     }
-    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
+    // ...verify, which prints through its own `print` (its tests capture it)...
+    const lines: string[] = [];
+    assert.equal(await verify(["--no-such-flag"], (t) => lines.push(t)), 2);
+    assert.deepEqual(lines, [`${VERIFY_COMMAND.command}: unknown option --no-such-flag. Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`]);
+    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, VERIFY_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
     // ...and the bench, whose work starts at load time, as a child process.
     const bench = await run("bench/bench.ts", ["--quik"]);
     assert.equal(bench.code, 2);

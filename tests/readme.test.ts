@@ -15,6 +15,7 @@ import { GATEWAY_COMMAND } from "../local/gateway/server";
 import { PLAN_COMMAND } from "../local/plan";
 import { START_COMMAND } from "../local/start";
 import { BUILD_COMMAND } from "../scripts/build";
+import { VERIFY_COMMAND, parseVerifyArgs } from "../verify/cli";
 
 const ROOT = path.join(__dirname, "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -52,6 +53,7 @@ function block(id: string): Block {
 const HANDLED = [
   "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
   "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
+  "verify", "components-import",
 ];
 
 interface Run {
@@ -88,7 +90,7 @@ function npmInvocations(code: string): { command: string; args: string[] }[] {
   return out;
 }
 
-const SPECS = { start: START_COMMAND, plan: PLAN_COMMAND, gateway: GATEWAY_COMMAND, call: CALL_COMMAND, build: BUILD_COMMAND } as const;
+const SPECS = { start: START_COMMAND, plan: PLAN_COMMAND, gateway: GATEWAY_COMMAND, call: CALL_COMMAND, build: BUILD_COMMAND, verify: VERIFY_COMMAND } as const;
 
 describe("README, as written", function () {
   this.timeout(180_000);
@@ -175,6 +177,21 @@ describe("README, as written", function () {
     assert.match(b.code, new RegExp(`StackReference\\("organization/${project}/dev"\\)`));
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
     for (const [, name] of b.code.matchAll(/requireOutput\("(\w+)"\)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
+  });
+
+  it("verify: `--stack dev` (needs AWS) parses; `--local` is what tests/verify.test.ts runs through npm", () => {
+    const lines = npmInvocations(block("verify").code);
+    assert.deepEqual(lines.map((l) => [l.command, ...l.args]), [["verify", "--stack", "dev"], ["verify", "--local"]]);
+    for (const l of lines) assert.doesNotThrow(() => parseVerifyArgs(l.args));
+    assert.match(fs.readFileSync(path.join(__dirname, "verify.test.ts"), "utf8"), /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/);
+  });
+
+  it("the components import names what components/index.ts exports", () => {
+    const code = block("components-import").code;
+    const names = /import \{([^}]+)\} from "<path to holidays-api>\/components";/.exec(code)?.[1].split(",").map((n) => n.trim());
+    assert.ok(names && names.length > 0, code);
+    const index = fs.readFileSync(path.join(ROOT, "components", "index.ts"), "utf8");
+    for (const n of names) assert.match(index, new RegExp(`^export \\{ ${n} \\}`, "m"), `components/index.ts does not export ${n}`);
   });
 
   it("the usage lines are the commands' own --help", () => {

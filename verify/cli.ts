@@ -3,22 +3,26 @@
  * and prints ✔/✘ per outcome; exits 0 only if every outcome is as expected, 1 otherwise (naming the
  * broken link and its fix), 2 on a usage error.
  */
-import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/config";
+import { UsageError, helpText, parseCommandLine } from "../local/cli";
+import { isProgramError } from "../local/plan";
 import { Outcome, runChecks } from "./checks";
 import { awsTarget, StackReadError } from "./aws";
 import { localTarget } from "./local";
 import { OutputsError } from "./outputs";
 import type { VerifyTarget } from "./target";
 
-export const USAGE = `usage: npm run verify -- --stack NAME [--local]
+export const VERIFY_COMMAND = {
+  command: "npm run verify",
+  summary: "After `pulumi up`, checks the deployment link by link and prints ✔/✘ per outcome; exits 0 only if every outcome is as expected, 1 otherwise (naming the broken link and its fix), 2 on a usage error.",
+  options: {
+    stack: { type: "string", value: "NAME", help: "the stack to verify (required against AWS; default \"dev\" with --local)" },
+    local: { type: "boolean", help: "verify the offline twin instead of AWS: the stack's plan under mocks, served by the loopback execute-api gateway and a loopback Lambda/API Gateway control plane" },
+  },
+  examples: ["npm run verify -- --stack dev", "npm run verify -- --local"],
+} as const;
 
-  --stack NAME   the stack to verify (required against AWS; default "dev" with --local)
-  --local        verify the offline twin instead of AWS: the stack's plan under mocks, served by the
-                 loopback execute-api gateway and a loopback Lambda/API Gateway control plane
-  --help         this text`;
-
-export class UsageError extends Error {}
+export const USAGE = helpText(VERIFY_COMMAND);
 
 export interface VerifyArgs {
   stack: string;
@@ -26,16 +30,13 @@ export interface VerifyArgs {
   help: boolean;
 }
 
+/** Parses the command line with the shared parser (local/cli.ts); a {@link UsageError} for anything malformed. */
 export function parseVerifyArgs(args: string[]): VerifyArgs {
-  let values: { stack?: string; local?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args, options: { stack: { type: "string" }, local: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split("\n")[0]}\n${USAGE}`);
-  }
-  if (values.help) return { stack: values.stack ?? "dev", local: Boolean(values.local), help: true };
-  if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack)) throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev\n${USAGE}`);
-  if (!values.local && values.stack === undefined) throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin)\n${USAGE}`);
+  const { values, help } = parseCommandLine(VERIFY_COMMAND, args);
+  const see = `Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`;
+  if (help) return { stack: "dev", local: false, help: true };
+  if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack)) throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev. ${see}`);
+  if (!values.local && values.stack === undefined) throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin). ${see}`);
   return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false };
 }
 
@@ -57,7 +58,8 @@ export async function verify(args: string[], print: (text: string) => void = con
   try {
     parsed = parseVerifyArgs(args);
   } catch (err) {
-    print((err as Error).message);
+    if (!(err instanceof UsageError)) throw err;
+    print(`${VERIFY_COMMAND.command}: ${err.message}`);
     return 2;
   }
   if (parsed.help) {
@@ -68,8 +70,8 @@ export async function verify(args: string[], print: (text: string) => void = con
   try {
     target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack) : awsTarget(a.stack))))(parsed);
   } catch (err) {
-    if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError) {
-      print(err.message);
+    if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError || isProgramError(err)) {
+      print((err as Error).message);
       return 1;
     }
     throw err;
