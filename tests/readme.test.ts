@@ -53,7 +53,7 @@ function block(id: string): Block {
 const HANDLED = [
   "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
   "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
-  "verify", "components-import",
+  "verify", "components-import", "confirm-deployed",
 ];
 
 interface Run {
@@ -151,12 +151,15 @@ describe("README, as written", function () {
 
   it("deploying (needs the Pulumi CLI and AWS): valid shell, the local backend's passphrase, the outputs it reads exist, aws with --region", async () => {
     const deploy = block("deploy").code;
-    const call = block("call-deployed").code;
+    const call = `${block("call-deployed").code}${block("confirm-deployed").code}`;
     for (const code of [deploy, call]) assert.equal(spawnSync("bash", ["-n"], { input: code }).status, 0, code);
     assert.match(deploy, /^pulumi login --local\b/m);
     assert.match(deploy, /^export PULUMI_CONFIG_PASSPHRASE=/m);
     assert.match(README, /`organization\/holidays-api\/dev`/);
-    for (const line of call.split("\n").filter((l) => /\baws lambda invoke\b/.test(l))) assert.match(line, /--region /, line);
+    // Every AWS CLI call names its region (a profile's default region may be another one).
+    const commands = call.replace(/\\\n\s*/g, " ").split("\n").filter((l) => /(^|\$\()aws \w/.test(l));
+    assert.ok(commands.length >= 4, call);
+    for (const line of commands) assert.match(line, /--region /, line);
     // Every `pulumi stack output NAME` is an output the program exports (read from index.ts's exports).
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
     for (const [, name] of `${deploy}\n${call}`.matchAll(/pulumi stack output (\w+)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
@@ -270,7 +273,8 @@ describe("README, as written", function () {
   it("every file or folder the README names in backticks exists", () => {
     const named = new Set<string>();
     for (const [, p] of README.matchAll(/`((?:[\w.-]+\/)+(?:[\w.-]+\.(?:ts|mjs|js|json|yaml|md|txt))?)`/g)) named.add(p);
-    const generated = new Set(["dist/caller/index.js"]);
+    // Not repository paths: the build output, and API Gateway's S3 "path" style of integration URI.
+    const generated = new Set(["dist/caller/index.js", "path/"]);
     for (const p of named) {
       if (generated.has(p) || p.startsWith("api/") || p.startsWith("~/") || p.includes("…")) continue;
       assert.ok(fs.existsSync(path.join(ROOT, p)), `README names ${p}, which does not exist`);
