@@ -53,7 +53,7 @@ function block(id: string): Block {
 const HANDLED = [
   "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
   "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
-  "verify", "components-import", "confirm-deployed",
+  "verify", "components-import", "confirm-deployed", "routes", "routes-conditional", "law-change",
 ];
 
 interface Run {
@@ -197,6 +197,15 @@ describe("README, as written", function () {
     for (const n of names) assert.match(index, new RegExp(`^export \\{ ${n} \\}`, "m"), `components/index.ts does not export ${n}`);
   });
 
+  it("a law change (changes package-lock.json, so checked, not run): valid shell, a real dependency, then this suite and a preview", () => {
+    const code = block("law-change").code;
+    assert.equal(spawnSync("bash", ["-n"], { input: code }).status, 0, code);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    for (const [, name] of code.matchAll(/^npm (?:outdated|update) (\S+)/gm)) assert.ok(pkg.dependencies[name], name);
+    assert.match(code, /^npm test\b/m);
+    assert.match(code, /^pulumi preview\b/m);
+  });
+
   it("the usage lines are the commands' own --help", () => {
     for (const [id, spec] of [["call-usage", CALL_COMMAND], ["gateway-usage", GATEWAY_COMMAND]] as const) {
       assert.equal(block(id).code, `${helpText(spec).split("\n")[0].replace(/^usage: /, "")}\n`, id);
@@ -214,7 +223,7 @@ describe("README, as written", function () {
     before(async () => {
       // "save this as get_holidays.py"
       fs.writeFileSync(pyFile, block("botocore").code);
-      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "gateway-stop"];
+      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "routes", "routes-conditional", "gateway-stop"];
       // The harness adds only separators, the contract path, and a stop if a step fails.
       const script = ["set -e", "trap 'kill %1 2>/dev/null || true' EXIT",
         ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]), "echo \"@@@ GW=$GW\""].join("\n");
@@ -253,8 +262,24 @@ describe("README, as written", function () {
       assert.match(parts["gateway-python"], /^\{'2019-01-01': '元日', /m);
     });
 
+    it("the routes examples (run in the same shell): data.json, one year, and a 304 for the documented ETag", () => {
+      // Two flat JSON objects, one after the other: the first "}" ends the first.
+      const routes = parts["routes"];
+      const at = routes.indexOf("}");
+      assert.ok(at > 0, routes);
+      assert.equal((JSON.parse(routes.slice(0, at + 1)) as Record<string, string>)["2019-01-01"], "元日");
+      const year = JSON.parse(routes.slice(at + 1)) as Record<string, string>;
+      assert.equal(year["2026-01-01"], "元日");
+      assert.ok(Object.keys(year).every((d) => d.startsWith("2026-")), "only 2026");
+      const conditional = parts["routes-conditional"];
+      const etag = /^etag: (".*")\s*$/im.exec(conditional)?.[1];
+      assert.ok(etag, conditional);
+      assert.ok(block("routes-conditional").code.includes(`If-None-Match: ${etag}`), `the README's ETag is the document's: ${etag}`);
+      assert.match(conditional, /^HTTP\/1\.1 304 Not Modified/m);
+    });
+
     it("kill %1 stops the gateway: the contract file is removed and the port is closed", async () => {
-      for (let i = 0; i < 50 && fs.existsSync(contractFile); i++) await new Promise((res) => setTimeout(res, 100));
+      for (let i = 0; i < 200 && fs.existsSync(contractFile); i++) await new Promise((res) => setTimeout(res, 100));
       assert.equal(fs.existsSync(contractFile), false, "the gateway removes its contract file when it stops");
       const dataUrl = /"dataUrl":"(http:\/\/127\.0\.0\.1:\d+[^"]*)"/.exec(r.stdout)?.[1];
       assert.ok(dataUrl, "the gateway printed its contract on stdout");
