@@ -4,19 +4,27 @@
  * and oracle as the property test (tests/helpers/hostileRequests.ts). Reports counts by class and
  * status, crashes, unexpected 5xx, false accepts, internal exceptions (the gateway's own count, from
  * its last stderr line), the gateway's RSS before and after, and the latency of valid requests sent
- * beside the load. Exits 1 if any of those is not zero, 2 on a usage error.
+ * beside the load. Exits 1 if any of those is not zero, 2 on a usage error (the shared parser, local/cli.ts).
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { FuzzTarget, Mutation, applyMutation, expectedErrorType, fixBodyHash, mutationArb, sameSignedContent, validRequest } from "../tests/helpers/hostileRequests";
 import { rawExchange } from "../tests/helpers/rawHttp";
+import { Parsed, UsageError, runMain } from "../local/cli";
 
-const USAGE = "usage: npm run fuzz -- --requests N [--seed S] [--concurrency C]";
+export const FUZZ_COMMAND = {
+  command: "npm run fuzz",
+  summary: "A long hostile run against the gateway process (the property test's generator and oracle): counts by class and status, crashes, unexpected 5xx, false accepts, internal exceptions, memory, and the latency of valid requests beside the load. Exits 1 if any of those is not zero.",
+  options: {
+    requests: { type: "string", value: "N", help: "hostile requests to send (default 5000)" },
+    seed: { type: "string", value: "S", help: "seed of the generator, to replay a run (default 1)" },
+    concurrency: { type: "string", value: "C", help: "requests in flight at once (default 8)" },
+  },
+} as const;
 const ROOT = path.join(__dirname, "..");
 
 interface Contract {
@@ -26,20 +34,11 @@ interface Contract {
   denied: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
 }
 
-function parse(argv: string[]): { requests: number; seed: number; concurrency: number } {
-  const { values } = parseArgs({
-    args: argv,
-    options: { requests: { type: "string" }, seed: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): { requests: number; seed: number; concurrency: number } {
   const int = (name: string, text: string | undefined, fallback: number, min: number) => {
     if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${JSON.stringify(text)}: expected a whole number ≥ ${min}. ${USAGE}`);
+    const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} ${JSON.stringify(text)}: expected a whole number ≥ ${min}. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`);
     return n;
   };
   return { requests: int("requests", values.requests, 5000, 1), seed: int("seed", values.seed, 1, 0), concurrency: int("concurrency", values.concurrency, 8, 1) };
@@ -49,8 +48,8 @@ const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/pr
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function main(): Promise<void> {
-  const { requests, seed, concurrency } = parse(process.argv.slice(2));
+async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<void> {
+  const { requests, seed, concurrency } = parse(values);
   const tsNode = require.resolve("ts-node/dist/bin.js");
   const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "local/gateway/server.ts", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let statsLine = "";
@@ -174,7 +173,4 @@ async function main(): Promise<void> {
   if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures) process.exitCode = 1;
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(/usage:/.test(err.message) || (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1);
-});
+if (require.main === module) runMain(FUZZ_COMMAND, main);

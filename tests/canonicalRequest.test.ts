@@ -1,6 +1,6 @@
 /**
  * The gateway's own canonical request and signature arithmetic (local/gateway/canonicalRequest.ts,
- * signingKey.ts) against AWS's SigV4 test suite (../shared/sigv4-test-suite): each `.req` is read as
+ * signingKey.ts) against AWS's SigV4 test suite (tests/fixtures/sigv4-test-suite): each `.req` is read as
  * it would arrive on the wire, and the canonical request must equal `.creq` and the signature the one
  * in `.authz`. This is what makes the verifier independent of the signing client (smithy).
  */
@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { canonicalRequest, canonicalUri, headerLines, parseRawQuery } from "../local/gateway/canonicalRequest";
 import { signature, signingKey, stringToSign } from "../local/gateway/signingKey";
 
-const SUITE = path.resolve(__dirname, "..", "..", "shared", "sigv4-test-suite");
+const SUITE = path.join(__dirname, "fixtures", "sigv4-test-suite");
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const SCOPE = "20150830/us-east-1/service/aws4_request";
 

@@ -16,6 +16,7 @@ import { GATEWAY_COMMAND, gatewayMain, parsePort } from "../local/gateway/server
 import { PLAN_COMMAND, isProgramError, planMain } from "../local/plan";
 import { START_COMMAND } from "../local/start";
 import { BUILD_COMMAND } from "../scripts/build";
+import { FUZZ_COMMAND } from "../scripts/fuzz";
 import { VERIFY_COMMAND, verify } from "../verify/cli";
 import { readStackConfig } from "../local/stackConfig";
 import { writeCallerBundle } from "../scripts/bundle";
@@ -64,7 +65,7 @@ describe("commands: --help, unknown flags, one-line errors", function () {
   this.timeout(120_000);
 
   it("every npm script is a ts-node entry point (so the checks below cover it)", () => {
-    assert.ok(commands.length >= 7, "start, plan, gateway, call, build, bench, verify");
+    assert.ok(commands.length >= 8, "start, plan, gateway, call, build, bench, verify, fuzz");
     for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec ts-node --transpile-only FILE.ts": cover it here`);
   });
 
@@ -79,7 +80,7 @@ describe("commands: --help, unknown flags, one-line errors", function () {
 
   it("each refuses an unknown flag with exit 2 in one line, before starting any work", async () => {
     // The commands that run through runMain, in process (same code path as their entry points)...
-    for (const spec of [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND] as CommandSpec[]) {
+    for (const spec of [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, FUZZ_COMMAND] as CommandSpec[]) {
       const out: string[] = [];
       const err: string[] = [];
       let worked = false;
@@ -92,7 +93,7 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     const lines: string[] = [];
     assert.equal(await verify(["--no-such-flag"], (t) => lines.push(t)), 2);
     assert.deepEqual(lines, [`${VERIFY_COMMAND.command}: unknown option --no-such-flag. Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`]);
-    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, VERIFY_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
+    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, FUZZ_COMMAND, VERIFY_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
     // ...and the bench, whose work starts at load time, as a child process.
     const bench = await run("bench/bench.ts", ["--quik"]);
     assert.equal(bench.code, 2);
