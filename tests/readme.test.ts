@@ -53,7 +53,7 @@ function block(id: string): Block {
 const HANDLED = [
   "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
   "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
-  "verify", "components-import", "confirm-deployed", "routes", "routes-conditional", "law-change",
+  "verify", "components-import", "confirm-deployed", "routes", "routes-conditional", "law-change", "presigned",
 ];
 
 interface Run {
@@ -223,7 +223,7 @@ describe("README, as written", function () {
     before(async () => {
       // "save this as get_holidays.py"
       fs.writeFileSync(pyFile, block("botocore").code);
-      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "routes", "routes-conditional", "gateway-stop"];
+      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "presigned", "routes", "routes-conditional", "gateway-stop"];
       // The harness adds only separators, the contract path, and a stop if a step fails.
       const script = ["set -e", "trap 'kill %1 2>/dev/null || true' EXIT",
         ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]), "echo \"@@@ GW=$GW\""].join("\n");
@@ -260,6 +260,11 @@ describe("README, as written", function () {
     it("the botocore snippet, self-contained, gets the holidays", function () {
       if (!hasBotocore) this.skip(); // python3 without botocore: `.ci/run` installs python3-botocore
       assert.match(parts["gateway-python"], /^\{'2019-01-01': '元日', /m);
+    });
+
+    it("a presigned URL from npm run call --presign gets the holidays with a plain curl", () => {
+      const body = JSON.parse(parts["presigned"]) as Record<string, string>;
+      assert.equal(body["2019-01-01"], "元日");
     });
 
     it("the routes examples (run in the same shell): data.json, one year, and a 304 for the documented ETag", () => {
