@@ -124,8 +124,9 @@ describe("hostile clients at the transport (issue 9)", function () {
   describe("a stderr nobody reads", () => {
     it("neither stalls nor kills the gateway (npm run gateway -- --log-requests, stderr pipe never read, then closed)", async function () {
       this.timeout(90_000);
-      // stderr is a pipe this test never reads, exactly as tests/gateway.test.ts spawns the gateway.
-      const child = spawn("npm", ["run", "gateway", "--", "--port", "0", "--log-requests"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      // stderr is a pipe this test never reads, exactly as tests/gateway.test.ts spawns the gateway (--silent: npm
+      // prints its "> script" banner on stdout otherwise, before the contract line).
+      const child = spawn("npm", ["run", "--silent", "gateway", "--", "--port", "0", "--log-requests"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
       try {
         const first = await new Promise<string>((resolve, reject) => {
           readline.createInterface({ input: child.stdout }).once("line", resolve);
