@@ -73,7 +73,8 @@ export class CallerFunction extends pulumi.ComponentResource {
       handler: "index.handler",
       memorySize: 256,
       timeout: args.timeoutSeconds ?? 10,
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+      // Every file of the bundle: index.js and the credential chain it loads only when needed.
+      code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([name, code]) => [name, new pulumi.asset.StringAsset(code)]))),
       environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
       // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
       // given, and reads them back, so leaving them out shows a diff on every preview

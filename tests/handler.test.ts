@@ -1,7 +1,10 @@
 /** The caller Lambda, exercised as the esbuild bundle that CallerFunction deploys. */
 import { strict as assert } from "node:assert";
 import { bundleCaller } from "../scripts/bundle";
-import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BundledHandler, loadBundledHandler, withEnv, writeBundleCopy } from "./helpers/loadBundle";
 import { VerifyingServer, startVerifyingServer } from "./helpers/verifyingServer";
 
 const REGION = "ap-northeast-1";
@@ -29,12 +32,66 @@ describe("caller handler (bundled)", () => {
     return loadBundledHandler();
   };
 
-  it("is one minified CommonJS file that exports handler", () => {
-    const { code } = bundleCaller();
-    const external = [...code.matchAll(/\brequire\("(@[^"]+)"\)/g)].map((m) => m[1]);
-    assert.deepEqual([...new Set(external)], ["@aws-sdk/signature-v4-crt"], "SDK code is bundled; only the optional SigV4a CRT signer is left out");
+  it("is minified CommonJS: index.js exports handler, the credential chain is a second file it requires only by name", () => {
+    const { code, files } = bundleCaller();
+    assert.deepEqual(Object.keys(files).sort(), ["credentialChain.js", "index.js"]);
+    assert.equal(files["index.js"], code);
+    // The chain's STS/SSO clients may load the native CRT signer for SigV4a, inside a try/catch; we sign SigV4.
+    const allowedExternal: Record<string, string[]> = { "index.js": [], "credentialChain.js": ["@aws-sdk/signature-v4-crt"] };
+    for (const [name, text] of Object.entries(files)) {
+      const packages = [...text.matchAll(/\brequire\("(@[^"]+)"\)/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(packages)], allowedExternal[name], `${name}: SDK code is bundled, not required from node_modules`);
+      assert.ok(text.length / text.split("\n").length > 2000, `${name}: minified (long lines, no indentation)`);
+    }
     assert.match(code, /exports|module\.exports/);
-    assert.ok(code.length / code.split("\n").length > 2000, "minified: long lines, no indentation");
+    const relative = [...code.matchAll(/\brequire\("(\.[^"]*)"\)/g)].map((m) => m[1]);
+    assert.deepEqual(relative, ["./credentialChain"], "index.js names the chain's file and nothing else beside it");
+    // The chain's providers live only in the second file: the SSO and IMDS code is not in index.js.
+    for (const marker of ["169.254.169.254", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "sso_start_url"]) {
+      assert.ok(!code.includes(marker), `index.js must not contain ${marker}`);
+      assert.ok(files["credentialChain.js"].includes(marker), `credentialChain.js contains ${marker}`);
+    }
+  });
+
+  const chainLoaded = (indexPath: string) => Object.keys(require.cache).includes(path.join(path.dirname(indexPath), "credentialChain.js"));
+
+  it("signs with the Lambda's environment credentials without loading the credential chain's file", async () => {
+    restoreEnv = withEnv({ ...credsEnv, AWS_PROFILE: undefined, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION });
+    const copy = writeBundleCopy();
+    const logs = captureLogs();
+    try {
+      const { handler } = require(copy.index) as BundledHandler; // eslint-disable-line @typescript-eslint/no-require-imports
+      await handler();
+    } finally {
+      logs.restore();
+      copy.remove();
+    }
+    assert.equal(server.seen.at(-1)?.accessKeyId, KEY.accessKeyId);
+    assert.equal(chainLoaded(copy.index), false, "credentialChain.js was never required");
+  });
+
+  it("without environment credentials, loads the full chain from credentialChain.js and signs with a profile's keys", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-creds-"));
+    const credentialsFile = path.join(dir, "credentials");
+    fs.writeFileSync(credentialsFile, `[default]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = ${KEY.sessionToken}\n`);
+    restoreEnv = withEnv({
+      AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: path.join(dir, "no-config"), AWS_EC2_METADATA_DISABLED: "true",
+      API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION,
+    });
+    const copy = writeBundleCopy();
+    const logs = captureLogs();
+    try {
+      const { handler } = require(copy.index) as BundledHandler; // eslint-disable-line @typescript-eslint/no-require-imports
+      await handler();
+    } finally {
+      logs.restore();
+      copy.remove();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(server.seen.at(-1)?.verified, true, server.seen.at(-1)?.failure);
+    assert.equal(server.seen.at(-1)?.accessKeyId, KEY.accessKeyId);
+    assert.equal(chainLoaded(copy.index), true, "credentialChain.js was required");
   });
 
   const badUrls: [string | undefined, RegExp][] = [

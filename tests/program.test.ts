@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
+import { bundleCaller } from "../scripts/bundle";
 import { ProgramRun, RecordedResource, runProgram } from "../local/programUnderMocks";
 import { readStackConfig } from "../local/stackConfig";
 import type { PolicyDocument } from "../lib/policy";
@@ -274,6 +275,20 @@ describe("program under mocks: variations", () => {
     for (const type of waitedFor) {
       for (const r of byType(slow, type)) assert.ok(deployment.registeredAt > r.createdAt, `the deployment must wait for ${type} ${r.name}`);
     }
+  });
+
+  it("zips every file of the bundle into the caller's code: index.js and the credential chain beside it", async () => {
+    // The mocks record an archive without its assets, so read them where the program hands them over.
+    let assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> | undefined;
+    await runProgram(dev, {
+      transforms: [async ({ type, props }) => {
+        if (type === "aws:lambda/function:Function") assets = await (props.code as pulumi.asset.AssetArchive).assets;
+        return undefined;
+      }],
+    });
+    const { files } = bundleCaller();
+    assert.deepEqual(Object.keys(assets ?? {}).sort(), ["credentialChain.js", "index.js"]);
+    for (const [name, asset] of Object.entries(assets ?? {})) assert.equal(await (asset as pulumi.asset.StringAsset).text, files[name], name);
   });
 
   it("applies resource transforms registered through the public API (how tests build broken variants)", async () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bundleCaller } from "../../scripts/bundle";
+import { ENTRY_FILE, bundleCaller } from "../../scripts/bundle";
 
 export interface BundledHandler {
   handler: (event?: unknown, context?: { getRemainingTimeInMillis?: () => number; awsRequestId?: string }) => Promise<Record<string, string>>;
@@ -31,12 +31,22 @@ export function withEnv(env: Record<string, string | undefined>): () => void {
  * failed to load): a test run leaves nothing in the temporary folder.
  */
 export function loadBundledHandler(): BundledHandler {
-  const file = path.join(os.tmpdir(), `holidays-caller-${process.pid}-${++counter}.js`);
-  fs.writeFileSync(file, bundleCaller().code);
+  const copy = writeBundleCopy();
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as BundledHandler;
+    return require(copy.index) as BundledHandler; // eslint-disable-line @typescript-eslint/no-require-imports
   } finally {
-    fs.rmSync(file, { force: true });
+    copy.remove();
   }
+}
+
+/**
+ * Writes every file of the deployable bundle to a fresh temporary folder (as the zip unpacks: index.js
+ * and credentialChain.js); returns index.js's path and how to remove the folder, which the caller does
+ * once it is done (index.js requires the chain only when it needs it).
+ */
+export function writeBundleCopy(): { index: string; remove: () => void } {
+  const folder = path.join(os.tmpdir(), `holidays-caller-${process.pid}-${++counter}`);
+  fs.mkdirSync(folder);
+  for (const [name, code] of Object.entries(bundleCaller().files)) fs.writeFileSync(path.join(folder, name), code);
+  return { index: path.join(folder, ENTRY_FILE), remove: () => fs.rmSync(folder, { recursive: true, force: true }) };
 }
