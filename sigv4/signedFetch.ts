@@ -1,14 +1,16 @@
 /**
- * A fetch that signs every attempt with AWS Signature V4 (`@smithy/signature-v4`, SHA-256 from
- * `@aws-crypto/sha256-js`), retries boundedly with full-jitter backoff on network errors, 429 and 5xx
- * (never on other 4xx), and turns error answers into typed errors. Shape as aws4fetch:
- * `signedFetch(url, init) → Response`.
+ * A fetch that signs every attempt with AWS Signature V4 (`@smithy/signature-v4`, see signer.ts),
+ * retries boundedly with full-jitter backoff on network errors, 429 and 5xx (never on other 4xx), and
+ * turns error answers into typed errors. Shape as aws4fetch: `signedFetch(url, init) → Response`.
+ * It sends over node:http/https with a keep-alive agent (httpTransport.ts) unless given a fetch.
  */
 import type { AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
 import { defaultCredentials, memoizeCredentials } from "./credentials";
+import { BufferedResponse, ResponseHeaders } from "./bufferedResponse";
 import { InvalidResponseError, NetworkError, RequestTimeoutError, SignedFetchError, apiErrorFrom } from "./errors";
 import { createSigner } from "./signer";
 import { SignableInit, toHttpRequest, wireUrl } from "./signingRequest";
+import { Transport, nodeTransport } from "./httpTransport";
 
 export interface SignedFetchOptions {
   /** Signing region, e.g. `ap-northeast-1`. */
@@ -28,8 +30,12 @@ export interface SignedFetchOptions {
   backoffCapMs?: number;
   /** Random source in [0, 1) for jitter; injectable for tests. */
   random?: () => number;
-  /** The fetch to send with. Default: Node's global fetch (keep-alive connection pool). */
-  fetch?: typeof fetch;
+  /**
+   * What sends each signed attempt: any fetch-compatible function (e.g. `globalThis.fetch`).
+   * Default: node:http/node:https with a keep-alive agent (httpTransport.ts), which spares a cold
+   * start undici's first-use cost.
+   */
+  fetch?: Transport;
 }
 
 export interface SignedRequestInit extends SignableInit {
@@ -60,7 +66,7 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   const base = options.backoffBaseMs ?? 100;
   const cap = options.backoffCapMs ?? 2000;
   const random = options.random ?? Math.random;
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? nodeTransport;
 
   return async function signedFetch(input, init = {}) {
     const unsigned = toHttpRequest(input, init);
@@ -101,7 +107,8 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
       const bodyText = await response.text().catch(() => "");
       if (isRetryableStatus(response.status) && attempt < maxAttempts && (await backoff(attempt, deadline))) continue;
       if (init.throwOnError === false) {
-        return Object.assign(new Response(bodyText, { status: response.status, headers: response.headers }), { attempts: attempt });
+        const copy = new BufferedResponse(Buffer.from(bodyText), { status: response.status, statusText: response.statusText, headers: new ResponseHeaders(response.headers), url });
+        return Object.assign(copy, { attempts: attempt });
       }
       throw apiErrorFrom(response.status, response.headers.get("x-amzn-errortype"), bodyText, url, attempt);
     }

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { gzipSync } from "node:zlib";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import {
   AccessDeniedError, ApiError, InvalidResponseError, InvalidSecurityTokenError, InvalidSignatureError,
@@ -144,15 +145,83 @@ describe("signed fetch client against a verifying loopback server", () => {
     });
   });
 
-  // undici hands a socket back to its pool one event-loop turn after the body ends, so calls issued
-  // in the very same turn open a second socket. Warm Lambda invocations are always turns apart.
-  it("reuses one keep-alive connection for sequential warm calls", async () => {
+  // Warm Lambda invocations are event-loop turns apart; the keep-alive agent reuses the one socket.
+  it("reuses one keep-alive connection for 100 sequential warm calls", async () => {
     const send = client();
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 100; i++) {
       await (await send(`${server.url}/k`)).text();
       await new Promise((r) => setImmediate(r));
     }
+    assert.equal(server.seen.length, 100);
+    assert.ok(server.seen.every((s) => s.verified));
     assert.equal(server.connections, 1);
+  });
+
+  it("answers a standard Response: status, headers as the Fetch Standard combines them, a body read once", async () => {
+    server.script.push({
+      status: 201,
+      headers: { "Content-Type": "application/json", "X-Multi": ["a", "b"], "Set-Cookie": ["s=1", "t=2"] },
+      body: JSON.stringify({ 祝日: "元日" }),
+    });
+    const url = `${server.url}/dev/r`;
+    const res = await client()(url);
+    assert.equal(res.status, 201);
+    assert.equal(res.statusText, "Created");
+    assert.equal(res.ok, true);
+    assert.equal(res.url, url);
+    assert.equal(res.headers.get("content-type"), "application/json", "names are case-insensitive");
+    assert.equal(res.headers.get("X-MULTI"), "a, b", "repeated fields are combined with a comma and a space");
+    assert.deepEqual(res.headers.getSetCookie(), ["s=1", "t=2"], "set-cookie values stay separate");
+    assert.equal(res.headers.has("x-absent"), false);
+    const names = [...res.headers.keys()];
+    assert.deepEqual(names, [...names].sort(), "iterated in name order");
+    assert.throws(() => res.headers.set("x", "y"), TypeError, "response headers are immutable");
+    const copy = res.clone();
+    assert.deepEqual(await res.json(), { 祝日: "元日" });
+    assert.equal(res.bodyUsed, true);
+    await assert.rejects(res.text(), TypeError, "a body is read once");
+    assert.equal(new TextDecoder().decode(await copy.arrayBuffer()), JSON.stringify({ 祝日: "元日" }));
+  });
+
+  it("gives a null body for 204 and a readable stream otherwise", async () => {
+    server.script.push({ status: 204 }, { status: 200, body: "streamed" });
+    const send = client();
+    const empty = await send(`${server.url}/204`);
+    assert.equal(empty.body, null);
+    assert.equal(await empty.text(), "");
+    const streamed = await send(`${server.url}/200`);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of streamed.body!) chunks.push(chunk as Uint8Array);
+    assert.equal(Buffer.concat(chunks).toString("utf8"), "streamed");
+  });
+
+  it("decodes a gzip body when the caller asked for one, as fetch does", async () => {
+    server.script.push({ status: 200, headers: { "content-encoding": "gzip", "content-type": "application/json" }, body: gzipSync(JSON.stringify({ a: 1 })) });
+    const res = await client()(`${server.url}/gz`, { headers: { "accept-encoding": "gzip" } });
+    assert.equal(server.seen[0].verified, true, server.seen[0].failure);
+    assert.deepEqual(await readJson(res, server.url), { a: 1 });
+  });
+
+  it("counts a stalled body against the attempt's time budget", async () => {
+    server.script.push({ status: 200, body: "{}", bodyDelayMs: 1000 }, { status: 200, body: "{}", bodyDelayMs: 1000 });
+    const started = Date.now();
+    await assert.rejects(client({ attemptTimeoutMs: 100, maxAttempts: 2 })(`${server.url}/stall`), RequestTimeoutError);
+    assert.ok(Date.now() - started < 900);
+  });
+
+  it("returns the last non-2xx answer as is when throwOnError is false", async () => {
+    server.script.push({ status: 404, headers: { "x-amzn-errortype": "NotFoundException" }, body: JSON.stringify({ message: "nope" }) });
+    const res = await client()(`${server.url}/missing`, { throwOnError: false });
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get("x-amzn-errortype"), "NotFoundException");
+    assert.deepEqual(await res.json(), { message: "nope" });
+  });
+
+  it("sends with any fetch-compatible transport, e.g. the global fetch", async () => {
+    const res = await client({ fetch })(`${server.url}/dev/api/v1/data.json`);
+    assert.ok(res instanceof Response);
+    assert.deepEqual(await readJson(res, server.url), { ok: true });
+    assert.equal(server.seen[0].verified, true, server.seen[0].failure);
   });
 
   it("reports a refused connection as NetworkError after bounded retries", async () => {

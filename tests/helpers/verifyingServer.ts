@@ -18,7 +18,15 @@ export interface Seen {
   failure?: string;
 }
 
-export type Reply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+export type Reply = {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  body?: string | Buffer;
+  /** Wait this long before answering at all. */
+  delayMs?: number;
+  /** Send the status and headers at once, and the body this much later. */
+  bodyDelayMs?: number;
+};
 
 export interface VerifyingServer {
   url: string;
@@ -56,7 +64,12 @@ export async function startVerifyingServer(opts: { region: string; credentials: 
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(reply.status, reply.headers ?? {});
-        res.end(reply.body ?? "");
+        if (!reply.bodyDelayMs) {
+          res.end(reply.body ?? "");
+          return;
+        }
+        res.flushHeaders();
+        setTimeout(() => res.destroyed || res.end(reply.body ?? ""), reply.bodyDelayMs);
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
