@@ -8,7 +8,7 @@ import { parseCommandLine, stackArgs } from "../local/cli";
 
 const ROOT = path.join(__dirname, "..");
 const start = (...args: string[]) =>
-  spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "local", "start.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "tsHook.cjs"), path.join(ROOT, "local", "start.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
 
 describe("npm start (end to end)", function () {
   this.timeout(60_000);
