@@ -1,9 +1,11 @@
 /** The caller Lambda, exercised as the esbuild bundle that CallerFunction deploys. */
 import { strict as assert } from "node:assert";
 import { bundleCaller } from "../scripts/bundle";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { BundledHandler, loadBundledHandler, withEnv, writeBundleCopy } from "./helpers/loadBundle";
 import { VerifyingServer, startVerifyingServer } from "./helpers/verifyingServer";
 
@@ -68,6 +70,27 @@ describe("caller handler (bundled)", () => {
     }
     assert.equal(server.seen.at(-1)?.accessKeyId, KEY.accessKeyId);
     assert.equal(chainLoaded(copy.index), false, "credentialChain.js was never required");
+  });
+
+  it("a cold start in a fresh process loads neither undici (the fetch globals) nor the credential chain", async () => {
+    // The two costs issue 12 took off the cold path: undici's first use (≈20 ms) and parsing the chain.
+    const index = writeBundleCopy();
+    const probe = `
+      const mod = require(${JSON.stringify(index)});
+      mod.handler({}, { getRemainingTimeInMillis: () => 5000 }).then((r) => {
+        const loaded = process.moduleLoadList.filter((m) => /undici/.test(m));
+        const chain = Object.keys(require.cache).filter((f) => f.endsWith("credentialChain.js"));
+        process.stdout.write("\\u0000" + JSON.stringify({ count: Object.keys(r).length, loaded, chain }) + "\\n");
+      });`;
+    server.script.push({ status: 200, body: JSON.stringify({ "2026-01-01": "元日" }), headers: { "content-type": "application/json" } });
+    // Asynchronously: the verifying server answers from this process.
+    const child = await promisify(execFile)(process.execPath, ["-e", probe], {
+      env: { PATH: process.env.PATH ?? "", ...credsEnv, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    const line = child.stdout.split("\n").find((l) => l.startsWith("\u0000"));
+    assert.deepEqual(JSON.parse(line!.slice(1)), { count: 1, loaded: [], chain: [] });
   });
 
   it("without environment credentials, loads the full chain from credentialChain.js and signs with a profile's keys", async () => {
