@@ -56,7 +56,11 @@ const COMMON: BuildOptions = {
 /** The import path of the chain in sigv4/credentials.ts, kept as a runtime require in index.js. */
 const CHAIN_IMPORT = "./credentialChain";
 
-function build(entry: string, external: string[] = []): string {
+/**
+ * Bundles one entry with the caller's esbuild options and returns the code; `external` import paths
+ * stay runtime requires. (The bench also builds its comparison variant with it.)
+ */
+export function bundleFile(entry: string, external: string[] = []): string {
   const [out] = buildSync({ ...COMMON, entryPoints: [entry], external: [...(COMMON.external ?? []), ...external] }).outputFiles ?? [];
   if (!out) throw new Error(`esbuild wrote nothing for ${entry}`);
   return out.text;
@@ -67,7 +71,7 @@ let cached: Bundle | undefined;
 /** Bundles `lambda/handler.ts` (and the credential chain beside it) for the Lambda Node.js runtime (memoized per process). */
 export function bundleCaller(): Bundle {
   if (cached) return cached;
-  const files: Record<string, string> = { [CHAIN_FILE]: build(CHAIN_ENTRY), [ENTRY_FILE]: build(CALLER_ENTRY, [CHAIN_IMPORT]) };
+  const files: Record<string, string> = { [CHAIN_FILE]: bundleFile(CHAIN_ENTRY), [ENTRY_FILE]: bundleFile(CALLER_ENTRY, [CHAIN_IMPORT]) };
   const hash = createHash("sha256");
   for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
   cached = { code: files[ENTRY_FILE], files, sha256: hash.digest("hex") };

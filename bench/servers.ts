@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`'s load targets, each in its own process so the load generator does not share their
+ * CPU: `gateway` (the offline twin for the dev stack) or `bare` (a plain node:http server sending the
+ * same status, headers and body). Prints one JSON line `{ url, … }` and serves until killed.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { contractLine, startGateway } from "../local/gateway/server";
+import { buildPlan } from "../local/plan";
+import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
+
+async function bare(): Promise<void> {
+  const plan = await buildPlan("dev");
+  const body = plan.dataDocument;
+  // The gateway sends a fresh x-amzn-requestid per answer; the bare server sends one of the same length.
+  const requestId = "00000000-0000-4000-8000-000000000000";
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": HOLIDAYS_CONTENT_TYPE, "x-amzn-requestid": requestId });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/${plan.stageName}/api/v1/data.json` })}\n`);
+}
+
+async function gateway(): Promise<void> {
+  const gw = await startGateway(await buildPlan("dev"));
+  process.stdout.write(`${contractLine(gw)}\n`);
+}
+
+// A normal exit on SIGTERM, so that `node --cpu-prof` writes its profile.
+process.once("SIGTERM", () => process.exit(0));
+const mode = process.argv[2];
+(mode === "bare" ? bare() : mode === "gateway" ? gateway() : Promise.reject(new Error(`usage: servers.ts bare|gateway (got ${String(mode)})`)))
+  .catch((err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  });
