@@ -355,36 +355,42 @@ async function benchCommand(name: string, file: string, runs: number): Promise<v
 }
 
 async function benchTestLoop(runs: number): Promise<void> {
-  const mochaBin = path.join(ROOT, "node_modules", ".bin", "mocha");
-  const tscBin = path.join(ROOT, "node_modules", ".bin", "tsc");
-  // Before: ts-node for mocha and every child, and a full type check with no build info, side by side.
+  const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+  const cache = path.join(ROOT, "node_modules", ".cache", "holidays-api");
+  // Before: ts-node for mocha and every child; tsc and eslint each building their own program, in full.
   const before = async () => {
     const started = performance.now();
-    const [m, t] = await Promise.all([
-      run(mochaBin, ["--reporter", "dot"], { cwd: ROOT, env: { ...process.env, HOLIDAYS_TS_HOOK: "ts-node" } }),
-      run(tscBin, ["-p", "tsconfig.json", "--incremental", "false"], { cwd: ROOT }),
+    const results = await Promise.all([
+      run(bin("mocha"), ["--reporter", "dot"], { cwd: ROOT, env: { ...process.env, HOLIDAYS_TS_HOOK: "ts-node" } }),
+      run(bin("tsc"), ["-p", "tsconfig.json", "--incremental", "false"], { cwd: ROOT }),
+      run(bin("eslint"), ["."], { cwd: ROOT }),
     ]);
-    if (m.code !== 0 || t.code !== 0) throw new Error(`the test loop as before failed: ${m.stdout.slice(-1500)}${t.stdout.slice(-1500)}`);
+    const failed = results.find((r) => r.code !== 0);
+    if (failed) throw new Error(`the test loop as before failed: ${failed.stdout.slice(-1500)}`);
     return performance.now() - started;
   };
-  // Now: `npm test` itself (scripts/test.mjs), with the type check's build info from the previous run.
-  const now = async () => {
+  // Now: `npm test` itself (scripts/test.mjs). `cold`: no build info and no remembered pass, as after
+  // a fresh clone or any edit that touches every file's types — the case the budget is judged on.
+  // `warm`: a second run with nothing changed.
+  const now = async (cold: boolean) => {
+    if (cold) fs.rmSync(cache, { recursive: true, force: true });
     const r = await run(NODE, [path.join(ROOT, "scripts", "test.mjs"), "--reporter", "dot"], { cwd: ROOT });
     if (r.code !== 0) throw new Error(`npm test failed: ${r.stdout.slice(-3000)}`);
     return r.wallMs;
   };
-  await now(); // warm: the type check's build info as a contributor's second run finds it
   const b: number[] = [];
   const a: number[] = [];
+  const warm: number[] = [];
   for (let i = 0; i < runs; i++) {
     b.push(await before());
-    a.push(await now());
+    a.push(await now(true));
+    warm.push(await now(false));
   }
   const r = median(a) / median(b);
   row({
-    figure: `\`npm test\` wall time (strict type check included), median of ${runs}`,
-    value: `${ms(median(a))} (sucrase hook; tsc -b with build info)`,
-    comparison: `before (ts-node hook, full tsc): ${ms(median(b))}`,
+    figure: `\`npm test\` wall time (strict type check and lint included), median of ${runs}`,
+    value: `${ms(median(a))} with no caches; ${ms(median(warm))} rerun with nothing changed (${times(median(warm) / median(b))})`,
+    comparison: `before (ts-node hook; tsc and eslint each in full): ${ms(median(b))}`,
     ratio: times(r),
     budget: "≤ 0.60×",
     ok: r <= 0.6,

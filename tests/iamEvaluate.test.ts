@@ -3,7 +3,7 @@ import { AccessRequest, Caller, InvokeRequest, UnsupportedPolicyError, accessDen
 import { parseStandardCidr } from "../lib/iam/cidr";
 import { apiGatewayTrustPolicy, readObjectPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 import { conditionsHold } from "../lib/iam/conditions";
-import { arnLike, wildcardMatch } from "../lib/iam/match";
+import { MAX_COMPILED_PATTERNS, arnLike, wildcardMatch } from "../lib/iam/match";
 import type { PolicyDocument, PolicyStatement } from "../lib/policy";
 
 const API = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123";
@@ -220,6 +220,20 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     assert.ok(wildcardMatch("a.c", "a.c") && !wildcardMatch("a.c", "abc"), "regex characters are literal");
     assert.ok(arnLike("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/x/y"));
     assert.ok(!arnLike("arn:aws:iam::*:role/*", "arn:aws:sts::123456789012:assumed-role/x"));
+  });
+
+  it("matches the same wildcard pattern the same way on every call, case flag kept apart", () => {
+    // Compiled once and reused: a stateful RegExp (g/y) would alternate true/false on equal input.
+    for (let i = 0; i < 3; i++) assert.ok(wildcardMatch("execute-api:*", "execute-api:Invoke"));
+    assert.ok(wildcardMatch("EXECUTE-API:invoke", "execute-api:Invoke", true), "IAM actions compare case-insensitively");
+    assert.ok(!wildcardMatch("EXECUTE-API:invoke", "execute-api:Invoke"), "the case-sensitive entry of the same pattern is separate");
+    assert.ok(!wildcardMatch("a*", "ba") && wildcardMatch("*a", "ba"), "anchored at both ends");
+    assert.ok(wildcardMatch("a*b", "a\nb"), "* spans newlines");
+  });
+
+  it("stays correct past the bound on compiled patterns", () => {
+    for (let i = 0; i < MAX_COMPILED_PATTERNS + 10; i++) assert.ok(wildcardMatch(`p${i}-*`, `p${i}-x`));
+    assert.ok(wildcardMatch("p0-*", "p0-y") && !wildcardMatch("p0-*", "p1-y"), "an evicted pattern is compiled again");
   });
 
   it("writes AWS's AccessDenied text", () => {

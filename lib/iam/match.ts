@@ -1,8 +1,28 @@
+/** Most compiled patterns kept; policies hold a handful, so this only bounds memory, never hit in practice. */
+export const MAX_COMPILED_PATTERNS = 1024;
+const compiled = new Map<string, RegExp>();
+
+/**
+ * The pattern as an anchored RegExp, compiled once: the gateway matches the same few policy patterns
+ * on every request (building a RegExp per call was a quarter of its CPU under load, issue 12).
+ * Keyed by the pattern and the case flag in a Map; the oldest entry goes when the bound is reached.
+ */
+function compile(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let re = compiled.get(key);
+  if (re === undefined) {
+    let source = "^";
+    for (const ch of pattern) source += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
+    re = new RegExp(`${source}$`, ignoreCase ? "is" : "s"); // no g/y flag: test() keeps no state between calls
+    if (compiled.size >= MAX_COMPILED_PATTERNS) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, re);
+  }
+  return re;
+}
+
 /** IAM string matching: `*` any run of characters, `?` one character. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  let re = "^";
-  for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
-  return new RegExp(`${re}$`, ignoreCase ? "is" : "s").test(value);
+  return compile(pattern, ignoreCase).test(value);
 }
 
 /**
