@@ -150,7 +150,7 @@ describe("npm run verify: CLI", function () {
   });
 
   it("without the Pulumi CLI, says in one line how to get it (exit 1, no stack trace)", () => {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "verify", "cli.ts"), "--stack", "dev"], {
+    const r = spawnSync(process.execPath, ["-r", path.join(PROJECT_ROOT, "scripts", "tsHook.cjs"), path.join(PROJECT_ROOT, "verify", "cli.ts"), "--stack", "dev"], {
       cwd: PROJECT_ROOT, encoding: "utf8", timeout: 50_000,
       env: { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });
