@@ -19,10 +19,30 @@ export function createSigner(opts: {
   service?: string;
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }): SignatureV4 {
+  const service = opts.service ?? "execute-api";
+  if (typeof opts.credentials === "function") return newSigner(opts.region, service, opts.credentials);
+  // One signer per static credential set: its cache of the day's signing key (SignatureV4 keeps one per
+  // date, region and service) then survives between requests, instead of four HMACs every time.
+  const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
+  const key = JSON.stringify([opts.region, service, accessKeyId, secretAccessKey, sessionToken ?? null]);
+  let signer = signers.get(key);
+  if (signer === undefined) {
+    signer = newSigner(opts.region, service, { accessKeyId, secretAccessKey, sessionToken });
+    if (signers.size >= MAX_SHARED_SIGNERS) signers.delete(signers.keys().next().value as string);
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
+/** Signers kept for static credentials; beyond this the oldest is dropped (only memory is bounded). */
+export const MAX_SHARED_SIGNERS = 256;
+const signers = new Map<string, SignatureV4>();
+
+function newSigner(region: string, service: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): SignatureV4 {
   return new QuerySafeSignatureV4({
-    service: opts.service ?? "execute-api",
-    region: opts.region,
-    credentials: opts.credentials,
+    service,
+    region,
+    credentials,
     sha256: Sha256,
     uriEscapePath: true,
     applyChecksum: false,
