@@ -4,8 +4,8 @@
  * to its comparison (the one absolute, the bundle size, does not depend on the machine). Prints one
  * table; exits 1 only if a budget is missed or a measured command fails.
  *
- * `-- --quick` runs fewer rounds; `-- --profile` also writes a CPU profile of the gateway under load
- * (node --cpu-prof) and prints its top functions by self time.
+ * `-- --quick` runs fewer rounds; `-- --profile` also records a CPU profile of the gateway under load
+ * and prints its top functions by self time; `-- --only gateway,signing` runs only those steps.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -28,17 +28,27 @@ import { cpuMsOf, kib, median, ms, quantile, run, startServer, stop, times } fro
 const ROOT = path.join(__dirname, "..");
 const NODE = process.execPath;
 const HOOK = path.join(ROOT, "scripts", "tsHook.cjs");
+const STEPS = ["size", "cold", "warm", "signing", "gateway", "plan", "start", "test"] as const;
 const BENCH_COMMAND = {
   command: "npm run bench",
   summary: "Measures each speed and size figure beside its comparison in the same run (interleaved, medians) and prints one table: figure, comparison, ratio, budget. Exits 1 if a budget is missed.",
   options: {
     quick: { type: "boolean", help: "a shorter run (fewer repetitions)" },
-    profile: { type: "boolean", help: "also profile the gateway under load and print its top functions" },
+    profile: { type: "boolean", help: "also profile the gateway under load (V8 CPU profiler) and print its top functions" },
+    only: { type: "string", value: "STEPS", help: `run only these comma-separated steps: ${STEPS.join(", ")}` },
   },
 } as const;
 const { values } = parseCommandLineOrExit(BENCH_COMMAND, process.argv.slice(2));
 const QUICK = values.quick === true;
 const PROFILE = values.profile === true;
+const ONLY = values.only === undefined ? undefined : new Set(values.only.split(","));
+for (const step of ONLY ?? []) {
+  if (!(STEPS as readonly string[]).includes(step)) {
+    process.stderr.write(`npm run bench: --only ${JSON.stringify(step)} is not a step: expected some of ${STEPS.join(", ")}
+`);
+    process.exit(2);
+  }
+}
 
 interface Row {
   figure: string;
@@ -254,9 +264,9 @@ interface Load {
   bad: number;
 }
 
-async function load(mode: "bare" | "gateway", seconds: number, extraNodeArgs: string[] = []): Promise<Load> {
+async function load(mode: "bare" | "gateway", seconds: number, profileFile?: string): Promise<Load> {
   const { child, contract } = await startServer<{ url?: string; dataUrl?: string; region?: string; allowed?: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[] }>(
-    NODE, [...extraNodeArgs, "-r", HOOK, path.join(__dirname, "servers.ts"), mode]);
+    NODE, ["-r", HOOK, path.join(__dirname, "servers.ts"), mode], profileFile ? { ...process.env, BENCH_CPU_PROFILE: profileFile } : process.env);
   try {
     const url = mode === "bare" ? contract.url! : contract.dataUrl!;
     const headers = mode === "bare" ? {} : await sign(url, contract.allowed![0], { region: contract.region! });
@@ -302,13 +312,12 @@ async function benchGateway(): Promise<void> {
   if (PROFILE) await profileGateway(seconds);
 }
 
-/** `--profile`: the gateway under the same load with node --cpu-prof; prints the top functions by self time. */
+/** `--profile`: the gateway under the same load, V8's CPU profiler on while it serves; prints the top functions by self time. */
 async function profileGateway(seconds: number): Promise<void> {
   const dir = path.join(ROOT, "dist", "profile");
-  fs.rmSync(dir, { recursive: true, force: true });
-  await load("gateway", seconds, ["--cpu-prof", "--cpu-prof-dir", dir]);
-  const [file] = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
-  if (!file) return;
+  const file = "gateway.cpuprofile";
+  fs.mkdirSync(dir, { recursive: true });
+  await load("gateway", seconds, path.join(dir, file));
   interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { nodes: Node[] };
   const self = new Map<string, number>();
@@ -414,17 +423,18 @@ function printTable(): void {
   console.log(`holidays-api bench — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}${QUICK ? " (quick)" : ""}\n`);
   const todayCode = bundleFile(path.join(__dirname, "callerToday.ts"));
   const steps: [string, () => Promise<void> | void][] = [
-    ["bundle size", () => benchBundleSize(todayCode)],
-    ["cold path", () => benchColdPath(todayCode)],
-    ["warm calls", benchWarmCalls],
+    ["size", () => benchBundleSize(todayCode)],
+    ["cold", () => benchColdPath(todayCode)],
+    ["warm", benchWarmCalls],
     ["signing", benchSigning],
-    ["gateway throughput", benchGateway],
-    ["npm run plan", () => benchCommand("npm run plan", path.join(ROOT, "local", "plan.ts"), QUICK ? 3 : 5)],
-    ["npm start", () => benchCommand("npm start", path.join(ROOT, "local", "start.ts"), QUICK ? 2 : 3)],
-    ["npm test", () => benchTestLoop(QUICK ? 1 : 2)],
+    ["gateway", benchGateway],
+    ["plan", () => benchCommand("npm run plan", path.join(ROOT, "local", "plan.ts"), QUICK ? 3 : 5)],
+    ["start", () => benchCommand("npm start", path.join(ROOT, "local", "start.ts"), QUICK ? 2 : 3)],
+    ["test", () => benchTestLoop(QUICK ? 1 : 2)],
   ];
   let failed = false;
   for (const [name, step] of steps) {
+    if (ONLY && !ONLY.has(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
     try {
       await step();

@@ -2,7 +2,11 @@
  * `npm run bench`'s load targets, each in its own process so the load generator does not share their
  * CPU: `gateway` (the offline twin for the dev stack) or `bare` (a plain node:http server sending the
  * same status, headers and body). Prints one JSON line `{ url, … }` and serves until killed.
+ * With BENCH_CPU_PROFILE=FILE it records a V8 CPU profile (what `node --cpu-prof` records) from
+ * when it is ready until SIGTERM, so the profile shows serving, not start-up.
  */
+import * as fs from "node:fs";
+import { Session } from "node:inspector";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { contractLine, startGateway } from "../local/gateway/server";
@@ -28,10 +32,23 @@ async function gateway(): Promise<void> {
   process.stdout.write(`${contractLine(gw)}\n`);
 }
 
-// A normal exit on SIGTERM, so that `node --cpu-prof` writes its profile.
-process.once("SIGTERM", () => process.exit(0));
+function startProfile(file: string | undefined): () => void {
+  if (!file) return () => undefined;
+  const session = new Session();
+  session.connect();
+  session.post("Profiler.enable", () => session.post("Profiler.start"));
+  return () => session.post("Profiler.stop", (err, result) => {
+    if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
+    process.exit(0);
+  });
+}
+
 const mode = process.argv[2];
 (mode === "bare" ? bare() : mode === "gateway" ? gateway() : Promise.reject(new Error(`usage: servers.ts bare|gateway (got ${String(mode)})`)))
+  .then(() => {
+    const stopProfile = startProfile(process.env.BENCH_CPU_PROFILE);
+    process.once("SIGTERM", () => (process.env.BENCH_CPU_PROFILE ? stopProfile() : process.exit(0)));
+  })
   .catch((err: Error) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
