@@ -1,4 +1,3 @@
-import { fromEnv } from "@aws-sdk/credential-provider-env";
 import { memoize } from "@smithy/property-provider";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
@@ -29,6 +28,25 @@ export function hasEnvironmentCredentials(env: Record<string, string | undefined
   return Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !env.AWS_PROFILE);
 }
 
+/**
+ * The environment's credentials, read as the SDK's `fromEnv` reads them (aws-sdk-js-v3
+ * packages/credential-provider-env/src/fromEnv.ts: the key pair, the session token, an optional
+ * AWS_CREDENTIAL_EXPIRATION, AWS_CREDENTIAL_SCOPE and AWS_ACCOUNT_ID). Read here rather than through
+ * that package, whose imports (the SDK's endpoint rules and shared-config loader) were 40% of index.js.
+ */
+export function environmentCredentials(env: Record<string, string | undefined>): AwsCredentialIdentity {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey) throw new Error("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set");
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    ...(env.AWS_CREDENTIAL_EXPIRATION ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) } : {}),
+    ...(env.AWS_CREDENTIAL_SCOPE ? { credentialScope: env.AWS_CREDENTIAL_SCOPE } : {}),
+    ...(env.AWS_ACCOUNT_ID ? { accountId: env.AWS_ACCOUNT_ID } : {}),
+  };
+}
+
 /** Loads the full chain from its own module (its own file in the bundle) only when it is needed. */
 function loadCredentialChain(): AwsCredentialIdentityProvider {
   // A runtime require, not an import: the bundler keeps it out of index.js (scripts/bundle.ts).
@@ -47,7 +65,7 @@ let chain: AwsCredentialIdentityProvider | undefined;
  */
 export function defaultCredentials(): AwsCredentialIdentityProvider {
   shared ??= memoizeCredentials(async (props) => {
-    if (hasEnvironmentCredentials(process.env)) return fromEnv()(props);
+    if (hasEnvironmentCredentials(process.env)) return environmentCredentials(process.env);
     chain ??= loadCredentialChain();
     return chain(props);
   });
