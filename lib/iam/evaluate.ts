@@ -143,50 +143,7 @@ interface Verdict {
   sids: string[];
 }
 
-/** Verdicts remembered per frozen policy; beyond this the oldest go (the source IP is the client's to vary). */
-export const MAX_VERDICTS_PER_POLICY = 1024;
-const verdicts = new WeakMap<PolicyDocument, Map<string, Verdict>>();
-const deeplyFrozen = new WeakSet<object>();
-
-/** True when the value and everything in it is frozen: it can never change, so its verdicts never do. */
-export function isDeeplyFrozen(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (deeplyFrozen.has(value)) return true;
-  if (!Object.isFrozen(value) || !Object.values(value).every(isDeeplyFrozen)) return false;
-  deeplyFrozen.add(value);
-  return true;
-}
-
-/** Freezes a policy document (or any plain data) in place, deeply, and returns it. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/**
- * A policy's verdict. For a deeply frozen policy (the gateway freezes the plan's) the verdict for each
- * distinct request is remembered: the same unchangeable document asked the same question always gives
- * the same answer, and the gateway asks the same few questions of the same few policies on every
- * request (issue 12). Policies that could still change are evaluated every time.
- */
 function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): Verdict {
-  if (!isDeeplyFrozen(doc)) return evaluateUncached(doc, req, kind);
-  // A request's undefined fields mean "absent" to the evaluator, as they do to JSON.
-  const reqKey = JSON.stringify([kind, req.requester, req.action, req.resource, req.context ?? null]);
-  let forDoc = verdicts.get(doc);
-  const known = forDoc?.get(reqKey);
-  if (known) return { result: known.result, sids: [...known.sids] };
-  const verdict = evaluateUncached(doc, req, kind);
-  if (!forDoc) verdicts.set(doc, (forDoc = new Map()));
-  if (forDoc.size >= MAX_VERDICTS_PER_POLICY) forDoc.delete(forDoc.keys().next().value as string);
-  forDoc.set(reqKey, { result: verdict.result, sids: [...verdict.sids] });
-  return verdict;
-}
-
-function evaluateUncached(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): Verdict {
   if (!Array.isArray(doc.Statement)) throw new UnsupportedPolicyError("Policy Statement must be a list");
   let result: ResourcePolicyResult = "Neither";
   const allowSids: string[] = [];

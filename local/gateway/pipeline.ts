@@ -12,7 +12,7 @@
  * fully-read request and returns one answer, with the path it took.
  */
 import { matchRoute } from "../../lib/api";
-import { accessDeniedMessage, authorizeInvoke, deepFreeze } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorizeInvoke } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
 import type { LocalIdentity } from "../identities";
@@ -37,9 +37,6 @@ export type AnswerObserver = (req: GatewayRequest, answer: Answer) => void;
 export function createPipeline(plan: Plan, identities: readonly LocalIdentity[], now?: () => Date, observe?: AnswerObserver): Pipeline {
   const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
   const { api } = plan.declared;
-  // The policies cannot change while the gateway serves: frozen, lib/iam remembers their verdicts.
-  for (const doc of [api.resourcePolicy, ...[...plan.declared.roles.values()].flatMap((r) => [r.trustPolicy, ...r.identityPolicies]),
-    ...[...plan.declared.buckets.values()].map((b) => b.policy), ...identities.flatMap((i) => i.identityPolicies)]) deepFreeze(doc);
   // The objects were written when the gateway started: their Last-Modified (an HTTP-date).
   const integrate = createIntegrationWalk(plan.declared, (now?.() ?? new Date()).toUTCString());
 
