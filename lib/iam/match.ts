@@ -1,21 +1,21 @@
-/** Most compiled patterns kept; policies hold a handful, so this only bounds memory, never hit in practice. */
+/** Most compiled patterns kept per case mode; policies hold a handful, so this only bounds memory. */
 export const MAX_COMPILED_PATTERNS = 1024;
-const compiled = new Map<string, RegExp>();
+const compiled = { sensitive: new Map<string, RegExp>(), insensitive: new Map<string, RegExp>() };
 
 /**
  * The pattern as an anchored RegExp, compiled once: the gateway matches the same few policy patterns
  * on every request (building a RegExp per call was a quarter of its CPU under load, issue 12).
- * Keyed by the pattern and the case flag in a Map; the oldest entry goes when the bound is reached.
+ * Kept in a Map per case mode; the oldest entry goes when the bound is reached.
  */
 function compile(pattern: string, ignoreCase: boolean): RegExp {
-  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
-  let re = compiled.get(key);
+  const cache = ignoreCase ? compiled.insensitive : compiled.sensitive;
+  let re = cache.get(pattern);
   if (re === undefined) {
     let source = "^";
     for (const ch of pattern) source += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
     re = new RegExp(`${source}$`, ignoreCase ? "is" : "s"); // no g/y flag: test() keeps no state between calls
-    if (compiled.size >= MAX_COMPILED_PATTERNS) compiled.delete(compiled.keys().next().value as string);
-    compiled.set(key, re);
+    if (cache.size >= MAX_COMPILED_PATTERNS) cache.delete(cache.keys().next().value as string);
+    cache.set(pattern, re);
   }
   return re;
 }
