@@ -1,7 +1,7 @@
 /** `npm run build`: writes the deployable caller bundle to dist/caller/ and reports its files' sizes. */
 import * as path from "node:path";
 import { runMain } from "../local/cli";
-import { writeCallerBundle, zippedSize } from "./bundle";
+import { CHAIN_FILE, ENTRY_FILE, writeCallerBundle, zippedSize } from "./bundle";
 
 export const BUILD_COMMAND = {
   command: "npm run build",
@@ -13,10 +13,11 @@ if (require.main === module) {
   runMain(BUILD_COMMAND, () => {
     const { path: out, bundle } = writeCallerBundle();
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    for (const [name, code] of Object.entries(bundle.files)) {
-      console.log(`${path.relative(process.cwd(), path.join(path.dirname(out), name))}: ${kib(Buffer.byteLength(code))} raw, ${kib(zippedSize(code, name))} zipped alone`);
-    }
-    console.log(`zip of both: ${kib(zippedSize(bundle.files))}; sha256 ${bundle.sha256}`);
+    const dir = path.relative(process.cwd(), path.dirname(out));
+    console.log(`${path.join(dir, ENTRY_FILE)}: ${kib(Buffer.byteLength(bundle.code))} raw, ${kib(zippedSize(bundle.code, ENTRY_FILE))} zipped`);
+    const chain = bundle.files[CHAIN_FILE];
+    console.log(`${path.join(dir, CHAIN_FILE)}: ${kib(Buffer.byteLength(chain))} raw, ${kib(zippedSize(chain, CHAIN_FILE))} zipped (loaded only without environment credentials)`);
+    console.log(`deployment zip: ${kib(zippedSize(bundle.files))}, sha256 ${bundle.sha256}`);
     return 0;
   });
 }

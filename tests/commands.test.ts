@@ -33,10 +33,10 @@ interface Run {
   stderr: string;
 }
 
-/** Runs a ts-node entry point as its npm script does (`exec ts-node --transpile-only FILE`), without npm. */
+/** Runs a TypeScript entry point as its npm script does (`exec node -r ./scripts/tsHook.cjs FILE`), without npm. */
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, file), ...args], {
+    const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts", "tsHook.cjs"), path.join(ROOT, file), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -57,16 +57,16 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
 const commands = Object.entries(pkg.scripts)
   .filter(([name]) => !TOOL_SCRIPTS.has(name))
   .map(([name, script]) => {
-    const file = /^exec ts-node --transpile-only (\S+\.ts)$/.exec(script)?.[1];
+    const file = /^exec node -r \.\/scripts\/tsHook\.cjs (\S+\.ts)$/.exec(script)?.[1];
     return { name, script, file, npm: name === "start" ? "npm start" : `npm run ${name}` };
   });
 
 describe("commands: --help, unknown flags, one-line errors", function () {
   this.timeout(120_000);
 
-  it("every npm script is a ts-node entry point (so the checks below cover it)", () => {
+  it("every npm script is a TypeScript entry point under the project's hook (so the checks below cover it)", () => {
     assert.ok(commands.length >= 8, "start, plan, gateway, call, build, bench, verify, fuzz");
-    for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec ts-node --transpile-only FILE.ts": cover it here`);
+    for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec node -r ./scripts/tsHook.cjs FILE.ts": cover it here`);
   });
 
   it("each answers --help with its usage and exit 0 (run as a child process, as npm runs it)", async () => {

@@ -74,9 +74,9 @@ describe("caller handler (bundled)", () => {
 
   it("a cold start in a fresh process loads neither undici (the fetch globals) nor the credential chain", async () => {
     // The two costs issue 12 took off the cold path: undici's first use (≈20 ms) and parsing the chain.
-    const index = writeBundleCopy();
+    const copy = writeBundleCopy();
     const probe = `
-      const mod = require(${JSON.stringify(index)});
+      const mod = require(${JSON.stringify(copy.index)});
       mod.handler({}, { getRemainingTimeInMillis: () => 5000 }).then((r) => {
         const loaded = process.moduleLoadList.filter((m) => /undici/.test(m));
         const chain = Object.keys(require.cache).filter((f) => f.endsWith("credentialChain.js"));
@@ -88,7 +88,7 @@ describe("caller handler (bundled)", () => {
       env: { PATH: process.env.PATH ?? "", ...credsEnv, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION },
       encoding: "utf8",
       timeout: 20_000,
-    });
+    }).finally(() => copy.remove());
     const line = child.stdout.split("\n").find((l) => l.startsWith("\u0000"));
     assert.deepEqual(JSON.parse(line!.slice(1)), { count: 1, loaded: [], chain: [] });
   });

@@ -114,7 +114,7 @@ describe("README, as written", function () {
     assert.match(ci, /^npm test$/m);
     // `npm start` execs local/start.ts, which tests/start.test.ts runs in a child process (the story, exit 0).
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    assert.equal(pkg.scripts.start, "exec ts-node --transpile-only local/start.ts");
+    assert.equal(pkg.scripts.start, "exec node -r ./scripts/tsHook.cjs local/start.ts");
     assert.match(fs.readFileSync(path.join(__dirname, "start.test.ts"), "utf8"), /path\.join\(ROOT, "local", "start\.ts"\)/);
   });
 
@@ -135,7 +135,9 @@ describe("README, as written", function () {
     it("plan and build succeed", () => {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /^Plan for stack "dev"/m);
-      assert.match(r.stdout, /^dist\/caller\/index\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped, sha256 [0-9a-f]{64}$/m);
+      assert.match(r.stdout, /^dist\/caller\/index\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped$/m);
+      assert.match(r.stdout, /^dist\/caller\/credentialChain\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped \(loaded only without environment credentials\)$/m);
+      assert.match(r.stdout, /^deployment zip: [\d.]+ KiB, sha256 [0-9a-f]{64}$/m);
     });
 
     it("the sample's resource counts are the plan's", () => {
