@@ -387,7 +387,7 @@ async function benchTestLoop(runs: number): Promise<void> {
   const now = async (cold: boolean) => {
     if (cold) fs.rmSync(cache, { recursive: true, force: true });
     const r = await run(NODE, [path.join(ROOT, "scripts", "test.mjs"), "--reporter", "dot"], { cwd: ROOT });
-    if (r.code !== 0) throw new Error(`npm test failed: ${r.stdout.slice(-3000)}`);
+    if (r.code !== 0) throw new Error(`npm test exited ${r.code}: ${(r.stdout + r.stderr).split("\n").filter((l) => /failing|Error|FAILED|\d+\) /.test(l)).slice(0, 8).join(" / ")}`);
     return r.wallMs;
   };
   const b: number[] = [];
