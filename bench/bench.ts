@@ -377,8 +377,12 @@ async function benchTestLoop(runs: number): Promise<void> {
       run(bin("tsc"), ["-p", "tsconfig.json", "--incremental", "false"], { cwd: ROOT }),
       run(bin("eslint"), ["."], { cwd: ROOT }),
     ]);
-    const failed = results.find((r) => r.code !== 0);
-    if (failed) throw new Error(`the test loop as before failed: ${failed.stdout.slice(-1500)}`);
+    const names = ["mocha (ts-node)", "tsc", "eslint"];
+    const failed = results.findIndex((r) => r.code !== 0);
+    if (failed !== -1) {
+      const r = results[failed];
+      throw new Error(`the test loop as before failed: ${names[failed]} exited ${r.code}: ${(r.stdout + r.stderr).split("\n").filter((l) => /failing|rror|\d+\) /.test(l)).slice(0, 8).join(" / ")}`);
+    }
     return performance.now() - started;
   };
   // Now: `npm test` itself (scripts/test.mjs). `cold`: no build info and no remembered pass, as after
@@ -393,8 +397,14 @@ async function benchTestLoop(runs: number): Promise<void> {
   const b: number[] = [];
   const a: number[] = [];
   const warm: number[] = [];
+  // The suite has timing-sensitive tests (a gateway stopping within its wait); under ts-node with tsc and
+  // eslint beside it they can miss once. A failed run is not a measurement: it is run again, once.
+  const beforeOrRetry = () => before().catch((err: Error) => {
+    notes.push(`the test loop as before failed once and was run again (${err.message.slice(0, 300)})`);
+    return before();
+  });
   for (let i = 0; i < runs; i++) {
-    b.push(await before());
+    b.push(await beforeOrRetry());
     a.push(await now(true));
     warm.push(await now(false));
   }
