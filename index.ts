@@ -44,8 +44,10 @@ for (const { stack } of settings.invokerStacks) {
   if (!invokerStackRefs.has(stack)) invokerStackRefs.set(stack, new pulumi.StackReference(stack));
 }
 const stackInvokers = settings.invokerStacks.map((entry) =>
-  (invokerStackRefs.get(entry.stack) as pulumi.StackReference).getOutput(entry.output)
-    .apply((value) => classifyInvokerOutput(entry, value, settings.partition)));
+  (invokerStackRefs.get(entry.stack) as pulumi.StackReference)
+    .getOutput(entry.output)
+    .apply((value) => classifyInvokerOutput(entry, value, settings.partition)),
+);
 const stackInvokerArns = pulumi.all(stackInvokers).apply((found) => found.flatMap((f) => (f.kind === "principal" ? [f.arn] : [])));
 // Resolves to the StackReferences once every output is checked; rejects (RunError: message only, no
 // stack trace) on the first output that is not a principal ARN.
@@ -65,22 +67,32 @@ const providerB = settings.accountB ? accountProvider("accountB", settings.regio
 // role → API policy → deployment → stage → function.
 const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<string>();
 
-const api = new HolidaysApi("holidays", {
-  region: settings.region,
-  objects: dataObjects({ years: settings.years, names: settings.holidayNames }),
-  stageName: settings.stageName,
-  invokerArns: pulumi.all([callerRoleArnDeferred, stackInvokerArns]).apply(([arn, fromStacks]) => [arn, ...settings.invokers, ...fromStacks]),
-  sourceIpAllowList: settings.sourceIpAllowList,
-  exclusive: settings.exclusive,
-  principalOrgId: settings.principalOrgId,
-  dataRetention: settings.dataRetention,
-}, { provider: providerA });
+const api = new HolidaysApi(
+  "holidays",
+  {
+    region: settings.region,
+    objects: dataObjects({ years: settings.years, names: settings.holidayNames }),
+    stageName: settings.stageName,
+    invokerArns: pulumi
+      .all([callerRoleArnDeferred, stackInvokerArns])
+      .apply(([arn, fromStacks]) => [arn, ...settings.invokers, ...fromStacks]),
+    sourceIpAllowList: settings.sourceIpAllowList,
+    exclusive: settings.exclusive,
+    principalOrgId: settings.principalOrgId,
+    dataRetention: settings.dataRetention,
+  },
+  { provider: providerA },
+);
 
-const caller = new CallerFunction("caller", {
-  apiUrl: api.dataUrl,
-  apiRegion: settings.region,
-  methodArns: api.methodArns,
-}, { provider: providerB });
+const caller = new CallerFunction(
+  "caller",
+  {
+    apiUrl: api.dataUrl,
+    apiRegion: settings.region,
+    methodArns: api.methodArns,
+  },
+  { provider: providerB },
+);
 resolveCallerRoleArn(caller.roleArn);
 
 export const accountAId = settings.accountA.accountId;

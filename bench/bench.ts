@@ -31,7 +31,8 @@ const HOOK = path.join(ROOT, "scripts", "tsHook.cjs");
 const STEPS = ["size", "cold", "warm", "signing", "gateway", "plan", "start", "test"] as const;
 const BENCH_COMMAND = {
   command: "npm run bench",
-  summary: "Measures each speed and size figure beside its comparison in the same run (interleaved, medians) and prints one table: figure, comparison, ratio, budget. Exits 1 if a budget is missed.",
+  summary:
+    "Measures each speed and size figure beside its comparison in the same run (interleaved, medians) and prints one table: figure, comparison, ratio, budget. Exits 1 if a budget is missed.",
   options: {
     quick: { type: "boolean", help: "a shorter run (fewer repetitions)" },
     profile: { type: "boolean", help: "also profile the gateway under load (V8 CPU profiler) and print its top functions" },
@@ -103,8 +104,9 @@ interface Cold {
 async function coldStart(bundlePath: string, env: Record<string, string>): Promise<Cold> {
   const r = await run(NODE, ["-e", COLD_RUNNER], { env: { PATH: process.env.PATH ?? "", ...env, BUNDLE_PATH: bundlePath } });
   const line = r.stdout.split("\n").find((l) => l.startsWith("\u0000COLD "));
-  const parsed = line ? JSON.parse(line.slice(6)) as Cold & { error?: string; count?: number } : undefined;
-  if (r.code !== 0 || !parsed || parsed.error || !parsed.count) throw new Error(`cold start of ${bundlePath} failed: ${parsed?.error ?? r.stderr.slice(0, 500)}`);
+  const parsed = line ? (JSON.parse(line.slice(6)) as Cold & { error?: string; count?: number }) : undefined;
+  if (r.code !== 0 || !parsed || parsed.error || !parsed.count)
+    throw new Error(`cold start of ${bundlePath} failed: ${parsed?.error ?? r.stderr.slice(0, 500)}`);
   return parsed;
 }
 
@@ -121,8 +123,12 @@ async function benchColdPath(todayCode: string): Promise<void> {
       const [caller] = gw.identities;
       // What the Lambda runtime gives the function: its env and the role's credentials as AWS_* variables.
       const env = {
-        API_URL: gw.dataUrl, API_REGION: gw.region, AWS_REGION: gw.region,
-        AWS_ACCESS_KEY_ID: caller.accessKeyId, AWS_SECRET_ACCESS_KEY: caller.secretAccessKey, AWS_SESSION_TOKEN: caller.sessionToken,
+        API_URL: gw.dataUrl,
+        API_REGION: gw.region,
+        AWS_REGION: gw.region,
+        AWS_ACCESS_KEY_ID: caller.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
+        AWS_SESSION_TOKEN: caller.sessionToken,
       };
       const runs = QUICK ? 7 : 21;
       const today: Cold[] = [];
@@ -213,8 +219,15 @@ function floorSigner(): () => string {
 }
 
 async function botocoreMicros(n: number): Promise<number | undefined> {
-  const r = await run("python3", [path.join(__dirname, "botocoreSign.py"), String(n), SIGN_URL, SIGN_CREDS.accessKeyId, SIGN_CREDS.secretAccessKey, SIGN_CREDS.sessionToken, "ap-northeast-1"])
-    .catch(() => undefined);
+  const r = await run("python3", [
+    path.join(__dirname, "botocoreSign.py"),
+    String(n),
+    SIGN_URL,
+    SIGN_CREDS.accessKeyId,
+    SIGN_CREDS.secretAccessKey,
+    SIGN_CREDS.sessionToken,
+    "ap-northeast-1",
+  ]).catch(() => undefined);
   if (!r || r.code !== 0) return undefined;
   return Number(r.stdout.trim());
 }
@@ -235,7 +248,14 @@ async function benchSigning(): Promise<void> {
   const boto: number[] = [];
   for (let round = 0; round < 5; round++) {
     ours.push(await batch(() => signer.sign(toHttpRequest(SIGN_URL))));
-    viaAws4.push(await batch(() => aws4.sign({ host: u.host, path: `${u.pathname}${u.search}`, service: "execute-api", region: "ap-northeast-1", method: "GET" }, SIGN_CREDS)));
+    viaAws4.push(
+      await batch(() =>
+        aws4.sign(
+          { host: u.host, path: `${u.pathname}${u.search}`, service: "execute-api", region: "ap-northeast-1", method: "GET" },
+          SIGN_CREDS,
+        ),
+      ),
+    );
     floors.push(await batch(floor));
     const b = await botocoreMicros(n);
     if (b !== undefined) boto.push(b);
@@ -244,7 +264,9 @@ async function benchSigning(): Promise<void> {
   const us = (x: number) => `${x.toFixed(1)} µs`;
   const others = `aws4 ${us(median(viaAws4))} · node:crypto floor (day's key cached) ${us(median(floors))}`;
   if (boto.length === 0) {
-    notes.push("botocore not found (python3 -c 'import botocore' failed): the signing row has no botocore comparison; `apt-get install python3-botocore` to measure it.");
+    notes.push(
+      "botocore not found (python3 -c 'import botocore' failed): the signing row has no botocore comparison; `apt-get install python3-botocore` to measure it.",
+    );
   }
   row({
     figure: "SigV4 signing, µs/op (one signer reused; median of 5 interleaved batches)",
@@ -268,8 +290,16 @@ interface Load {
 }
 
 async function load(mode: "bare" | "gateway", seconds: number, profileFile?: string): Promise<Load> {
-  const { child, contract } = await startServer<{ url?: string; dataUrl?: string; region?: string; allowed?: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[] }>(
-    NODE, ["-r", HOOK, path.join(__dirname, "servers.ts"), mode], profileFile ? { ...process.env, BENCH_CPU_PROFILE: profileFile } : process.env);
+  const { child, contract } = await startServer<{
+    url?: string;
+    dataUrl?: string;
+    region?: string;
+    allowed?: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
+  }>(
+    NODE,
+    ["-r", HOOK, path.join(__dirname, "servers.ts"), mode],
+    profileFile ? { ...process.env, BENCH_CPU_PROFILE: profileFile } : process.env,
+  );
   try {
     const url = mode === "bare" ? contract.url! : contract.dataUrl!;
     const headers = mode === "bare" ? {} : await sign(url, contract.allowed![0], { region: contract.region! });
@@ -321,20 +351,29 @@ async function profileGateway(seconds: number): Promise<void> {
   const file = "gateway.cpuprofile";
   fs.mkdirSync(dir, { recursive: true });
   await load("gateway", seconds, path.join(dir, file));
-  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { nodes: Node[] };
   const self = new Map<string, number>();
   let total = 0;
   for (const n of profile.nodes) {
     const hits = n.hitCount ?? 0;
     total += hits;
-    const where = n.callFrame.url ? `${n.callFrame.url.replace(/^file:\/\//, "").replace(`${ROOT}/`, "")}:${n.callFrame.lineNumber + 1}` : "";
+    const where = n.callFrame.url
+      ? `${n.callFrame.url.replace(/^file:\/\//, "").replace(`${ROOT}/`, "")}:${n.callFrame.lineNumber + 1}`
+      : "";
     const key = `${n.callFrame.functionName || "(anonymous)"} ${where}`.trim();
     self.set(key, (self.get(key) ?? 0) + hits);
   }
   const idle = self.get("(idle)") ?? 0;
   console.log(`\nGateway CPU profile (${path.relative(ROOT, path.join(dir, file))}), top self time of non-idle samples:`);
-  for (const [name, hits] of [...self].filter(([k]) => k !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+  for (const [name, hits] of [...self]
+    .filter(([k]) => k !== "(idle)")
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)) {
     console.log(`  ${((100 * hits) / (total - idle)).toFixed(1).padStart(5)}%  ${name}`);
   }
 }
@@ -381,7 +420,13 @@ async function benchTestLoop(runs: number): Promise<void> {
     const failed = results.findIndex((r) => r.code !== 0);
     if (failed !== -1) {
       const r = results[failed];
-      throw new Error(`the test loop as before failed: ${names[failed]} exited ${r.code}: ${(r.stdout + r.stderr).split("\n").filter((l) => /failing|rror|\d+\) /.test(l)).slice(0, 8).join(" / ")}`);
+      throw new Error(
+        `the test loop as before failed: ${names[failed]} exited ${r.code}: ${(r.stdout + r.stderr)
+          .split("\n")
+          .filter((l) => /failing|rror|\d+\) /.test(l))
+          .slice(0, 8)
+          .join(" / ")}`,
+      );
     }
     return performance.now() - started;
   };
@@ -391,7 +436,14 @@ async function benchTestLoop(runs: number): Promise<void> {
   const now = async (cold: boolean) => {
     if (cold) fs.rmSync(cache, { recursive: true, force: true });
     const r = await run(NODE, [path.join(ROOT, "scripts", "test.mjs"), "--reporter", "dot"], { cwd: ROOT });
-    if (r.code !== 0) throw new Error(`npm test exited ${r.code}: ${(r.stdout + r.stderr).split("\n").filter((l) => /failing|Error|FAILED|\d+\) /.test(l)).slice(0, 8).join(" / ")}`);
+    if (r.code !== 0)
+      throw new Error(
+        `npm test exited ${r.code}: ${(r.stdout + r.stderr)
+          .split("\n")
+          .filter((l) => /failing|Error|FAILED|\d+\) /.test(l))
+          .slice(0, 8)
+          .join(" / ")}`,
+      );
     return r.wallMs;
   };
   const b: number[] = [];
@@ -399,10 +451,11 @@ async function benchTestLoop(runs: number): Promise<void> {
   const warm: number[] = [];
   // The suite has timing-sensitive tests (a gateway stopping within its wait); under ts-node with tsc and
   // eslint beside it they can miss once. A failed run is not a measurement: it is run again, once.
-  const beforeOrRetry = () => before().catch((err: Error) => {
-    notes.push(`the test loop as before failed once and was run again (${err.message.slice(0, 300)})`);
-    return before();
-  });
+  const beforeOrRetry = () =>
+    before().catch((err: Error) => {
+      notes.push(`the test loop as before failed once and was run again (${err.message.slice(0, 300)})`);
+      return before();
+    });
   for (let i = 0; i < runs; i++) {
     b.push(await beforeOrRetry());
     a.push(await now(true));
@@ -433,7 +486,12 @@ function printTable(): void {
 
 (async () => {
   const cpu = os.cpus();
-  console.log(`holidays-api bench — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}${QUICK ? " (quick)" : ""}\n`);
+  console.log(
+    `holidays-api bench — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}${QUICK ? " (quick)" : ""}\n`,
+  );
   const todayCode = bundleFile(path.join(__dirname, "callerToday.ts"));
   const steps: [string, () => Promise<void> | void][] = [
     ["size", () => benchBundleSize(todayCode)],

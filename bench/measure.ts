@@ -20,7 +20,11 @@ export interface Exit {
 }
 
 /** Runs a command to its end without blocking the event loop (servers in this process keep serving). */
-export function run(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Exit> {
+export function run(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Exit> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -38,7 +42,11 @@ export function run(command: string, args: string[], opts: { env?: NodeJS.Proces
 }
 
 /** Starts a long-running child and resolves with its first stdout line (its contract) parsed as JSON. */
-export function startServer<T>(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; contract: T }> {
+export function startServer<T>(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; contract: T }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

@@ -37,14 +37,20 @@ function startProfile(file: string | undefined): () => void {
   const session = new Session();
   session.connect();
   session.post("Profiler.enable", () => session.post("Profiler.start"));
-  return () => session.post("Profiler.stop", (err, result) => {
-    if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
-    process.exit(0);
-  });
+  return () =>
+    session.post("Profiler.stop", (err, result) => {
+      if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
+      process.exit(0);
+    });
 }
 
 const mode = process.argv[2];
-(mode === "bare" ? bare() : mode === "gateway" ? gateway() : Promise.reject(new Error(`usage: servers.ts bare|gateway (got ${String(mode)})`)))
+(mode === "bare"
+  ? bare()
+  : mode === "gateway"
+    ? gateway()
+    : Promise.reject(new Error(`usage: servers.ts bare|gateway (got ${String(mode)})`))
+)
   .then(() => {
     const stopProfile = startProfile(process.env.BENCH_CPU_PROFILE);
     process.once("SIGTERM", () => (process.env.BENCH_CPU_PROFILE ? stopProfile() : process.exit(0)));

@@ -9,13 +9,17 @@ import type { AccountAccess } from "../lib/config";
  * accounts can be told apart.
  */
 export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
-  return new Provider(name, {
-    region,
-    profile: access.profile,
-    assumeRoles: access.roleArn
-      ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
-      : undefined,
-    allowedAccountIds: [access.accountId],
-    defaultTags: { tags: { project: pulumi.getProject(), stack: pulumi.getStack(), "managed-by": "pulumi" } },
-  }, opts);
+  return new Provider(
+    name,
+    {
+      region,
+      profile: access.profile,
+      assumeRoles: access.roleArn
+        ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
+        : undefined,
+      allowedAccountIds: [access.accountId],
+      defaultTags: { tags: { project: pulumi.getProject(), stack: pulumi.getStack(), "managed-by": "pulumi" } },
+    },
+    opts,
+  );
 }

@@ -46,41 +46,63 @@ export class CallerFunction extends pulumi.ComponentResource {
     super("holidays:index:CallerFunction", name, {}, opts);
     const parent = { parent: this };
 
-    const role = new iam.Role(`${name}-role`, {
-      description: "Execution role of the holidays caller; the API's resource policy names this role",
-      assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
-    }, parent);
+    const role = new iam.Role(
+      `${name}-role`,
+      {
+        description: "Execution role of the holidays caller; the API's resource policy names this role",
+        assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
+      },
+      parent,
+    );
 
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
-      namePrefix: `/holidays-api/${name}-`,
-      retentionInDays: args.logRetentionInDays ?? 14,
-    }, parent);
-    const logsPolicy = new iam.RolePolicy(`${name}-logs`, {
-      role: role.id,
-      policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))),
-    }, parent);
-    const invokePolicy = new iam.RolePolicy(`${name}-invoke`, {
-      role: role.id,
-      policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))),
-    }, parent);
+    const logGroup = new cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        namePrefix: `/holidays-api/${name}-`,
+        retentionInDays: args.logRetentionInDays ?? 14,
+      },
+      parent,
+    );
+    const logsPolicy = new iam.RolePolicy(
+      `${name}-logs`,
+      {
+        role: role.id,
+        policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))),
+      },
+      parent,
+    );
+    const invokePolicy = new iam.RolePolicy(
+      `${name}-invoke`,
+      {
+        role: role.id,
+        policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))),
+      },
+      parent,
+    );
 
     const bundle = bundleCaller();
-    const fn = new lambda.Function(`${name}-fn`, {
-      description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
-      role: role.arn,
-      runtime: args.runtime ?? "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      memorySize: 256,
-      timeout: args.timeoutSeconds ?? 10,
-      // Every file of the bundle: index.js and the credential chain it loads only when needed.
-      code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([name, code]) => [name, new pulumi.asset.StringAsset(code)]))),
-      environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
-      // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
-      // given, and reads them back, so leaving them out shows a diff on every preview
-      // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
-      loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
-    }, { parent: this, dependsOn: [logsPolicy, invokePolicy] });
+    const fn = new lambda.Function(
+      `${name}-fn`,
+      {
+        description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
+        role: role.arn,
+        runtime: args.runtime ?? "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        memorySize: 256,
+        timeout: args.timeoutSeconds ?? 10,
+        // Every file of the bundle: index.js and the credential chain it loads only when needed.
+        code: new pulumi.asset.AssetArchive(
+          Object.fromEntries(Object.entries(bundle.files).map(([name, code]) => [name, new pulumi.asset.StringAsset(code)])),
+        ),
+        environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
+        // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
+        // given, and reads them back, so leaving them out shows a diff on every preview
+        // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
+        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
+      },
+      { parent: this, dependsOn: [logsPolicy, invokePolicy] },
+    );
 
     this.roleArn = role.arn;
     this.functionName = fn.name;

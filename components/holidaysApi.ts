@@ -3,8 +3,21 @@ import * as apigateway from "@pulumi/aws/apigateway";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import {
-  DATA_ROUTE, type DataObject, HTTP_METHOD, RESPONSES, ROUTES, type Route, YEAR_ROUTE, integrationRequestParameters, integrationResponseParameters,
-  methodArnPath, methodRequestParameters, methodResponseParameters, pathSegments, s3IntegrationUri, s3KeyPattern,
+  DATA_ROUTE,
+  type DataObject,
+  HTTP_METHOD,
+  RESPONSES,
+  ROUTES,
+  type Route,
+  YEAR_ROUTE,
+  integrationRequestParameters,
+  integrationResponseParameters,
+  methodArnPath,
+  methodRequestParameters,
+  methodResponseParameters,
+  pathSegments,
+  s3IntegrationUri,
+  s3KeyPattern,
 } from "../lib/api";
 import { retentionChoice } from "../lib/retention";
 import { methodArn } from "../lib/arn";
@@ -110,17 +123,23 @@ export class HolidaysApi extends pulumi.ComponentResource {
     super("holidays:index:HolidaysApi", name, {}, opts);
 
     const data = createDataStore(name, args, this);
-    const api = new apigateway.RestApi(`${name}-api`, {
-      description: "Japanese public holidays (IAM-authorized)",
-      // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
-      // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
-      // default IP address type for all Regional and edge-optimized APIs is IPv4").
-      endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
-    }, { parent: this });
+    const api = new apigateway.RestApi(
+      `${name}-api`,
+      {
+        description: "Japanese public holidays (IAM-authorized)",
+        // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
+        // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
+        // default IP address type for all Regional and edge-optimized APIs is IPv4").
+        endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
+      },
+      { parent: this },
+    );
     const routes = createRoutes(name, api, this);
     const s3Integration = createS3Integration(name, args.region, api, routes, data, this);
     const responses = createResponses(name, api, routes, s3Integration, this);
-    const routeMethodArns = api.executionArn.apply((arn) => ROUTES.map((r) => methodArn(arn, args.stageName, HTTP_METHOD, methodArnPath(r))));
+    const routeMethodArns = api.executionArn.apply((arn) =>
+      ROUTES.map((r) => methodArn(arn, args.stageName, HTTP_METHOD, methodArnPath(r))),
+    );
     const policy = createResourcePolicy(name, args, api, routeMethodArns, this);
     const stage = createDeploymentAndStage(name, args.stageName, api, { policy, routes, s3Integration, responses }, this);
 
@@ -158,47 +177,80 @@ function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Res
   // One options object for the bucket and every resource that configures it.
   const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete };
   const bucket = new s3.Bucket(`${name}-data`, { forceDestroy }, keep);
-  const publicAccessBlock = new s3.BucketPublicAccessBlock(`${name}-data`, {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  }, keep);
-  const ownership = new s3.BucketOwnershipControls(`${name}-data`, {
-    bucket: bucket.id,
-    rule: { objectOwnership: "BucketOwnerEnforced" },
-  }, keep);
-  const encryption = new s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
-    bucket: bucket.id,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-  }, keep);
-  const versioning = new s3.BucketVersioning(`${name}-data`, {
-    bucket: bucket.id,
-    versioningConfiguration: { status: "Enabled" },
-  }, keep);
-  new s3.BucketLifecycleConfiguration(`${name}-data`, {
-    bucket: bucket.id,
-    rules: [{
-      id: "expire-noncurrent-versions",
-      status: "Enabled",
-      filter: {},
-      noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-    }],
-  }, { ...keep, dependsOn: [versioning] });
-  new s3.BucketPolicy(`${name}-data-tls-only`, {
-    bucket: bucket.id,
-    policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
-  }, { ...keep, dependsOn: [publicAccessBlock] });
+  const publicAccessBlock = new s3.BucketPublicAccessBlock(
+    `${name}-data`,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    keep,
+  );
+  const ownership = new s3.BucketOwnershipControls(
+    `${name}-data`,
+    {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    },
+    keep,
+  );
+  const encryption = new s3.BucketServerSideEncryptionConfiguration(
+    `${name}-data`,
+    {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    },
+    keep,
+  );
+  const versioning = new s3.BucketVersioning(
+    `${name}-data`,
+    {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    },
+    keep,
+  );
+  new s3.BucketLifecycleConfiguration(
+    `${name}-data`,
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ],
+    },
+    { ...keep, dependsOn: [versioning] },
+  );
+  new s3.BucketPolicy(
+    `${name}-data-tls-only`,
+    {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) => renderPolicy(tlsOnlyBucketPolicy(arn))),
+    },
+    { ...keep, dependsOn: [publicAccessBlock] },
+  );
   // `<name>-data-json` for data.json (its name since the seed), `<name>-data-<year>-json` per year.
-  const objects = args.objects.map((o) => new s3.BucketObjectv2(`${name}-data${o.year === undefined ? "" : `-${o.year}`}-json`, {
-    bucket: bucket.id,
-    key: o.key,
-    content: o.body,
-    contentType: HOLIDAYS_CONTENT_TYPE,
-    serverSideEncryption: "AES256",
-  }, { ...keep, dependsOn: [versioning, encryption, ownership, publicAccessBlock] }));
+  const objects = args.objects.map(
+    (o) =>
+      new s3.BucketObjectv2(
+        `${name}-data${o.year === undefined ? "" : `-${o.year}`}-json`,
+        {
+          bucket: bucket.id,
+          key: o.key,
+          content: o.body,
+          contentType: HOLIDAYS_CONTENT_TYPE,
+          serverSideEncryption: "AES256",
+        },
+        { ...keep, dependsOn: [versioning, encryption, ownership, publicAccessBlock] },
+      ),
+  );
   return { bucket, objects };
 }
 
@@ -232,7 +284,11 @@ function createRoutes(name: string, api: apigateway.RestApi, parent: pulumi.Reso
       path = `${path}/${pathPart}`;
       resource = byPath.get(path);
       if (!resource) {
-        const resourceName = RESOURCE_NAMES[path] ?? pathSegments(path).join("-").replace(/[^A-Za-z0-9-]/g, "");
+        const resourceName =
+          RESOURCE_NAMES[path] ??
+          pathSegments(path)
+            .join("-")
+            .replace(/[^A-Za-z0-9-]/g, "");
         resource = new apigateway.Resource(`${name}-${resourceName}`, { restApi: api.id, parentId, pathPart }, { parent });
         byPath.set(path, resource);
       }
@@ -242,13 +298,17 @@ function createRoutes(name: string, api: apigateway.RestApi, parent: pulumi.Reso
   };
   const routes = ROUTES.map((route) => {
     const resource = resourceFor(route);
-    const method = new apigateway.Method(methodName(name, route), {
-      restApi: api.id,
-      resourceId: resource.id,
-      httpMethod: HTTP_METHOD,
-      authorization: "AWS_IAM",
-      requestParameters: methodRequestParameters(route),
-    }, { parent });
+    const method = new apigateway.Method(
+      methodName(name, route),
+      {
+        restApi: api.id,
+        resourceId: resource.id,
+        httpMethod: HTTP_METHOD,
+        authorization: "AWS_IAM",
+        requestParameters: methodRequestParameters(route),
+      },
+      { parent },
+    );
     return { route, resource, method };
   });
   return { pathResources: [...byPath.values()], routes };
@@ -258,50 +318,86 @@ function createRoutes(name: string, api: apigateway.RestApi, parent: pulumi.Reso
  * Per route, the `AWS` integration that reads its object (path parameters fill the key, If-None-Match
  * is passed on) through one role only API Gateway may assume, allowed the routes' keys only.
  */
-function createS3Integration(name: string, region: string, api: apigateway.RestApi, routes: Routes, data: DataStore, parent: pulumi.Resource): S3Integration {
-  const role = new iam.Role(`${name}-s3-read`, {
-    description: "Assumed by API Gateway to read the holidays document",
-    assumeRolePolicy: renderPolicy(apiGatewayTrustPolicy()),
-  }, { parent });
-  const rolePolicy = new iam.RolePolicy(`${name}-s3-read`, {
-    role: role.id,
-    policy: data.bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, ROUTES.map(s3KeyPattern)))),
-  }, { parent });
-  const integrations = routes.routes.map(({ route, resource, method }) => new apigateway.Integration(`${methodName(name, route)}-s3`, {
-    restApi: api.id,
-    resourceId: resource.id,
-    httpMethod: method.httpMethod,
-    type: "AWS",
-    integrationHttpMethod: "GET",
-    uri: data.bucket.bucket.apply((bucket) => s3IntegrationUri(region, bucket, route.s3Key)),
-    credentials: role.arn,
-    passthroughBehavior: "WHEN_NO_MATCH",
-    requestParameters: integrationRequestParameters(route),
-  }, { parent, dependsOn: [rolePolicy] }));
+function createS3Integration(
+  name: string,
+  region: string,
+  api: apigateway.RestApi,
+  routes: Routes,
+  data: DataStore,
+  parent: pulumi.Resource,
+): S3Integration {
+  const role = new iam.Role(
+    `${name}-s3-read`,
+    {
+      description: "Assumed by API Gateway to read the holidays document",
+      assumeRolePolicy: renderPolicy(apiGatewayTrustPolicy()),
+    },
+    { parent },
+  );
+  const rolePolicy = new iam.RolePolicy(
+    `${name}-s3-read`,
+    {
+      role: role.id,
+      policy: data.bucket.arn.apply((arn) => renderPolicy(readObjectPolicy(arn, ROUTES.map(s3KeyPattern)))),
+    },
+    { parent },
+  );
+  const integrations = routes.routes.map(
+    ({ route, resource, method }) =>
+      new apigateway.Integration(
+        `${methodName(name, route)}-s3`,
+        {
+          restApi: api.id,
+          resourceId: resource.id,
+          httpMethod: method.httpMethod,
+          type: "AWS",
+          integrationHttpMethod: "GET",
+          uri: data.bucket.bucket.apply((bucket) => s3IntegrationUri(region, bucket, route.s3Key)),
+          credentials: role.arn,
+          passthroughBehavior: "WHEN_NO_MATCH",
+          requestParameters: integrationRequestParameters(route),
+        },
+        { parent, dependsOn: [rolePolicy] },
+      ),
+  );
   return { integrations, role };
 }
 
 /** Per route, a method response and an integration response per entry of the responses table (lib/api). */
-function createResponses(name: string, api: apigateway.RestApi, routes: Routes, s3Integration: S3Integration, parent: pulumi.Resource): pulumi.CustomResource[] {
+function createResponses(
+  name: string,
+  api: apigateway.RestApi,
+  routes: Routes,
+  s3Integration: S3Integration,
+  parent: pulumi.Resource,
+): pulumi.CustomResource[] {
   const created: pulumi.CustomResource[] = [];
   for (const [i, { route, resource, method }] of routes.routes.entries()) {
     for (const r of RESPONSES) {
-      const methodResponse = new apigateway.MethodResponse(`${methodName(name, route)}-${r.statusCode}`, {
-        restApi: api.id,
-        resourceId: resource.id,
-        httpMethod: method.httpMethod,
-        statusCode: r.statusCode,
-        responseParameters: methodResponseParameters(r),
-      }, { parent });
-      const integrationResponse = new apigateway.IntegrationResponse(`${methodName(name, route)}-${r.statusCode}`, {
-        restApi: api.id,
-        resourceId: resource.id,
-        httpMethod: method.httpMethod,
-        statusCode: methodResponse.statusCode,
-        selectionPattern: r.selectionPattern,
-        responseParameters: integrationResponseParameters(r),
-        responseTemplates: r.template ? { "application/json": r.template } : undefined,
-      }, { parent, dependsOn: [s3Integration.integrations[i]] });
+      const methodResponse = new apigateway.MethodResponse(
+        `${methodName(name, route)}-${r.statusCode}`,
+        {
+          restApi: api.id,
+          resourceId: resource.id,
+          httpMethod: method.httpMethod,
+          statusCode: r.statusCode,
+          responseParameters: methodResponseParameters(r),
+        },
+        { parent },
+      );
+      const integrationResponse = new apigateway.IntegrationResponse(
+        `${methodName(name, route)}-${r.statusCode}`,
+        {
+          restApi: api.id,
+          resourceId: resource.id,
+          httpMethod: method.httpMethod,
+          statusCode: methodResponse.statusCode,
+          selectionPattern: r.selectionPattern,
+          responseParameters: integrationResponseParameters(r),
+          responseTemplates: r.template ? { "application/json": r.template } : undefined,
+        },
+        { parent, dependsOn: [s3Integration.integrations[i]] },
+      );
       created.push(methodResponse, integrationResponse);
     }
   }
@@ -310,7 +406,11 @@ function createResponses(name: string, api: apigateway.RestApi, routes: Routes, 
 
 /** The resource policy (lib/policy `apiResourcePolicy`) on the API. */
 function createResourcePolicy(
-  name: string, args: HolidaysApiArgs, api: apigateway.RestApi, routeMethodArns: pulumi.Output<string[]>, parent: pulumi.Resource,
+  name: string,
+  args: HolidaysApiArgs,
+  api: apigateway.RestApi,
+  routeMethodArns: pulumi.Output<string[]>,
+  parent: pulumi.Resource,
 ): apigateway.RestApiPolicy {
   const policyText = pulumi
     .all([api.executionArn, routeMethodArns, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
@@ -337,16 +437,24 @@ function createDeploymentAndStage(
 ): apigateway.Stage {
   const { policy, routes, s3Integration, responses } = definition;
   const definitionResources: pulumi.CustomResource[] = [
-    policy, ...routes.pathResources, ...routes.routes.map((r) => r.method), ...s3Integration.integrations, ...responses,
+    policy,
+    ...routes.pathResources,
+    ...routes.routes.map((r) => r.method),
+    ...s3Integration.integrations,
+    ...responses,
   ];
   const fingerprint = pulumi
     .all(definitionResources.map((r) => pulumi.all([typeOf(r), propertiesOf(r)])))
     .apply((parts) => deploymentFingerprint(parts.map(([type, properties]) => ({ type, properties }))));
-  const deployment = new apigateway.Deployment(`${name}-deployment`, {
-    restApi: api.id,
-    description: "Managed by Pulumi; replaced whenever the policy or API definition changes",
-    triggers: { redeployment: fingerprint },
-  }, { parent, dependsOn: definitionResources });
+  const deployment = new apigateway.Deployment(
+    `${name}-deployment`,
+    {
+      restApi: api.id,
+      description: "Managed by Pulumi; replaced whenever the policy or API definition changes",
+      triggers: { redeployment: fingerprint },
+    },
+    { parent, dependsOn: definitionResources },
+  );
   return new apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName }, { parent });
 }
 

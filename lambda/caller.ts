@@ -39,7 +39,14 @@ export function createCallerHandler(config: CallerConfig, signedFetch: SignedFet
       // the same typed error signedFetch would raise.
       const response = await signedFetch(url, { method: "GET", deadline, headers, throwOnError: false });
       if (response.status === 304 && kept) {
-        log({ level: "info", msg: "holidays unchanged", status: 304, cache: "revalidated", attempts: response.attempts, count: Object.keys(kept.holidays).length });
+        log({
+          level: "info",
+          msg: "holidays unchanged",
+          status: 304,
+          cache: "revalidated",
+          attempts: response.attempts,
+          count: Object.keys(kept.holidays).length,
+        });
         return kept.holidays;
       }
       if (!response.ok) await raise(response, url);
@@ -49,7 +56,14 @@ export function createCallerHandler(config: CallerConfig, signedFetch: SignedFet
       }
       const etag = response.headers.get("etag");
       kept = etag ? { etag, holidays } : undefined;
-      log({ level: "info", msg: "holidays fetched", status: response.status, cache: kept ? "stored" : "none", attempts: response.attempts, count: Object.keys(holidays).length });
+      log({
+        level: "info",
+        msg: "holidays fetched",
+        status: response.status,
+        cache: kept ? "stored" : "none",
+        attempts: response.attempts,
+        count: Object.keys(holidays).length,
+      });
       return holidays;
     } catch (err) {
       const e = err as Partial<SignedFetchError> & { status?: number; errorType?: string; name?: string; message?: string };

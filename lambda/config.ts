@@ -23,12 +23,17 @@ const LAMBDA_ENV: InputNames = { url: "API_URL", setRegion: "set API_REGION" };
  */
 export function readCallerConfig(env: Record<string, string | undefined>, names: InputNames = LAMBDA_ENV): CallerConfig {
   const raw = env.API_URL;
-  if (!raw) throw new Error(`${names.url} is not set: expected the holidays data URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json`);
+  if (!raw)
+    throw new Error(
+      `${names.url} is not set: expected the holidays data URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json`,
+    );
   let apiUrl: URL;
   try {
     apiUrl = new URL(raw);
   } catch {
-    throw new Error(`${names.url} ${JSON.stringify(raw)} is not a valid URL: expected https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/api/v1/data.json`);
+    throw new Error(
+      `${names.url} ${JSON.stringify(raw)} is not a valid URL: expected https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/api/v1/data.json`,
+    );
   }
   const loopback = apiUrl.hostname === "127.0.0.1" || apiUrl.hostname === "localhost" || apiUrl.hostname === "[::1]";
   if (apiUrl.protocol !== "https:" && !(apiUrl.protocol === "http:" && loopback)) {
@@ -37,7 +42,9 @@ export function readCallerConfig(env: Record<string, string | undefined>, names:
   if (apiUrl.username || apiUrl.password) throw new Error(`${names.url} must not contain credentials`);
   const region = env.API_REGION || EXECUTE_API_HOST.exec(apiUrl.hostname)?.[1] || env.AWS_REGION;
   if (!region || !REGION.test(region)) {
-    throw new Error(`Cannot tell the signing region for ${apiUrl.host}: ${names.setRegion} (e.g. ap-northeast-1); got ${JSON.stringify(region ?? null)}`);
+    throw new Error(
+      `Cannot tell the signing region for ${apiUrl.host}: ${names.setRegion} (e.g. ap-northeast-1); got ${JSON.stringify(region ?? null)}`,
+    );
   }
   return { apiUrl, region };
 }

@@ -22,7 +22,12 @@ export interface Route {
 }
 
 /** `GET /api/v1/data.json`: the configured years (the seed's path). */
-export const DATA_ROUTE: Route = Object.freeze({ id: "data", resourcePath: `/${HOLIDAYS_PATH}`, s3Key: HOLIDAYS_PATH, pathParameters: Object.freeze([]) });
+export const DATA_ROUTE: Route = Object.freeze({
+  id: "data",
+  resourcePath: `/${HOLIDAYS_PATH}`,
+  s3Key: HOLIDAYS_PATH,
+  pathParameters: Object.freeze([]),
+});
 /** `GET /api/v1/{year}/data.json`: one dataset year, one S3 object per year. */
 export const YEAR_ROUTE: Route = Object.freeze({
   id: "year",
@@ -57,12 +62,16 @@ export function s3KeyFor(route: Route, params: ReadonlyMap<string, string>): str
  * "wildcard … path variable": `/foo/bar/*\/allowed` grants `/foo/bar/{id}/allowed`).
  */
 export function methodArnPath(route: Route): string {
-  return pathSegments(route.resourcePath).map((s) => (PARAM.test(s) ? "*" : s)).join("/");
+  return pathSegments(route.resourcePath)
+    .map((s) => (PARAM.test(s) ? "*" : s))
+    .join("/");
 }
 
 /** The S3 key pattern a route reads, each path parameter as `*` (`api/v1/*\/data.json`): what the read role is granted. */
 export function s3KeyPattern(route: Route): string {
-  return pathSegments(route.s3Key).map((s) => (PARAM.test(s) ? "*" : s)).join("/");
+  return pathSegments(route.s3Key)
+    .map((s) => (PARAM.test(s) ? "*" : s))
+    .join("/");
 }
 
 /** A request path (after the stage) matched to a route, with its path parameters (prototype-free). */
@@ -176,10 +185,23 @@ const passthrough = (name: string) => `integration.response.header.${name}`;
  * not list the bucket) or 404 NoSuchKey: both become `404 {"message":"Not Found"}`.
  */
 export const RESPONSES: readonly ResponseMapping[] = Object.freeze<ResponseMapping[]>([
-  { statusCode: "200", headers: { "Content-Type": passthrough("Content-Type"), ETag: passthrough("ETag"), "Last-Modified": passthrough("Last-Modified") } },
+  {
+    statusCode: "200",
+    headers: { "Content-Type": passthrough("Content-Type"), ETag: passthrough("ETag"), "Last-Modified": passthrough("Last-Modified") },
+  },
   { statusCode: "304", selectionPattern: "304", headers: { ETag: passthrough("ETag"), "Last-Modified": passthrough("Last-Modified") } },
-  { statusCode: "404", selectionPattern: "4\\d{2}", template: JSON.stringify({ message: "Not Found" }), headers: { "Content-Type": "'application/json'" } },
-  { statusCode: "502", selectionPattern: "5\\d{2}", template: JSON.stringify({ message: "Bad Gateway" }), headers: { "Content-Type": "'application/json'" } },
+  {
+    statusCode: "404",
+    selectionPattern: "4\\d{2}",
+    template: JSON.stringify({ message: "Not Found" }),
+    headers: { "Content-Type": "'application/json'" },
+  },
+  {
+    statusCode: "502",
+    selectionPattern: "5\\d{2}",
+    template: JSON.stringify({ message: "Bad Gateway" }),
+    headers: { "Content-Type": "'application/json'" },
+  },
 ]);
 
 /** `MethodResponse.responseParameters`: the headers the method response declares. */

@@ -72,8 +72,17 @@ export interface RawConfig {
 
 /** The keys of {@link RawConfig} in the order they are documented. */
 export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
-  "region", "accountA", "accountB", "stageName", "years", "invokers", "sourceIpAllowList", "exclusive", "principalOrgId",
-  "invokerStacks", "dataRetention",
+  "region",
+  "accountA",
+  "accountB",
+  "stageName",
+  "years",
+  "invokers",
+  "sourceIpAllowList",
+  "exclusive",
+  "principalOrgId",
+  "invokerStacks",
+  "dataRetention",
   "holidayNames",
 ];
 
@@ -92,7 +101,9 @@ export class ConfigError extends Error {
   constructor(problems: ConfigProblem[]) {
     super(
       "Invalid stack configuration:\n" +
-        problems.map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`).join("\n"),
+        problems
+          .map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`)
+          .join("\n"),
     );
     this.name = "ConfigError";
     this.problems = problems;
@@ -123,7 +134,8 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   };
 
   const region = raw.region ?? DEFAULT_REGION;
-  if (!REGION.test(region)) bad("region", region, "an AWS region name such as ap-northeast-1", "pulumi config set aws:region ap-northeast-1");
+  if (!REGION.test(region))
+    bad("region", region, "an AWS region name such as ap-northeast-1", "pulumi config set aws:region ap-northeast-1");
   const partition = partitionOf(region);
 
   const accountA = parseAccount("accountA", raw.accountA, true, partition, bad);
@@ -146,7 +158,12 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
 
   const principalOrgId = raw.principalOrgId;
   if (principalOrgId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(principalOrgId)) {
-    bad("principalOrgId", principalOrgId, "an AWS Organizations id like o-a1b2c3d4e5", "copy the id from `aws organizations describe-organization`");
+    bad(
+      "principalOrgId",
+      principalOrgId,
+      "an AWS Organizations id like o-a1b2c3d4e5",
+      "copy the id from `aws organizations describe-organization`",
+    );
   }
 
   const invokerStacks = raw.invokerStacks === undefined ? [] : parseInvokerStacks(parseJson(raw.invokerStacks), bad);
@@ -154,14 +171,28 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const holidayNames = parseHolidayNames(raw.holidayNames, bad);
 
   if (problems.length > 0 || !accountA) throw new ConfigError(problems);
-  return { region, partition, accountA, accountB, stageName, years, invokers, sourceIpAllowList, exclusive, principalOrgId, invokerStacks, dataRetention, holidayNames };
+  return {
+    region,
+    partition,
+    accountA,
+    accountB,
+    stageName,
+    years,
+    invokers,
+    sourceIpAllowList,
+    exclusive,
+    principalOrgId,
+    invokerStacks,
+    dataRetention,
+    holidayNames,
+  };
 }
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;
 
 function show(value: unknown): string {
   if (value === undefined) return "(not set)";
-  return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function parseJson(text: string): unknown {
@@ -173,7 +204,13 @@ function parseJson(text: string): unknown {
   }
 }
 
-function parseAccount(k: "accountA" | "accountB", text: string | undefined, required: boolean, partition: string, bad: Bad): AccountAccess | undefined {
+function parseAccount(
+  k: "accountA" | "accountB",
+  text: string | undefined,
+  required: boolean,
+  partition: string,
+  bad: Bad,
+): AccountAccess | undefined {
   const example = `{accountId: "111111111111", profile: "${k === "accountA" ? "account-a" : "account-b"}"}`;
   if (text === undefined) {
     return required ? bad(k, undefined, `an object such as ${example}`, `add ${k} under config: in Pulumi.<stack>.yaml`) : undefined;
@@ -199,7 +236,8 @@ function parseAccount(k: "accountA" | "accountB", text: string | undefined, requ
   const accountId = obj.accountId;
   if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) {
     ok = false;
-    const hint = typeof accountId === "number" ? "quote it in YAML (\"012345678901\") so leading zeros survive" : "set it to the account's 12-digit id";
+    const hint =
+      typeof accountId === "number" ? 'quote it in YAML ("012345678901") so leading zeros survive' : "set it to the account's 12-digit id";
     bad(`${k}.accountId`, accountId, "a 12-digit AWS account id as a quoted string", hint);
   }
   const roleArn = obj.roleArn;
@@ -207,10 +245,20 @@ function parseAccount(k: "accountA" | "accountB", text: string | undefined, requ
     const m = ROLE_ARN.exec(roleArn);
     if (!m) {
       ok = false;
-      bad(`${k}.roleArn`, roleArn, `an IAM role ARN like arn:${partition}:iam::111111111111:role/deployer`, `fix ${k}.roleArn or remove it`);
+      bad(
+        `${k}.roleArn`,
+        roleArn,
+        `an IAM role ARN like arn:${partition}:iam::111111111111:role/deployer`,
+        `fix ${k}.roleArn or remove it`,
+      );
     } else if (typeof accountId === "string" && m[2] !== accountId) {
       ok = false;
-      bad(`${k}.roleArn`, roleArn, `a role in ${k}.accountId ${accountId}`, `use a role of account ${accountId}, or correct ${k}.accountId`);
+      bad(
+        `${k}.roleArn`,
+        roleArn,
+        `a role in ${k}.accountId ${accountId}`,
+        `use a role of account ${accountId}, or correct ${k}.accountId`,
+      );
     } else if (m[1] !== partition) {
       ok = false;
       bad(`${k}.roleArn`, roleArn, `an ARN in partition ${partition} (from aws:region)`, "use the partition of the configured region");
@@ -273,13 +321,21 @@ function parseInvokers(text: string | undefined, partition: string, bad: Bad): s
  * read as different addresses than they look like.
  */
 function parseCidrs(text: string | undefined, bad: Bad): string[] {
-  const expected = "a list of CIDR blocks in standard notation, such as 203.0.113.0/24 or 2001:db8::/32 (decimal octets without leading zeros)";
+  const expected =
+    "a list of CIDR blocks in standard notation, such as 203.0.113.0/24 or 2001:db8::/32 (decimal octets without leading zeros)";
   const list = stringList("sourceIpAllowList", text, expected, bad) ?? [];
   const out: string[] = [];
   for (const [i, item] of list.entries()) {
     if (parseStandardCidr(item)) out.push(item);
-    else if (parseStandardCidr(item, { prefixOptional: true })) bad(`sourceIpAllowList[${i}]`, item, expected, `append a prefix length, e.g. ${item}/${item.includes(":") ? 128 : 32}`);
-    else bad(`sourceIpAllowList[${i}]`, item, expected, "write the address as four decimal octets (or IPv6 hex groups) and a decimal prefix length without leading zeros");
+    else if (parseStandardCidr(item, { prefixOptional: true }))
+      bad(`sourceIpAllowList[${i}]`, item, expected, `append a prefix length, e.g. ${item}/${item.includes(":") ? 128 : 32}`);
+    else
+      bad(
+        `sourceIpAllowList[${i}]`,
+        item,
+        expected,
+        "write the address as four decimal octets (or IPv6 hex groups) and a decimal prefix length without leading zeros",
+      );
   }
   return [...new Set(out)].sort();
 }
@@ -287,7 +343,12 @@ function parseCidrs(text: string | undefined, bad: Bad): string[] {
 function parseDataRetention(text: string | undefined, bad: Bad): DataRetention {
   if (text === undefined) return "retain";
   if ((DATA_RETENTION_VALUES as readonly string[]).includes(text)) return text as DataRetention;
-  bad("dataRetention", text, `one of ${DATA_RETENTION_VALUES.join(", ")}`, "pulumi config set dataRetention retain (keep the data on destroy) or destroy (a dev stack that destroys cleanly)");
+  bad(
+    "dataRetention",
+    text,
+    `one of ${DATA_RETENTION_VALUES.join(", ")}`,
+    "pulumi config set dataRetention retain (keep the data on destroy) or destroy (a dev stack that destroys cleanly)",
+  );
   return "retain";
 }
 
@@ -296,6 +357,11 @@ function parseHolidayNames(text: string | undefined, bad: Bad): HolidayNames {
   if (text === undefined) return "dataset";
   const found = HOLIDAY_NAMES.find((n) => n === text);
   if (found) return found;
-  bad("holidayNames", text, `one of ${HOLIDAY_NAMES.join(", ")}`, "pulumi config set holidayNames cabinetOffice (every substitute holiday named 休日), or dataset");
+  bad(
+    "holidayNames",
+    text,
+    `one of ${HOLIDAY_NAMES.join(", ")}`,
+    "pulumi config set holidayNames cabinetOffice (every substitute holiday named 休日), or dataset",
+  );
   return "dataset";
 }

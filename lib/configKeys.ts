@@ -46,7 +46,9 @@ export function unknownKeyProblems(all: Readonly<Record<string, string>>, known:
       problems.push({
         key,
         expected: "only aws:region in the aws namespace: default providers are disabled and each account has its own explicit provider",
-        fix: suggestion ? `did you mean ${suggestion}? Rename it` : `put credentials under ${project}:accountA / ${project}:accountB (profile, roleArn, externalId, sessionName), or remove ${key}`,
+        fix: suggestion
+          ? `did you mean ${suggestion}? Rename it`
+          : `put credentials under ${project}:accountA / ${project}:accountB (profile, roleArn, externalId, sessionName), or remove ${key}`,
       });
     } else if (ns === project) {
       problems.push({

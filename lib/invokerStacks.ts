@@ -71,12 +71,22 @@ function parseEntry(item: unknown, key: string, report: ReportProblem): InvokerS
   const stack = obj.stack;
   if (typeof stack !== "string") {
     ok = false;
-    report(`${key}.stack`, stack, "the referenced stack's full name <organization>/<project>/<stack>", `set ${key}.stack, e.g. my-org/holidays-consumer/dev`);
+    report(
+      `${key}.stack`,
+      stack,
+      "the referenced stack's full name <organization>/<project>/<stack>",
+      `set ${key}.stack, e.g. my-org/holidays-consumer/dev`,
+    );
   } else if (!checkStack(stack, `${key}.stack`, report)) ok = false;
   const output = obj.output ?? DEFAULT_INVOKER_OUTPUT;
   if (typeof output !== "string" || !OUTPUT_NAME.test(output)) {
     ok = false;
-    report(`${key}.output`, output, `the name of a stack output, such as ${DEFAULT_INVOKER_OUTPUT}`, `set ${key}.output to the output that holds the role ARN, or remove it for ${DEFAULT_INVOKER_OUTPUT}`);
+    report(
+      `${key}.output`,
+      output,
+      `the name of a stack output, such as ${DEFAULT_INVOKER_OUTPUT}`,
+      `set ${key}.output to the output that holds the role ARN, or remove it for ${DEFAULT_INVOKER_OUTPUT}`,
+    );
   }
   return ok ? { stack: stack as string, output: output as string } : undefined;
 }
@@ -84,18 +94,17 @@ function parseEntry(item: unknown, key: string, report: ReportProblem): InvokerS
 function checkStack(name: string, key: string, report: ReportProblem): boolean {
   if (QUALIFIED_STACK_NAME.test(name)) return true;
   const parts = name.split("/").length;
-  const fix = parts < 3
-    ? "write the fully qualified name <organization>/<project>/<stack> (with a DIY backend the organization is `organization`)"
-    : "use only letters, digits, '-', '_' and '.' in each of the three parts";
+  const fix =
+    parts < 3
+      ? "write the fully qualified name <organization>/<project>/<stack> (with a DIY backend the organization is `organization`)"
+      : "use only letters, digits, '-', '_' and '.' in each of the three parts";
   report(key, name, "a fully qualified stack name <organization>/<project>/<stack>", fix);
   return false;
 }
 
 /** What a referenced stack's output turned out to be. */
 export type InvokerOutput =
-  | { kind: "principal"; arn: string }
-  | { kind: "missing"; message: string }
-  | { kind: "invalid"; message: string };
+  { kind: "principal"; arn: string } | { kind: "missing"; message: string } | { kind: "invalid"; message: string };
 
 /**
  * Classifies the value read from `entry.output` of `entry.stack`:

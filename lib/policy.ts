@@ -99,7 +99,9 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
   const accounts = invokers.filter((arn) => arn.endsWith(":root"));
   const identities = invokers.filter((arn) => !arn.endsWith(":root"));
   const wholeApi = `${input.executionArn}/*`;
-  const orgCondition: ConditionBlock | undefined = input.principalOrgId ? { StringEquals: { "aws:PrincipalOrgID": [input.principalOrgId] } } : undefined;
+  const orgCondition: ConditionBlock | undefined = input.principalOrgId
+    ? { StringEquals: { "aws:PrincipalOrgID": [input.principalOrgId] } }
+    : undefined;
   const statements: PolicyStatement[] = [];
   if (identities.length > 0) {
     statements.push({
@@ -112,7 +114,13 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
     });
   }
   if (accounts.length > 0) {
-    const allowAccounts: PolicyStatement = { Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: accounts }, Action: [INVOKE_ACTION], Resource: methodArns };
+    const allowAccounts: PolicyStatement = {
+      Sid: "AllowInvokerAccounts",
+      Effect: "Allow",
+      Principal: { AWS: accounts },
+      Action: [INVOKE_ACTION],
+      Resource: methodArns,
+    };
     if (orgCondition) allowAccounts.Condition = orgCondition;
     statements.push(allowAccounts);
   }
@@ -165,10 +173,15 @@ export function assertRouteMethodArns(fn: string, methodArns: readonly string[])
     const parts = parseArn(arn);
     const [apiId, stage, verb, ...path] = (parts?.resource ?? "").split("/");
     const fixed = [parts?.partition, parts?.region, parts?.accountId, apiId, stage, verb];
-    const ok = parts?.service === "execute-api" && fixed.every((p) => p && !p.includes("*")) && verb === HTTP_METHOD
-      && ROUTE_PATHS.has(path.join("/"));
+    const ok =
+      parts?.service === "execute-api" &&
+      fixed.every((p) => p && !p.includes("*")) &&
+      verb === HTTP_METHOD &&
+      ROUTE_PATHS.has(path.join("/"));
     if (!ok) {
-      throw new Error(`${fn}: method ARN ${JSON.stringify(arn)} must name one GET route (${[...ROUTE_PATHS].join(", ")}); wildcards are never allowed elsewhere`);
+      throw new Error(
+        `${fn}: method ARN ${JSON.stringify(arn)} must name one GET route (${[...ROUTE_PATHS].join(", ")}); wildcards are never allowed elsewhere`,
+      );
     }
   }
   return sortedUnique(methodArns);
@@ -178,7 +191,14 @@ export function assertRouteMethodArns(fn: string, methodArns: readonly string[])
 export function invokeMethodPolicy(methodArns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: [INVOKE_ACTION], Resource: assertRouteMethodArns("invokeMethodPolicy", methodArns) }],
+    Statement: [
+      {
+        Sid: "InvokeHolidaysApi",
+        Effect: "Allow",
+        Action: [INVOKE_ACTION],
+        Resource: assertRouteMethodArns("invokeMethodPolicy", methodArns),
+      },
+    ],
   };
 }
 
@@ -186,7 +206,9 @@ export function invokeMethodPolicy(methodArns: readonly string[]): PolicyDocumen
 export function writeLogsPolicy(logGroupArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] }],
+    Statement: [
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+    ],
   };
 }
 
@@ -227,7 +249,14 @@ export function apiGatewayTrustPolicy(): PolicyDocument {
 export function readObjectPolicy(bucketArn: string, keyPatterns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "ReadHolidaysObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: sortedUnique(keyPatterns.map((k) => `${bucketArn}/${k}`)) }],
+    Statement: [
+      {
+        Sid: "ReadHolidaysObject",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: sortedUnique(keyPatterns.map((k) => `${bucketArn}/${k}`)),
+      },
+    ],
   };
 }
 
@@ -235,13 +264,15 @@ export function readObjectPolicy(bucketArn: string, keyPatterns: readonly string
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: ["s3:*"],
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": ["false"] } },
-    }],
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": ["false"] } },
+      },
+    ],
   };
 }

@@ -14,16 +14,21 @@ import { MAX_PRESIGN_EXPIRES_S, createSignedFetch, presignUrl, readJson } from "
 import { CommandError, UsageError, parseCommandLine, runMain } from "./cli";
 export const CALL_COMMAND = {
   command: "npm run call",
-  summary: "GETs a URL signed with SigV4 (service execute-api) using your AWS credential chain, and prints the JSON — the job awscurl does. Works against the deployed API and the local gateway (export the gateway's allowed credentials as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and pass --region).",
+  summary:
+    "GETs a URL signed with SigV4 (service execute-api) using your AWS credential chain, and prints the JSON — the job awscurl does. Works against the deployed API and the local gateway (export the gateway's allowed credentials as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and pass --region).",
   positionals: [{ name: "url", help: "the URL to GET, e.g. the stack output dataUrl", required: true }],
   options: {
     region: { type: "string", value: "REGION", help: "signing region (default: the region in an execute-api host name, else AWS_REGION)" },
-    profile: { type: "string", value: "PROFILE", help: "use this profile of ~/.aws/config and ~/.aws/credentials instead of the default chain" },
+    profile: {
+      type: "string",
+      value: "PROFILE",
+      help: "use this profile of ~/.aws/config and ~/.aws/credentials instead of the default chain",
+    },
     presign: { type: "boolean", help: "print a presigned URL (query-string SigV4) instead of sending the GET" },
     expires: { type: "string", value: "SECONDS", help: `lifetime of the presigned URL, 1-${MAX_PRESIGN_EXPIRES_S} (with --presign)` },
   },
   examples: [
-    "npm run call -- \"$(pulumi stack output dataUrl)\" --profile account-b",
+    'npm run call -- "$(pulumi stack output dataUrl)" --profile account-b',
     "npm run call -- http://127.0.0.1:8787/dev/api/v1/data.json --region ap-northeast-1",
   ],
 } as const;
@@ -47,7 +52,10 @@ export function parseCallArgs(args: readonly string[]): CallArgs {
   if (values.presign) out.presign = true;
   if (values.expires !== undefined) {
     const n = /^[0-9]{1,6}$/.test(values.expires) ? Number(values.expires) : NaN;
-    if (!(n >= 1 && n <= MAX_PRESIGN_EXPIRES_S)) throw new UsageError(`--expires ${JSON.stringify(values.expires)}: expected whole seconds, 1-${MAX_PRESIGN_EXPIRES_S} (seven days, SigV4's limit)`);
+    if (!(n >= 1 && n <= MAX_PRESIGN_EXPIRES_S))
+      throw new UsageError(
+        `--expires ${JSON.stringify(values.expires)}: expected whole seconds, 1-${MAX_PRESIGN_EXPIRES_S} (seven days, SigV4's limit)`,
+      );
     if (!values.presign) throw new UsageError("--expires applies to a presigned URL: add --presign");
     out.expires = n;
   }
@@ -65,9 +73,11 @@ function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvi
       return await provider();
     } catch (err) {
       if ((err as Error).name !== "CredentialsProviderError") throw err;
-      throw new CommandError(profile
-        ? `--profile ${profile}: ${(err as Error).message} Looked in ${process.env.AWS_CONFIG_FILE ?? "~/.aws/config"} and ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials"}. Fix: \`aws configure --profile ${profile}\` (or \`aws sso login --profile ${profile}\`), or pass a profile that exists`
-        : `no AWS credentials found (${(err as Error).message}). Fix: pass --profile PROFILE, or export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)`);
+      throw new CommandError(
+        profile
+          ? `--profile ${profile}: ${(err as Error).message} Looked in ${process.env.AWS_CONFIG_FILE ?? "~/.aws/config"} and ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials"}. Fix: \`aws configure --profile ${profile}\` (or \`aws sso login --profile ${profile}\`), or pass a profile that exists`
+          : `no AWS credentials found (${(err as Error).message}). Fix: pass --profile PROFILE, or export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)`,
+      );
     }
   };
 }
@@ -75,7 +85,10 @@ function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvi
 /** The URL and signing region from the arguments; errors name the arguments (a {@link UsageError}). */
 function targetOf(args: CallArgs): ReturnType<typeof readCallerConfig> {
   try {
-    return readCallerConfig({ API_URL: args.url, API_REGION: args.region, AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION }, ARG_NAMES);
+    return readCallerConfig(
+      { API_URL: args.url, API_REGION: args.region, AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION },
+      ARG_NAMES,
+    );
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -104,7 +117,9 @@ if (require.main === module) {
       const args = parseCallArgs(process.argv.slice(2));
       if (args.presign) {
         console.log(await presign(args));
-        console.error("note: API Gateway honours a presigned URL only within 5 minutes of its X-Amz-Date, whatever X-Amz-Expires says (README, gateway section)");
+        console.error(
+          "note: API Gateway honours a presigned URL only within 5 minutes of its X-Amz-Date, whatever X-Amz-Expires says (README, gateway section)",
+        );
       } else console.log(JSON.stringify(await call(args), null, 2));
     } catch (err) {
       const e = err as SignedFetchError;

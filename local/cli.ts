@@ -60,7 +60,8 @@ export const STACK_OPTIONS = {
     type: "string",
     multiple: true,
     value: "KEY=VALUE",
-    help: "override one config value for this run, e.g. holidays-api:exclusive=false; a path sets one field " +
+    help:
+      "override one config value for this run, e.g. holidays-api:exclusive=false; a path sets one field " +
       "as `pulumi config set --path` does (holidays-api:accountA.profile=me); an empty value unsets the key " +
       "(holidays-api:accountB= is single-account mode)",
   },
@@ -98,11 +99,16 @@ const see = (spec: CommandSpec) => `Run \`${spec.command} -- --help\` for usage.
  */
 export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: readonly string[]): Parsed<O> {
   const options: Record<string, OptionSpec> = { ...spec.options, help: HELP_OPTION };
-  const config = Object.fromEntries(Object.entries(options).map(([n, o]) => [n, {
-    type: o.type,
-    ...(o.multiple ? { multiple: true } : {}),
-    ...(o.short ? { short: o.short } : {}),
-  }]));
+  const config = Object.fromEntries(
+    Object.entries(options).map(([n, o]) => [
+      n,
+      {
+        type: o.type,
+        ...(o.multiple ? { multiple: true } : {}),
+        ...(o.short ? { short: o.short } : {}),
+      },
+    ]),
+  );
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true });
@@ -115,7 +121,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   const expected = spec.positionals ?? [];
   if (parsed.positionals.length > expected.length) {
     const extra = parsed.positionals[expected.length];
-    throw new UsageError(`unexpected argument ${JSON.stringify(extra)}${expected.length ? ` (expected ${expected.map((p) => `<${p.name}>`).join(" ")} once)` : " (this command takes only options)"}. ${see(spec)}`);
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(extra)}${expected.length ? ` (expected ${expected.map((p) => `<${p.name}>`).join(" ")} once)` : " (this command takes only options)"}. ${see(spec)}`,
+    );
   }
   for (const [i, p] of expected.entries()) {
     if (p.required && parsed.positionals[i] === undefined) throw new UsageError(`missing <${p.name}>: ${p.help}. ${see(spec)}`);
@@ -123,7 +131,8 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   for (const [name, o] of Object.entries(options)) {
     const v = parsed.values[name];
     const empties = o.type === "string" ? (Array.isArray(v) ? v : [v]).filter((x) => x === "") : [];
-    if (empties.length > 0 && name !== "set") throw new UsageError(`--${name} needs a value (${o.value ?? "a value"}): ${o.help}. ${see(spec)}`);
+    if (empties.length > 0 && name !== "set")
+      throw new UsageError(`--${name} needs a value (${o.value ?? "a value"}): ${o.help}. ${see(spec)}`);
   }
   delete parsed.values.help;
   return { values: parsed.values as Values<O>, positionals: parsed.positionals, help: false };
@@ -179,7 +188,9 @@ export function stackArgs(values: Values<typeof STACK_OPTIONS>): StackArgs {
     const eq = item.indexOf("=");
     const colon = item.indexOf(":");
     if (eq <= 0 || colon <= 0 || colon > eq - 2) {
-      throw new UsageError(`--set ${JSON.stringify(item)}: expected NAMESPACE:KEY=VALUE, e.g. --set holidays-api:exclusive=false (an empty VALUE unsets the key).`);
+      throw new UsageError(
+        `--set ${JSON.stringify(item)}: expected NAMESPACE:KEY=VALUE, e.g. --set holidays-api:exclusive=false (an empty VALUE unsets the key).`,
+      );
     }
     const value = item.slice(eq + 1);
     overrides.push([item.slice(0, eq), value === "" ? undefined : value]);

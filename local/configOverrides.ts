@@ -24,14 +24,14 @@ export function parsePropertyPath(path: string): Segment[] {
       i++;
     } else if (path[i] === "[") {
       const close = path.indexOf("]", i);
-      if (path[i + 1] === "\"") {
+      if (path[i + 1] === '"') {
         let j = i + 2;
         let key = "";
-        while (j < path.length && path[j] !== "\"") {
-          if (path[j] === "\\" && path[j + 1] === "\"") j++;
+        while (j < path.length && path[j] !== '"') {
+          if (path[j] === "\\" && path[j + 1] === '"') j++;
           key += path[j++];
         }
-        if (path[j] !== "\"" || path[j + 1] !== "]") throw new Error(`missing closing quote or bracket in path ${JSON.stringify(path)}`);
+        if (path[j] !== '"' || path[j + 1] !== "]") throw new Error(`missing closing quote or bracket in path ${JSON.stringify(path)}`);
         out.push(key);
         i = j + 2;
       } else {
@@ -62,11 +62,14 @@ function pathValue(text: string): Json {
 function setIn(container: Json[] | { [k: string]: Json }, path: Segment[], value: Json | undefined, where: string): void {
   const [head, ...rest] = path;
   if (Array.isArray(container) !== (typeof head === "number")) {
-    throw new Error(`${where}: ${typeof head === "number" ? `[${head}] indexes a list, but this is an object` : `.${head} names a field, but this is a list`}`);
+    throw new Error(
+      `${where}: ${typeof head === "number" ? `[${head}] indexes a list, but this is an object` : `.${head} names a field, but this is a list`}`,
+    );
   }
   if (Array.isArray(container)) {
     const i = head as number;
-    if (i > container.length || (value === undefined && i >= container.length)) throw new Error(`${where}: index [${i}] is out of range (the list has ${container.length} items)`);
+    if (i > container.length || (value === undefined && i >= container.length))
+      throw new Error(`${where}: index [${i}] is out of range (the list has ${container.length} items)`);
     if (rest.length === 0) {
       if (value === undefined) container.splice(i, 1);
       else container[i] = value;
@@ -100,12 +103,16 @@ function setIn(container: Json[] | { [k: string]: Json }, path: Segment[], value
  * Returns a copy of `config` with each override applied in order. A malformed key or path, or a path
  * through a value that is not an object or list, is a {@link UsageError} naming the `--set` argument.
  */
-export function applyOverrides(config: Readonly<Record<string, string>>, overrides: Iterable<[string, string | undefined]>): Record<string, string> {
+export function applyOverrides(
+  config: Readonly<Record<string, string>>,
+  overrides: Iterable<[string, string | undefined]>,
+): Record<string, string> {
   const out: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, config);
   for (const [key, value] of overrides) {
     const arg = `--set ${key}=${value ?? ""}`;
     const colon = key.indexOf(":");
-    if (colon <= 0 || colon === key.length - 1) throw new UsageError(`${arg}: expected NAMESPACE:KEY=VALUE, e.g. holidays-api:exclusive=false`);
+    if (colon <= 0 || colon === key.length - 1)
+      throw new UsageError(`${arg}: expected NAMESPACE:KEY=VALUE, e.g. holidays-api:exclusive=false`);
     const ns = key.slice(0, colon);
     let path: Segment[];
     try {
@@ -127,7 +134,9 @@ export function applyOverrides(config: Readonly<Record<string, string>>, overrid
         doc = out[root];
       }
       if (doc === null || typeof doc !== "object") {
-        throw new UsageError(`${arg}: ${root} is ${JSON.stringify(doc)}, not an object or list, so it has no ${JSON.stringify(key.slice(colon + 1 + String(path[0]).length))}; set ${root} as a whole instead`);
+        throw new UsageError(
+          `${arg}: ${root} is ${JSON.stringify(doc)}, not an object or list, so it has no ${JSON.stringify(key.slice(colon + 1 + String(path[0]).length))}; set ${root} as a whole instead`,
+        );
       }
     } else if (value === undefined) continue;
     else doc = typeof path[1] === "number" ? [] : Object.create(null);

@@ -145,8 +145,11 @@ function readRoles(resources: RecordedResource[]): Map<string, DeclaredRole> {
   for (const role of resources.filter((r) => r.type === T.role)) {
     const arn = String(role.state.arn);
     const attached = resources.filter((r) => r.type === T.rolePolicyAttachment && refersTo(r.inputs.role, role, ["name", "arn"]));
-    if (attached.length > 0) throw new UnsupportedPolicyError(`role ${arn}: managed policy attachments are not modelled by the offline twin`);
-    const inline = ((role.inputs.inlinePolicies as { policy?: unknown }[] | undefined) ?? []).map((p, i) => parsePolicy(p.policy, `${arn} inlinePolicies[${i}]`));
+    if (attached.length > 0)
+      throw new UnsupportedPolicyError(`role ${arn}: managed policy attachments are not modelled by the offline twin`);
+    const inline = ((role.inputs.inlinePolicies as { policy?: unknown }[] | undefined) ?? []).map((p, i) =>
+      parsePolicy(p.policy, `${arn} inlinePolicies[${i}]`),
+    );
     const rolePolicies = resources
       .filter((r) => r.type === T.rolePolicy && refersTo(r.inputs.role, role, ["name", "arn"]))
       .map((r) => parsePolicy(r.inputs.policy, `RolePolicy of ${arn}`));
@@ -166,9 +169,12 @@ function readBuckets(resources: RecordedResource[]): Map<string, DeclaredBucket>
   for (const bucket of resources.filter((r) => r.type === T.bucket || r.type === T.bucketV2)) {
     const name = String(bucket.state.bucket ?? bucket.id);
     const policies = resources.filter((r) => r.type === T.bucketPolicy && refersTo(r.inputs.bucket, bucket, ["bucket"]));
-    if (policies.length > 1) throw new UnsupportedPolicyError(`bucket ${name}: a bucket has one policy; the program declared ${policies.length}`);
+    if (policies.length > 1)
+      throw new UnsupportedPolicyError(`bucket ${name}: a bucket has one policy; the program declared ${policies.length}`);
     const objects = new Map<string, DeclaredObject>();
-    for (const o of resources.filter((r) => (r.type === T.objectV2 || r.type === T.object) && refersTo(r.inputs.bucket, bucket, ["bucket"]))) {
+    for (const o of resources.filter(
+      (r) => (r.type === T.objectV2 || r.type === T.object) && refersTo(r.inputs.bucket, bucket, ["bucket"]),
+    )) {
       const key = String(o.inputs.key);
       objects.set(key, { key, content: String(o.inputs.content ?? ""), contentType: str(o.inputs.contentType) });
     }
@@ -185,19 +191,29 @@ function readBuckets(resources: RecordedResource[]): Map<string, DeclaredBucket>
 
 function readApi(resources: RecordedResource[]): DeclaredApi {
   const api = only(resources, T.restApi);
-  const stage = only(resources.filter((r) => refersTo(r.inputs.restApi, api, [])), T.stage);
+  const stage = only(
+    resources.filter((r) => refersTo(r.inputs.restApi, api, [])),
+    T.stage,
+  );
   const ofApi = (type: string) => resources.filter((r) => r.type === type && refersTo(r.inputs.restApi ?? r.inputs.restApiId, api, []));
   const paths = new Map<string, string>([[String(api.state.rootResourceId), "/"]]);
   for (const r of ofApi(T.resource)) {
     // A `{name}` path part is a path parameter; `{proxy+}` greedy parameters are not modelled.
-    if (/\+\}$/.test(String(r.inputs.pathPart))) throw new UnsupportedPolicyError(`path part ${String(r.inputs.pathPart)}: greedy path parameters are not modelled by the offline twin`);
+    if (/\+\}$/.test(String(r.inputs.pathPart)))
+      throw new UnsupportedPolicyError(
+        `path part ${String(r.inputs.pathPart)}: greedy path parameters are not modelled by the offline twin`,
+      );
     paths.set(r.id, String(r.state.path));
   }
-  const sameMethod = (a: RecordedResource, b: RecordedResource) => a.inputs.resourceId === b.inputs.resourceId && a.inputs.httpMethod === b.inputs.httpMethod;
+  const sameMethod = (a: RecordedResource, b: RecordedResource) =>
+    a.inputs.resourceId === b.inputs.resourceId && a.inputs.httpMethod === b.inputs.httpMethod;
   const methods = new Map<string, DeclaredMethod>();
   for (const m of ofApi(T.method)) {
     const path = paths.get(String(m.inputs.resourceId));
-    if (path === undefined) throw new Error(`Method ${String(m.inputs.httpMethod)} refers to resource ${String(m.inputs.resourceId)}, which the API does not declare`);
+    if (path === undefined)
+      throw new Error(
+        `Method ${String(m.inputs.httpMethod)} refers to resource ${String(m.inputs.resourceId)}, which the API does not declare`,
+      );
     const integration = ofApi(T.integration).find((i) => sameMethod(i, m));
     const methodResponses = new Map<string, Record<string, boolean>>();
     for (const r of ofApi(T.methodResponse).filter((x) => sameMethod(x, m))) {
@@ -218,16 +234,19 @@ function readApi(resources: RecordedResource[]): DeclaredApi {
         requestTemplates: strMap(integration.inputs.requestTemplates),
       },
       methodResponses,
-      integrationResponses: ofApi(T.integrationResponse).filter((x) => sameMethod(x, m)).map((r) => ({
-        statusCode: String(r.inputs.statusCode),
-        selectionPattern: str(r.inputs.selectionPattern),
-        responseParameters: strMap(r.inputs.responseParameters),
-        responseTemplates: strMap(r.inputs.responseTemplates),
-      })),
+      integrationResponses: ofApi(T.integrationResponse)
+        .filter((x) => sameMethod(x, m))
+        .map((r) => ({
+          statusCode: String(r.inputs.statusCode),
+          selectionPattern: str(r.inputs.selectionPattern),
+          responseParameters: strMap(r.inputs.responseParameters),
+          responseTemplates: strMap(r.inputs.responseTemplates),
+        })),
     });
   }
   const policies = ofApi(T.restApiPolicy);
-  if (policies.length > 1) throw new UnsupportedPolicyError(`the REST API has one resource policy; the program declared ${policies.length}`);
+  if (policies.length > 1)
+    throw new UnsupportedPolicyError(`the REST API has one resource policy; the program declared ${policies.length}`);
   const executionArn = String(api.state.executionArn);
   return {
     restApiId: api.id,

@@ -46,7 +46,13 @@ const accountOf = accountOfPrincipal;
 export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts): Expectation {
   const deny = (explicitDeny: boolean, reason: string): Expectation => ({ allowed: false, explicitDeny, reason });
   const list = settings.sourceIpAllowList;
-  if (list.length > 0 && !list.some((c) => { const cidr = parseStandardCidr(c); return cidr !== undefined && cidrContains(cidr, who.sourceIp); })) {
+  if (
+    list.length > 0 &&
+    !list.some((c) => {
+      const cidr = parseStandardCidr(c);
+      return cidr !== undefined && cidrContains(cidr, who.sourceIp);
+    })
+  ) {
     return deny(true, `source ${who.sourceIp} is outside sourceIpAllowList ${JSON.stringify(list)}`);
   }
   const listedIdentities = [api.callerRoleArn, ...settings.invokers.filter((a) => !a.endsWith(":root"))];
@@ -55,11 +61,20 @@ export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts
   const accountListed = listedAccounts.includes(who.accountId);
   const listedAs = named ? "a listed invoker" : accountListed ? `in listed invoker account ${who.accountId}` : "not an invoker";
   if (settings.exclusive && !named && !accountListed) return deny(true, "exclusive: it is not an invoker and not in an invoker account");
-  if (!who.holdsInvokeGrant) return deny(false, `${listedAs}, but its identity policy does not allow execute-api:Invoke (an account principal only delegates)`);
-  if (who.accountId === api.apiAccountId) return { allowed: true, explicitDeny: false, reason: `same account as the API (${listedAs}): its identity policy suffices` };
+  if (!who.holdsInvokeGrant)
+    return deny(false, `${listedAs}, but its identity policy does not allow execute-api:Invoke (an account principal only delegates)`);
+  if (who.accountId === api.apiAccountId)
+    return { allowed: true, explicitDeny: false, reason: `same account as the API (${listedAs}): its identity policy suffices` };
   if (!named && !accountListed) return deny(false, "cross-account and not an invoker: the resource policy does not allow it");
   if (settings.principalOrgId && who.orgId !== settings.principalOrgId) {
-    return deny(false, `cross-account and its account is ${who.orgId ? `in ${who.orgId}` : "in no organization"}, not ${settings.principalOrgId}`);
+    return deny(
+      false,
+      `cross-account and its account is ${who.orgId ? `in ${who.orgId}` : "in no organization"}, not ${settings.principalOrgId}`,
+    );
   }
-  return { allowed: true, explicitDeny: false, reason: `cross-account, ${listedAs}${settings.principalOrgId ? ` in ${settings.principalOrgId}` : ""}, with an identity grant` };
+  return {
+    allowed: true,
+    explicitDeny: false,
+    reason: `cross-account, ${listedAs}${settings.principalOrgId ? ` in ${settings.principalOrgId}` : ""}, with an identity grant`,
+  };
 }

@@ -39,24 +39,41 @@ function orgOf(plan: Plan): string | undefined {
 
 /** Re-states the expectation of an identity for a source address. */
 export function expectationFor(plan: Plan, identity: Pick<LocalIdentity, "caller" | "holdsInvokeGrant">, sourceIp: string): Expectation {
-  return expectInvoke(plan.settings, { apiAccountId: plan.accountA, callerRoleArn: plan.callerRoleArn }, {
-    principalArn: identity.caller.principalArn,
-    accountId: identity.caller.accountId,
-    orgId: identity.caller.orgId,
-    holdsInvokeGrant: identity.holdsInvokeGrant,
-    sourceIp,
-  });
+  return expectInvoke(
+    plan.settings,
+    { apiAccountId: plan.accountA, callerRoleArn: plan.callerRoleArn },
+    {
+      principalArn: identity.caller.principalArn,
+      accountId: identity.caller.accountId,
+      orgId: identity.caller.orgId,
+      holdsInvokeGrant: identity.holdsInvokeGrant,
+      sourceIp,
+    },
+  );
 }
 
 /** The partition of an IAM ARN (`aws` when it cannot be read). */
 const partitionOfArn = (arn: string): string => parseArn(arn)?.partition ?? "aws";
 
-export function mintIdentity(plan: Plan, spec: { label: string; principalArn: string; accountId: string; orgId?: string; identityPolicies: PolicyDocument[]; holdsInvokeGrant: boolean }): LocalIdentity {
+export function mintIdentity(
+  plan: Plan,
+  spec: {
+    label: string;
+    principalArn: string;
+    accountId: string;
+    orgId?: string;
+    identityPolicies: PolicyDocument[];
+    holdsInvokeGrant: boolean;
+  },
+): LocalIdentity {
   const name = spec.principalArn.split("/").pop() ?? "role";
   const kind = spec.principalArn.includes(":user/") ? "user" : "role";
   const caller: Caller = {
     principalArn: spec.principalArn,
-    userArn: kind === "user" ? spec.principalArn : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
+    userArn:
+      kind === "user"
+        ? spec.principalArn
+        : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
     accountId: spec.accountId,
     orgId: spec.orgId,
   };
@@ -78,11 +95,22 @@ export function mintIdentity(plan: Plan, spec: { label: string; principalArn: st
  * An identity whose expected outcome the caller states itself (e.g. `npm run verify -- --local`'s
  * deploying identities), with its reason.
  */
-export function mint(label: string, principalArn: string, accountId: string, identityPolicies: PolicyDocument[], expectAllowed: boolean, reason = "as stated by its creator"): LocalIdentity {
+export function mint(
+  label: string,
+  principalArn: string,
+  accountId: string,
+  identityPolicies: PolicyDocument[],
+  expectAllowed: boolean,
+  reason = "as stated by its creator",
+): LocalIdentity {
   const name = principalArn.split("/").pop() ?? "role";
   return {
     label,
-    caller: { principalArn, userArn: `arn:${partitionOfArn(principalArn)}:sts::${accountId}:assumed-role/${name}/local-session`, accountId },
+    caller: {
+      principalArn,
+      userArn: `arn:${partitionOfArn(principalArn)}:sts::${accountId}:assumed-role/${name}/local-session`,
+      accountId,
+    },
     identityPolicies,
     holdsInvokeGrant: identityPolicies.length > 0,
     accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
@@ -107,21 +135,78 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
   const partition = partitionOf(plan.region);
   const grant = invokeMethodPolicy(plan.methodArns);
   const out: LocalIdentity[] = [
-    mintIdentity(plan, { label: "caller role (named by the resource policy)", principalArn: plan.callerRoleArn, accountId: plan.accountB, orgId: org, identityPolicies: plan.callerIdentityPolicies, holdsInvokeGrant: true }),
-    mintIdentity(plan, { label: "intruder role in the caller's account (not named)", principalArn: `arn:${partition}:iam::${plan.accountB}:role/holidays-local-intruder`, accountId: plan.accountB, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }),
-    mintIdentity(plan, { label: "administrator of account A", principalArn: `arn:${partition}:iam::${plan.accountA}:role/holidays-local-admin`, accountId: plan.accountA, orgId: org, identityPolicies: [ADMIN_POLICY], holdsInvokeGrant: true }),
+    mintIdentity(plan, {
+      label: "caller role (named by the resource policy)",
+      principalArn: plan.callerRoleArn,
+      accountId: plan.accountB,
+      orgId: org,
+      identityPolicies: plan.callerIdentityPolicies,
+      holdsInvokeGrant: true,
+    }),
+    mintIdentity(plan, {
+      label: "intruder role in the caller's account (not named)",
+      principalArn: `arn:${partition}:iam::${plan.accountB}:role/holidays-local-intruder`,
+      accountId: plan.accountB,
+      orgId: org,
+      identityPolicies: [grant],
+      holdsInvokeGrant: true,
+    }),
+    mintIdentity(plan, {
+      label: "administrator of account A",
+      principalArn: `arn:${partition}:iam::${plan.accountA}:role/holidays-local-admin`,
+      accountId: plan.accountA,
+      orgId: org,
+      identityPolicies: [ADMIN_POLICY],
+      holdsInvokeGrant: true,
+    }),
   ];
   for (const invoker of plan.settings.invokers) {
     const accountId = accountOfPrincipal(invoker) ?? "";
     if (invoker.endsWith(":root")) {
-      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, with an invoke grant`, principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-member`, accountId, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }));
-      out.push(mintIdentity(plan, { label: `role in invoker account ${accountId}, without an invoke grant`, principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-no-grant`, accountId, orgId: org, identityPolicies: [], holdsInvokeGrant: false }));
+      out.push(
+        mintIdentity(plan, {
+          label: `role in invoker account ${accountId}, with an invoke grant`,
+          principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-member`,
+          accountId,
+          orgId: org,
+          identityPolicies: [grant],
+          holdsInvokeGrant: true,
+        }),
+      );
+      out.push(
+        mintIdentity(plan, {
+          label: `role in invoker account ${accountId}, without an invoke grant`,
+          principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-no-grant`,
+          accountId,
+          orgId: org,
+          identityPolicies: [],
+          holdsInvokeGrant: false,
+        }),
+      );
     } else {
-      out.push(mintIdentity(plan, { label: `extra invoker ${invoker}, with an invoke grant`, principalArn: invoker, accountId, orgId: org, identityPolicies: [grant], holdsInvokeGrant: true }));
+      out.push(
+        mintIdentity(plan, {
+          label: `extra invoker ${invoker}, with an invoke grant`,
+          principalArn: invoker,
+          accountId,
+          orgId: org,
+          identityPolicies: [grant],
+          holdsInvokeGrant: true,
+        }),
+      );
     }
   }
   if (org) {
-    out.push(mintIdentity(plan, { label: `caller role, were its account outside ${org}`, principalArn: plan.callerRoleArn, accountId: plan.accountB, orgId: "o-outsider0000", identityPolicies: plan.callerIdentityPolicies, holdsInvokeGrant: true }));
+    out.push(
+      mintIdentity(plan, {
+        label: `caller role, were its account outside ${org}`,
+        principalArn: plan.callerRoleArn,
+        accountId: plan.accountB,
+        orgId: "o-outsider0000",
+        identityPolicies: plan.callerIdentityPolicies,
+        holdsInvokeGrant: true,
+      }),
+    );
   }
   return out;
 }

@@ -48,7 +48,12 @@ export function invokeBundle(bundlePath: string, env: Record<string, string>, ti
       const logs = [...lines.filter((l) => !l.startsWith(RESULT_MARK)), ...err.split("\n").filter((l) => l !== "")];
       const durationMs = performance.now() - started;
       if (!resultLine) {
-        resolve({ ok: false, error: { name: "RuntimeError", message: `the function process ended without a result: ${err.slice(0, 500)}` }, logs, durationMs });
+        resolve({
+          ok: false,
+          error: { name: "RuntimeError", message: `the function process ended without a result: ${err.slice(0, 500)}` },
+          logs,
+          durationMs,
+        });
         return;
       }
       const parsed = JSON.parse(resultLine.slice(RESULT_MARK.length)) as Omit<Invocation, "logs" | "durationMs">;

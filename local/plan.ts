@@ -62,7 +62,7 @@ export async function buildPlan(
   overrides: Record<string, string | undefined> | Iterable<[string, string | undefined]> = {},
   runOptions: Omit<RunOptions, "stack"> = {},
 ): Promise<Plan> {
-  const entries = Symbol.iterator in overrides ? overrides as Iterable<[string, string | undefined]> : Object.entries(overrides);
+  const entries = Symbol.iterator in overrides ? (overrides as Iterable<[string, string | undefined]>) : Object.entries(overrides);
   const config = applyOverrides(readStackConfig(stack), entries);
   const run = await runProgram(config, { ...runOptions, stack });
   const o = run.outputs as Record<string, string>;
@@ -104,7 +104,7 @@ const RUN_LIMIT = 4;
 /** Folds each long run of same-type rows (e.g. one data object per year) into first · "… N more" · last. */
 export function collapseRuns(rows: readonly { type: string; name: string }[]): { type: string; name: string }[] {
   const out: { type: string; name: string }[] = [];
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let j = i;
     while (j < rows.length && rows[j].type === rows[i].type) j++;
     const run = rows.slice(i, j);
@@ -121,9 +121,18 @@ const COMPONENTS = new Set(["holidays:index:HolidaysApi", "holidays:index:Caller
 export function renderPlanTree(plan: Plan): string {
   const lines: string[] = [];
   const components = plan.run.resources.filter((r) => COMPONENTS.has(r.type));
-  const accounts = plan.singleAccount ? [["accountA", plan.accountA]] : [["accountA", plan.accountA], ["accountB", plan.accountB]];
+  const accounts = plan.singleAccount
+    ? [["accountA", plan.accountA]]
+    : [
+        ["accountA", plan.accountA],
+        ["accountB", plan.accountB],
+      ];
   for (const [provider, accountId] of accounts) {
-    const label = plan.singleAccount ? "Account A (single-account mode: A and B are the same account)" : provider === "accountA" ? "Account A — serves the API" : "Account B — runs the caller";
+    const label = plan.singleAccount
+      ? "Account A (single-account mode: A and B are the same account)"
+      : provider === "accountA"
+        ? "Account A — serves the API"
+        : "Account B — runs the caller";
     lines.push(`${label}: ${accountId}, ${plan.region}`);
     lines.push(`  +  pulumi:providers:aws  ${provider}  (allowedAccountIds: [${accountId}])`);
     const mine = plan.run.resources.filter((r) => r.provider === provider && r.type.startsWith("aws:"));
@@ -162,9 +171,14 @@ export const isProgramError = (err: unknown): boolean => pulumi.RunError.isInsta
 
 export const PLAN_COMMAND = {
   command: "npm run plan",
-  summary: "Runs the real program (index.ts) under Pulumi mocks with a stack's config and prints, per account, what it declares and the rendered policies. No AWS, no Pulumi CLI.",
+  summary:
+    "Runs the real program (index.ts) under Pulumi mocks with a stack's config and prints, per account, what it declares and the rendered policies. No AWS, no Pulumi CLI.",
   options: STACK_OPTIONS,
-  examples: ["npm run plan", "npm run plan -- --stack dev --set holidays-api:accountB=", "npm run plan -- --set holidays-api:sourceIpAllowList='[\"203.0.113.0/24\"]'"],
+  examples: [
+    "npm run plan",
+    "npm run plan -- --stack dev --set holidays-api:accountB=",
+    "npm run plan -- --set holidays-api:sourceIpAllowList='[\"203.0.113.0/24\"]'",
+  ],
 };
 
 /** `npm run plan`: prints the plan of the stack, with the overrides applied. */

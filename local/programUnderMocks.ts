@@ -57,7 +57,12 @@ export interface RunOptions {
 
 /** Resolves an Output (or plain value) to its value. */
 export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
-  return new Promise<T>((resolve) => pulumi.output(value).apply((v) => { resolve(v as T); return v; }));
+  return new Promise<T>((resolve) =>
+    pulumi.output(value).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }
 
 function shortHash(text: string, length: number): string {
@@ -78,7 +83,10 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
   private registered = 0;
   private created = 0;
 
-  constructor(private readonly slowTypes: Record<string, number> = {}, private readonly stackOutputs: StackOutputs = {}) {}
+  constructor(
+    private readonly slowTypes: Record<string, number> = {},
+    private readonly stackOutputs: StackOutputs = {},
+  ) {}
 
   /**
    * The mock monitor hands registered stack transforms here and does not run them itself
@@ -106,7 +114,11 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     return this.create(args, inputs, registeredAt);
   }
 
-  private create(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>, registeredAt: number): { id: string; state: Record<string, unknown> } {
+  private create(
+    args: pulumi.runtime.MockResourceArgs,
+    inputs: Record<string, unknown>,
+    registeredAt: number,
+  ): { id: string; state: Record<string, unknown> } {
     const providerName = args.provider ? args.provider.split("::")[3] : undefined;
     const where = providerName ? this.providers.get(providerName) : undefined;
     const acct = where?.accountId ?? "000000000000";
@@ -167,8 +179,16 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
     this.resources.push({
-      type: args.type, name: args.name, id, inputs, state, provider: providerName, accountId: self?.accountId, region: self?.region,
-      registeredAt, createdAt: this.created++,
+      type: args.type,
+      name: args.name,
+      id,
+      inputs,
+      state,
+      provider: providerName,
+      accountId: self?.accountId,
+      region: self?.region,
+      registeredAt,
+      createdAt: this.created++,
     });
     return { id, state };
   }
@@ -192,7 +212,12 @@ function collectWarnings(): { warnings: string[]; stop(): void } {
     if (m) warnings.push(m[1]);
     else original(...args);
   };
-  return { warnings, stop: () => { console.warn = original; } };
+  return {
+    warnings,
+    stop: () => {
+      console.warn = original;
+    },
+  };
 }
 
 /**
@@ -209,7 +234,9 @@ function collectWarnings(): { warnings: string[]; stop(): void } {
  * resources (one object per dataset year). Errors keep their messages.
  */
 export async function runUnderMocks(
-  program: () => Record<string, unknown>, config: Record<string, string> = {}, opts: RunOptions = {},
+  program: () => Record<string, unknown>,
+  config: Record<string, string> = {},
+  opts: RunOptions = {},
 ): Promise<ProgramRun> {
   const savedLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
@@ -244,7 +271,10 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
     log.stop();
     const run: ProgramRun = { resources: declared(), outputs: programError === undefined ? outputs : {}, warnings: log.warnings };
     if (programError === undefined) return run;
-    throw Object.assign(programError instanceof Error ? programError : new Error(String(programError)), { message: rootMessage(programError), run });
+    throw Object.assign(programError instanceof Error ? programError : new Error(String(programError)), {
+      message: rootMessage(programError),
+      run,
+    });
   };
   await pulumi.runtime.runInPulumiStack(async () => {
     for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
@@ -260,7 +290,8 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
     return finish();
   }
   try {
-    for (const [key, value] of Object.entries(exported)) outputs[key] = await Promise.race([valueOf(value as pulumi.Input<unknown>), failure]);
+    for (const [key, value] of Object.entries(exported))
+      outputs[key] = await Promise.race([valueOf(value as pulumi.Input<unknown>), failure]);
   } catch {
     return finish();
   }
@@ -284,9 +315,13 @@ function rootMessage(err: unknown): string {
  */
 export function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
   const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");
-  return runUnderMocks(() => {
-    delete require.cache[require.resolve(index)];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(index) as Record<string, unknown>;
-  }, config, opts);
+  return runUnderMocks(
+    () => {
+      delete require.cache[require.resolve(index)];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(index) as Record<string, unknown>;
+    },
+    config,
+    opts,
+  );
 }

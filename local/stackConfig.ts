@@ -22,20 +22,27 @@ function readYaml(file: string): unknown {
 export function readProjectName(root = PROJECT_ROOT): string {
   const file = path.join(root, "Pulumi.yaml");
   const doc = readYaml(file) as { name?: unknown } | null;
-  if (typeof doc?.name !== "string") throw new CommandError(`${file}: no \`name:\`; the project file must name the project (name: holidays-api)`);
+  if (typeof doc?.name !== "string")
+    throw new CommandError(`${file}: no \`name:\`; the project file must name the project (name: holidays-api)`);
   return doc.name;
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in `root`. */
 export function listStacks(root = PROJECT_ROOT): string[] {
-  return fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }
 
 export function readStackConfig(stack: string, root = PROJECT_ROOT): Record<string, string> {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
     const known = listStacks(root);
-    throw new UsageError(`--stack ${JSON.stringify(stack)}: there is no ${file}. Stacks here: ${known.join(", ") || "none"}; pass one of them, or copy Pulumi.dev.yaml to Pulumi.${stack}.yaml and edit it.`);
+    throw new UsageError(
+      `--stack ${JSON.stringify(stack)}: there is no ${file}. Stacks here: ${known.join(", ") || "none"}; pass one of them, or copy Pulumi.dev.yaml to Pulumi.${stack}.yaml and edit it.`,
+    );
   }
   const doc = readYaml(file) as { config?: unknown } | null;
   const config = doc?.config ?? {};
@@ -45,7 +52,9 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): Record<stri
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(config)) {
     if (value !== null && typeof value === "object" && "secure" in value) {
-      throw new CommandError(`${file}: ${key} is a secret; the offline mode cannot decrypt secrets. Fix: run offline with a copy of the stack file that has a plain value there`);
+      throw new CommandError(
+        `${file}: ${key} is a secret; the offline mode cannot decrypt secrets. Fix: run offline with a copy of the stack file that has a plain value there`,
+      );
     }
     out[key] = typeof value === "string" ? value : JSON.stringify(value);
   }

@@ -75,7 +75,9 @@ function describeReply(r: Reply, expectedData: string): string {
   try {
     const parsed = JSON.parse(r.body) as { message?: string; Message?: string };
     message = parsed.Message ?? parsed.message ?? r.body;
-  } catch { /* keep the raw body */ }
+  } catch {
+    /* keep the raw body */
+  }
   return `${r.status} ${r.errorType ? `${r.errorType}: ` : ""}${message}`;
 }
 
@@ -85,7 +87,9 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   const outcomes: Outcome[] = [];
   const record = (o: Outcome) => {
     outcomes.push(o);
-    print(`${ok(o) ? "✔" : "✘"} ${o.what}\n    expected: ${o.expected} — ${o.reason}\n    path:     ${o.answer ? renderPath(o.answer) : o.actual}`);
+    print(
+      `${ok(o) ? "✔" : "✘"} ${o.what}\n    expected: ${o.expected} — ${o.reason}\n    path:     ${o.answer ? renderPath(o.answer) : o.actual}`,
+    );
   };
 
   const t0 = performance.now();
@@ -94,7 +98,8 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   print(`== 1. Plan ==\n${renderPlan(plan)}\n(plan built in ${planMs} ms)\n`);
 
   const lastAnswer = new Map<string, Answer>();
-  const keyOf = (headers: Record<string, string | string[] | undefined>) => /Credential=([^/]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? "unsigned";
+  const keyOf = (headers: Record<string, string | string[] | undefined>) =>
+    /Credential=([^/]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? "unsigned";
   const observe = (req: { headers: Record<string, string | string[] | undefined> }, a: Answer) => lastAnswer.set(keyOf(req.headers), a);
   const gw: RunningGateway = await startGateway(plan, { onAnswer: observe });
   const pipeline = createPipeline(plan, gw.identities, undefined, observe);
@@ -113,16 +118,28 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   };
   const signedScenario = async (what: string, who: LocalIdentity, sourceIp: string) => {
     const reply = await sendGet({ url: gw.dataUrl, region: gw.region, who, sourceIp, pipeline });
-    record({ what: `${what} ${where(sourceIp)}`, ...expectedFor(who, sourceIp), actual: describeReply(reply, expectedData), answer: lastAnswer.get(who.accessKeyId) });
+    record({
+      what: `${what} ${where(sourceIp)}`,
+      ...expectedFor(who, sourceIp),
+      actual: describeReply(reply, expectedData),
+      answer: lastAnswer.get(who.accessKeyId),
+    });
   };
 
   try {
-    print(`== 2. Local execute-api gateway ==\nListening on ${gw.url} (127.0.0.1 only). It walks each request through what the program declares: method → SigV4 → resource + identity policy → integration → AssumeRole → s3:GetObject → responses.`);
-    for (const i of gw.identities) print(`  ${i.expectation.allowed ? "allowed" : "denied "}  ${i.caller.principalArn}${i.caller.orgId ? ` (${i.caller.orgId})` : ""}  — ${i.label}: ${i.expectation.reason}`);
+    print(
+      `== 2. Local execute-api gateway ==\nListening on ${gw.url} (127.0.0.1 only). It walks each request through what the program declares: method → SigV4 → resource + identity policy → integration → AssumeRole → s3:GetObject → responses.`,
+    );
+    for (const i of gw.identities)
+      print(
+        `  ${i.expectation.allowed ? "allowed" : "denied "}  ${i.caller.principalArn}${i.caller.orgId ? ` (${i.caller.orgId})` : ""}  — ${i.label}: ${i.expectation.reason}`,
+      );
 
     const [caller, ...others] = gw.identities;
     const bundlePath = writeCallerBundle().path;
-    print(`\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn}, from ${LOOPBACK_SOURCE} ==`);
+    print(
+      `\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn}, from ${LOOPBACK_SOURCE} ==`,
+    );
     const run = await invokeBundle(bundlePath, {
       API_URL: gw.dataUrl,
       API_REGION: gw.region,
@@ -139,14 +156,24 @@ export async function tellStory(args: string[], print: (text: string) => void = 
       expected: callerExpectation.allowed ? `returns the ${holidayCount} holidays of data.json` : "fails with AccessDeniedError",
       reason: callerExpectation.reason,
       actual: run.ok
-        ? JSON.stringify(run.result) === JSON.stringify(JSON.parse(expectedData)) ? `returns the ${holidayCount} holidays of data.json` : `returned something else: ${JSON.stringify(run.result).slice(0, 200)}`
-        : run.error?.name === "AccessDeniedError" ? "fails with AccessDeniedError" : `${run.error?.name}: ${run.error?.message}`,
+        ? JSON.stringify(run.result) === JSON.stringify(JSON.parse(expectedData))
+          ? `returns the ${holidayCount} holidays of data.json`
+          : `returned something else: ${JSON.stringify(run.result).slice(0, 200)}`
+        : run.error?.name === "AccessDeniedError"
+          ? "fails with AccessDeniedError"
+          : `${run.error?.name}: ${run.error?.message}`,
       answer: lastAnswer.get(caller.accessKeyId),
     });
 
     print("\n== 4. Requests, one per scenario ==");
     const unsigned = await sendGet({ url: gw.dataUrl, region: gw.region, sourceIp: LOOPBACK_SOURCE, pipeline });
-    record({ what: "unsigned GET (like a plain curl)", expected: "403 MissingAuthenticationTokenException: Missing Authentication Token", reason: "AWS_IAM methods need a SigV4 signature", actual: describeReply(unsigned, expectedData), answer: lastAnswer.get("unsigned") });
+    record({
+      what: "unsigned GET (like a plain curl)",
+      expected: "403 MissingAuthenticationTokenException: Missing Authentication Token",
+      reason: "AWS_IAM methods need a SigV4 signature",
+      actual: describeReply(unsigned, expectedData),
+      answer: lastAnswer.get("unsigned"),
+    });
     if (inside !== LOOPBACK_SOURCE) await signedScenario("caller role, inside the allow list,", caller, inside);
     if (ipv6Inside) await signedScenario("caller role over IPv6, inside the allow list (the endpoint is dualstack),", caller, ipv6Inside);
     if (outside) await signedScenario("caller role, outside the allow list,", caller, outside);
@@ -154,7 +181,8 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     const tampered = await sendGet({ url: gw.dataUrl, region: gw.region, who: caller, sourceIp: LOOPBACK_SOURCE, pipeline, tamper: true });
     record({
       what: "caller role with a tampered signature",
-      expected: "403 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      expected:
+        "403 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
       reason: "SigV4 is checked before any policy",
       actual: describeReply(tampered, expectedData),
       answer: lastAnswer.get(caller.accessKeyId),
@@ -168,7 +196,9 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     print(`\n✘ ${failed.length} of ${outcomes.length} outcomes differ from what AWS would do:`);
     for (const f of failed) {
       const link = f.answer ? brokenLink(f.answer) : undefined;
-      print(`  - ${f.what}\n      expected: ${f.expected} (${f.reason})\n      actual:   ${f.actual}${link ? `\n      broken link: ${link.link}${link.detail ? ` — ${link.detail}` : ""}` : ""}`);
+      print(
+        `  - ${f.what}\n      expected: ${f.expected} (${f.reason})\n      actual:   ${f.actual}${link ? `\n      broken link: ${link.link}${link.detail ? ` — ${link.detail}` : ""}` : ""}`,
+      );
     }
     return 1;
   }
@@ -178,9 +208,14 @@ export async function tellStory(args: string[], print: (text: string) => void = 
 
 export const START_COMMAND = {
   command: "npm start",
-  summary: "The whole two-account story offline: the plan under Pulumi mocks, the loopback execute-api gateway, the deployable caller bundle as the allowed role, and the denials. Exits 0 only if every outcome is what AWS would do.",
+  summary:
+    "The whole two-account story offline: the plan under Pulumi mocks, the loopback execute-api gateway, the deployable caller bundle as the allowed role, and the denials. Exits 0 only if every outcome is what AWS would do.",
   options: STACK_OPTIONS,
-  examples: ["npm start", "npm start -- --set holidays-api:exclusive=false", "npm start -- --set holidays-api:accountB=   # single-account mode"],
+  examples: [
+    "npm start",
+    "npm start -- --set holidays-api:exclusive=false",
+    "npm start -- --set holidays-api:accountB=   # single-account mode",
+  ],
 };
 
 if (require.main === module) {

@@ -20,11 +20,15 @@ export interface Reply {
 export const isLoopbackSource = (ip: string): boolean => /^127\.\d+\.\d+\.\d+$/.test(ip);
 
 async function signedHeaders(url: string, who: LocalIdentity, region: string, tamper: boolean): Promise<Record<string, string>> {
-  const signer = createSigner({ region, credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey, sessionToken: who.sessionToken } });
+  const signer = createSigner({
+    region,
+    credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey, sessionToken: who.sessionToken },
+  });
   const signed = await signer.sign(toHttpRequest(url, { method: "GET" }), { signingDate: new Date() });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = String(v);
-  if (tamper) headers.authorization = headers.authorization.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === "0" ? "1" : "0"}`);
+  if (tamper)
+    headers.authorization = headers.authorization.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === "0" ? "1" : "0"}`);
   return headers;
 }
 
@@ -33,12 +37,14 @@ function overSocket(url: string, headers: Record<string, string>, localAddress: 
     const req = http.request(url, { method: "GET", headers, localAddress, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({
-        status: res.statusCode ?? 0,
-        contentType: res.headers["content-type"],
-        errorType: res.headers["x-amzn-errortype"] as string | undefined,
-        body: Buffer.concat(chunks).toString("utf8"),
-      }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: res.headers["content-type"],
+          errorType: res.headers["x-amzn-errortype"] as string | undefined,
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -46,10 +52,23 @@ function overSocket(url: string, headers: Record<string, string>, localAddress: 
 }
 
 /** Sends `GET url` signed as `who` (or unsigned) from `sourceIp`. */
-export async function sendGet(opts: { url: string; region: string; who?: LocalIdentity; sourceIp: string; pipeline: Pipeline; tamper?: boolean }): Promise<Reply> {
+export async function sendGet(opts: {
+  url: string;
+  region: string;
+  who?: LocalIdentity;
+  sourceIp: string;
+  pipeline: Pipeline;
+  tamper?: boolean;
+}): Promise<Reply> {
   const headers = opts.who ? await signedHeaders(opts.url, opts.who, opts.region, opts.tamper ?? false) : { host: new URL(opts.url).host };
   if (isLoopbackSource(opts.sourceIp)) return overSocket(opts.url, headers, opts.sourceIp);
   const u = new URL(opts.url);
-  const a = await opts.pipeline({ method: "GET", rawUrl: `${u.pathname}${u.search}`, headers, body: Buffer.alloc(0), sourceIp: opts.sourceIp });
+  const a = await opts.pipeline({
+    method: "GET",
+    rawUrl: `${u.pathname}${u.search}`,
+    headers,
+    body: Buffer.alloc(0),
+    sourceIp: opts.sourceIp,
+  });
   return { status: a.status, contentType: a.contentType ?? "application/json", errorType: a.errorType, body: a.body };
 }

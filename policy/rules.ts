@@ -14,7 +14,13 @@
  * Self-contained so that `pulumi policy publish` (which packs only this directory) works: no import
  * from outside `policy/`, its own package.json and tsconfig.json.
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 
 type OneOrMany = string | string[];
 interface Statement {
@@ -69,7 +75,8 @@ function parsePolicy(value: unknown): PolicyDocument | undefined {
 }
 
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-const statements = (doc: PolicyDocument | undefined): Statement[] => (doc?.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]);
+const statements = (doc: PolicyDocument | undefined): Statement[] =>
+  doc?.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
 
 function awsPrincipals(s: Statement): string[] {
   const p = s.Principal;
@@ -85,7 +92,10 @@ export function checkNoWildcardPrincipal(r: ResourceView, report: ReportViolatio
     if (s.Effect !== "Allow") continue;
     const wild = awsPrincipals(s).filter((p) => p.includes("*"));
     if (wild.length > 0) {
-      report(`${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`, r.urn);
+      report(
+        `${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`,
+        r.urn,
+      );
     }
   }
 }
@@ -98,7 +108,10 @@ export function checkNoWildcardPrincipal(r: ResourceView, report: ReportViolatio
 export function checkIamAuthorization(r: ResourceView, report: ReportViolation): void {
   if (r.type !== TYPES.method) return;
   if (r.props.authorization !== "AWS_IAM") {
-    report(`${r.name}: ${String(r.props.httpMethod)} uses authorization ${JSON.stringify(r.props.authorization)}; the API's resource policy names AWS principals, which API Gateway checks only for AWS_IAM. Set authorization: "AWS_IAM".`, r.urn);
+    report(
+      `${r.name}: ${String(r.props.httpMethod)} uses authorization ${JSON.stringify(r.props.authorization)}; the API's resource policy names AWS principals, which API Gateway checks only for AWS_IAM. Set authorization: "AWS_IAM".`,
+      r.urn,
+    );
   }
 }
 
@@ -112,7 +125,8 @@ export function checkNoPublicBucket(r: ResourceView, report: ReportViolation): v
   }
   if (r.type === TYPES.bucket || r.type === TYPES.bucketV2) {
     const acl = r.props.acl;
-    if (typeof acl === "string" && /public|authenticated-read/.test(acl)) report(`${r.name}: acl ${JSON.stringify(acl)} makes the bucket public; remove it.`, r.urn);
+    if (typeof acl === "string" && /public|authenticated-read/.test(acl))
+      report(`${r.name}: acl ${JSON.stringify(acl)} makes the bucket public; remove it.`, r.urn);
   }
 }
 
@@ -122,7 +136,8 @@ export function checkNoPublicBucket(r: ResourceView, report: ReportViolation): v
  */
 export function checkExecuteApiGrantsScoped(r: ResourceView, report: ReportViolation): void {
   const docs: PolicyDocument[] = [];
-  if (r.type === TYPES.role) for (const inline of (r.props.inlinePolicies as { policy?: unknown }[] | undefined) ?? []) docs.push(parsePolicy(inline.policy) ?? {});
+  if (r.type === TYPES.role)
+    for (const inline of (r.props.inlinePolicies as { policy?: unknown }[] | undefined) ?? []) docs.push(parsePolicy(inline.policy) ?? {});
   if (r.type === TYPES.rolePolicy || r.type === TYPES.policy) docs.push(parsePolicy(r.props.policy) ?? {});
   for (const s of docs.flatMap(statements)) {
     if (s.Effect !== "Allow") continue;
@@ -131,9 +146,14 @@ export function checkExecuteApiGrantsScoped(r: ResourceView, report: ReportViola
     if (!grantsInvoke && s.NotAction === undefined) continue;
     const resources = list(s.Resource);
     const wildAction = s.NotAction !== undefined || actions.some((a) => a === "*" || /^execute-api:\*$/i.test(a));
-    const wildResource = resources.some((res) => res === "*" || /^arn:[^:]+:execute-api:\*/.test(res) || /:\*$/.test(res) || res === "execute-api:/*");
+    const wildResource = resources.some(
+      (res) => res === "*" || /^arn:[^:]+:execute-api:\*/.test(res) || /:\*$/.test(res) || res === "execute-api:/*",
+    );
     if (wildAction || wildResource) {
-      report(`${r.name}: may invoke ${JSON.stringify(resources)} with ${JSON.stringify(actions.length ? actions : "NotAction")}. Grant execute-api:Invoke on the exact method ARN only.`, r.urn);
+      report(
+        `${r.name}: may invoke ${JSON.stringify(resources)} with ${JSON.stringify(actions.length ? actions : "NotAction")}. Grant execute-api:Invoke on the exact method ARN only.`,
+        r.urn,
+      );
     }
   }
 }
@@ -148,14 +168,34 @@ export function checkEveryBucketHasPublicAccessBlock(resources: ResourceView[], 
 }
 
 export const RESOURCE_RULES: { name: string; description: string; check: (r: ResourceView, report: ReportViolation) => void }[] = [
-  { name: "apigateway-no-wildcard-principal", description: "No Allow with a wildcard principal in an API Gateway resource policy.", check: checkNoWildcardPrincipal },
-  { name: "apigateway-iam-authorization", description: "Every API Gateway method uses AWS_IAM (the resource policies name principals).", check: checkIamAuthorization },
-  { name: "s3-no-public-bucket", description: "Public-access blocks set all four flags; no bucket has a public ACL.", check: checkNoPublicBucket },
-  { name: "execute-api-grants-scoped", description: "IAM role policies grant execute-api:Invoke on exact method ARNs, never *.", check: checkExecuteApiGrantsScoped },
+  {
+    name: "apigateway-no-wildcard-principal",
+    description: "No Allow with a wildcard principal in an API Gateway resource policy.",
+    check: checkNoWildcardPrincipal,
+  },
+  {
+    name: "apigateway-iam-authorization",
+    description: "Every API Gateway method uses AWS_IAM (the resource policies name principals).",
+    check: checkIamAuthorization,
+  },
+  {
+    name: "s3-no-public-bucket",
+    description: "Public-access blocks set all four flags; no bucket has a public ACL.",
+    check: checkNoPublicBucket,
+  },
+  {
+    name: "execute-api-grants-scoped",
+    description: "IAM role policies grant execute-api:Invoke on exact method ARNs, never *.",
+    check: checkExecuteApiGrantsScoped,
+  },
 ];
 
 export const STACK_RULES: { name: string; description: string; check: (r: ResourceView[], report: ReportViolation) => void }[] = [
-  { name: "s3-bucket-has-public-access-block", description: "Every S3 bucket has a public-access block.", check: checkEveryBucketHasPublicAccessBlock },
+  {
+    name: "s3-bucket-has-public-access-block",
+    description: "Every S3 bucket has a public-access block.",
+    check: checkEveryBucketHasPublicAccessBlock,
+  },
 ];
 
 /** The rules as mandatory policies for `new PolicyPack(...)`. */
@@ -164,16 +204,26 @@ export function packPolicies(): (ResourceValidationPolicy | StackValidationPolic
     name: rule.name,
     description: rule.description,
     enforcementLevel: "mandatory",
-    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => rule.check({ type: args.type, name: args.name, urn: args.urn, props: args.props }, report),
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) =>
+      rule.check({ type: args.type, name: args.name, urn: args.urn, props: args.props }, report),
   }));
   const stackPolicies: StackValidationPolicy[] = STACK_RULES.map((rule) => ({
     name: rule.name,
     description: rule.description,
     enforcementLevel: "mandatory",
-    validateStack: (args: StackValidationArgs, report: ReportViolation) => rule.check(args.resources.map((r) => ({
-      type: r.type, name: r.name, urn: r.urn, props: r.props,
-      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => ({ urn: d.urn }))])),
-    })), report),
+    validateStack: (args: StackValidationArgs, report: ReportViolation) =>
+      rule.check(
+        args.resources.map((r) => ({
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          props: r.props,
+          propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => ({ urn: d.urn }))]),
+          ),
+        })),
+        report,
+      ),
   }));
   return [...resourcePolicies, ...stackPolicies];
 }

@@ -5,7 +5,8 @@ import { CHAIN_FILE, ENTRY_FILE, writeCallerBundle, zippedSize } from "./bundle"
 
 export const BUILD_COMMAND = {
   command: "npm run build",
-  summary: "Bundles the caller Lambda (lambda/handler.ts and the sigv4/ client it imports) with esbuild into dist/caller/: index.js, and credentialChain.js which index.js loads only without environment credentials; the files the CallerFunction component deploys. Prints their sizes raw and zipped (as in the Lambda deployment zip).",
+  summary:
+    "Bundles the caller Lambda (lambda/handler.ts and the sigv4/ client it imports) with esbuild into dist/caller/: index.js, and credentialChain.js which index.js loads only without environment credentials; the files the CallerFunction component deploys. Prints their sizes raw and zipped (as in the Lambda deployment zip).",
   options: {},
 } as const;
 
@@ -14,9 +15,13 @@ if (require.main === module) {
     const { path: out, bundle } = writeCallerBundle();
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
     const dir = path.relative(process.cwd(), path.dirname(out));
-    console.log(`${path.join(dir, ENTRY_FILE)}: ${kib(Buffer.byteLength(bundle.code))} raw, ${kib(zippedSize(bundle.code, ENTRY_FILE))} zipped`);
+    console.log(
+      `${path.join(dir, ENTRY_FILE)}: ${kib(Buffer.byteLength(bundle.code))} raw, ${kib(zippedSize(bundle.code, ENTRY_FILE))} zipped`,
+    );
     const chain = bundle.files[CHAIN_FILE];
-    console.log(`${path.join(dir, CHAIN_FILE)}: ${kib(Buffer.byteLength(chain))} raw, ${kib(zippedSize(chain, CHAIN_FILE))} zipped (loaded only without environment credentials)`);
+    console.log(
+      `${path.join(dir, CHAIN_FILE)}: ${kib(Buffer.byteLength(chain))} raw, ${kib(zippedSize(chain, CHAIN_FILE))} zipped (loaded only without environment credentials)`,
+    );
     console.log(`deployment zip: ${kib(zippedSize(bundle.files))}, sha256 ${bundle.sha256}`);
     return 0;
   });

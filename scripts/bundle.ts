@@ -109,6 +109,7 @@ export function zippedSize(files: Record<string, string>): number;
 export function zippedSize(codeOrFiles: string | Record<string, string>, name = "index.js"): number {
   const files = typeof codeOrFiles === "string" ? { [name]: codeOrFiles } : codeOrFiles;
   let size = 22;
-  for (const [file, code] of Object.entries(files)) size += deflateRawSync(code, { level: 9 }).length + 30 + 46 + 2 * Buffer.byteLength(file);
+  for (const [file, code] of Object.entries(files))
+    size += deflateRawSync(code, { level: 9 }).length + 30 + 46 + 2 * Buffer.byteLength(file);
   return size;
 }

@@ -1,5 +1,5 @@
-// `npm test`'s static checks in one process: the strict type check (tsconfig.json, as `tsc` runs it)
-// and ESLint (eslint.config.mjs, as `npm run lint` runs it) over ONE TypeScript program. Built
+// `npm test`'s static checks in one process: the strict type check (tsconfig.json, as `tsc` runs it),
+// the format check (prettier, .prettierrc.json) and ESLint (eslint.config.mjs, as `npm run lint` runs it) over ONE TypeScript program. Built
 // separately, tsc and typescript-eslint's project service each parse and bind the same 1,200 files
 // (most of them @pulumi/aws's type definitions); sharing the program halves that.
 //
@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ESLint } from "eslint";
+import * as prettier from "prettier";
 import ts from "typescript";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -33,7 +34,10 @@ function treeKey() {
       if (stat.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) walk(full);
       } else if (stat.isFile()) {
-        hash.update(`${path.relative(root, full)}\0`).update(fs.readFileSync(full)).update("\0");
+        hash
+          .update(`${path.relative(root, full)}\0`)
+          .update(fs.readFileSync(full))
+          .update("\0");
       }
     }
   };
@@ -51,12 +55,16 @@ function readPassedKey() {
 
 /** Type-checks like `tsc -p tsconfig.json`; returns the program and the formatted diagnostics. */
 function typeCheck() {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, "tsconfig.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
     },
-  });
+  );
   const host = ts.createIncrementalCompilerHost(config.options);
   const builder = ts.createIncrementalProgram({
     rootNames: config.fileNames,
@@ -74,7 +82,11 @@ function typeCheck() {
   ];
   builder.emit(); // noEmit: writes only the build info
   const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
-  return { program: builder.getProgram(), count: diagnostics.length, text: ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost) };
+  return {
+    program: builder.getProgram(),
+    count: diagnostics.length,
+    text: ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost),
+  };
 }
 
 /** Lints like `eslint .`, its typed rules reading the type check's program instead of building their own. */
@@ -89,6 +101,27 @@ async function lint(program) {
   return { errors, text };
 }
 
+/** Files prettier would rewrite (`npm run format` fixes them): `prettier --check .`, honouring .prettierignore. */
+async function formatCheck() {
+  const unformatted = [];
+  const walk = async (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) await walk(full);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const info = await prettier.getFileInfo(full, { ignorePath: path.join(root, ".prettierignore") });
+      if (info.ignored || !info.inferredParser) continue;
+      const options = { ...(await prettier.resolveConfig(full)), filepath: full };
+      if (!(await prettier.check(fs.readFileSync(full, "utf8"), options))) unformatted.push(path.relative(root, full));
+    }
+  };
+  await walk(root);
+  return unformatted;
+}
+
 const started = performance.now();
 const key = treeKey();
 if (key === readPassedKey()) {
@@ -97,11 +130,21 @@ if (key === readPassedKey()) {
 }
 const checked = typeCheck();
 const linted = await lint(checked.program);
+const unformatted = await formatCheck();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(checked.count === 0 ? "Type check (tsc, strict, incremental): passed" : `Type check (tsc, strict): FAILED\n${checked.text}`);
-console.log(linted.errors === 0 ? `Lint (eslint, typescript-eslint + @pulumi/eslint-plugin): passed${linted.text ? `\n${linted.text}` : ""}` : `Lint (eslint): FAILED\n${linted.text}`);
-console.log(`(type check and lint: ${seconds} s)`);
-const ok = checked.count === 0 && linted.errors === 0;
+console.log(
+  linted.errors === 0
+    ? `Lint (eslint, typescript-eslint + @pulumi/eslint-plugin): passed${linted.text ? `\n${linted.text}` : ""}`
+    : `Lint (eslint): FAILED\n${linted.text}`,
+);
+console.log(
+  unformatted.length === 0
+    ? "Format (prettier --check): passed"
+    : `Format (prettier --check): FAILED, run \`npm run format\` for:\n  ${unformatted.join("\n  ")}`,
+);
+console.log(`(type check, lint and format: ${seconds} s)`);
+const ok = checked.count === 0 && linted.errors === 0 && unformatted.length === 0;
 if (ok && key === treeKey()) {
   // Remembered only if the tree did not change while we were checking it.
   fs.mkdirSync(cacheDir, { recursive: true });

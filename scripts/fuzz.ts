@@ -12,13 +12,23 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import fc from "fast-check";
-import { FuzzTarget, Mutation, applyMutation, expectedErrorType, fixBodyHash, mutationArb, sameSignedContent, validRequest } from "../tests/helpers/hostileRequests";
+import {
+  FuzzTarget,
+  Mutation,
+  applyMutation,
+  expectedErrorType,
+  fixBodyHash,
+  mutationArb,
+  sameSignedContent,
+  validRequest,
+} from "../tests/helpers/hostileRequests";
 import { rawExchange } from "../tests/helpers/rawHttp";
 import { Parsed, UsageError, runMain } from "../local/cli";
 
 export const FUZZ_COMMAND = {
   command: "npm run fuzz",
-  summary: "A long hostile run against the gateway process (the property test's generator and oracle): counts by class and status, crashes, unexpected 5xx, false accepts, internal exceptions, memory, and the latency of valid requests beside the load. Exits 1 if any of those is not zero.",
+  summary:
+    "A long hostile run against the gateway process (the property test's generator and oracle): counts by class and status, crashes, unexpected 5xx, false accepts, internal exceptions, memory, and the latency of valid requests beside the load. Exits 1 if any of those is not zero.",
   options: {
     requests: { type: "string", value: "N", help: "hostile requests to send (default 5000)" },
     seed: { type: "string", value: "S", help: "seed of the generator, to replay a run (default 1)" },
@@ -38,10 +48,17 @@ function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): { request
   const int = (name: string, text: string | undefined, fallback: number, min: number) => {
     if (text === undefined) return fallback;
     const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} ${JSON.stringify(text)}: expected a whole number ≥ ${min}. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new UsageError(
+        `--${name} ${JSON.stringify(text)}: expected a whole number ≥ ${min}. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`,
+      );
     return n;
   };
-  return { requests: int("requests", values.requests, 5000, 1), seed: int("seed", values.seed, 1, 0), concurrency: int("concurrency", values.concurrency, 8, 1) };
+  return {
+    requests: int("requests", values.requests, 5000, 1),
+    seed: int("seed", values.seed, 1, 0),
+    concurrency: int("concurrency", values.concurrency, 8, 1),
+  };
 }
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
@@ -51,28 +68,41 @@ const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, 
 async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<void> {
   const { requests, seed, concurrency } = parse(values);
   const tsNode = require.resolve("ts-node/dist/bin.js");
-  const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "local/gateway/server.ts", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "local/gateway/server.ts", "--port", "0"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let statsLine = "";
   const memoryWaiters: ((m: { rssMiB: number; heapUsedMiB: number }) => void)[] = [];
   const errorLines: string[] = [];
   readline.createInterface({ input: child.stderr }).on("line", (line) => {
     if (line.startsWith("gateway stats: ")) statsLine = line.slice("gateway stats: ".length);
-    else if (line.startsWith("gateway memory: ")) memoryWaiters.shift()?.(JSON.parse(line.slice("gateway memory: ".length)) as { rssMiB: number; heapUsedMiB: number });
+    else if (line.startsWith("gateway memory: "))
+      memoryWaiters.shift()?.(JSON.parse(line.slice("gateway memory: ".length)) as { rssMiB: number; heapUsedMiB: number });
     else if (line.includes("internal error")) errorLines.push(line);
   });
   let exited: [number | null, NodeJS.Signals | null] | undefined;
   let stopping = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", (code, signal) => {
-    exited = [code, signal];
-    resolve();
-  }));
-  const contract = JSON.parse(await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`the gateway exited before its contract line (${code})`)));
-  })) as Contract;
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = [code, signal];
+      resolve();
+    }),
+  );
+  const contract = JSON.parse(
+    await new Promise<string>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout }).once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`the gateway exited before its contract line (${code})`)));
+    }),
+  ) as Contract;
   const url = new URL(contract.dataUrl);
   const target: FuzzTarget = {
-    port: Number(url.port), host: url.host, dataPath: url.pathname, region: contract.region, caller: contract.allowed[0], denied: contract.denied[0],
+    port: Number(url.port),
+    host: url.host,
+    dataPath: url.pathname,
+    region: contract.region,
+    caller: contract.allowed[0],
+    denied: contract.denied[0],
   };
 
   /** The gateway's RSS and, after a full GC, its live heap (it answers SIGUSR2 with one line). */
@@ -152,7 +182,9 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   stopping = true;
   child.kill("SIGTERM");
   await exit;
-  const stats = statsLine ? (JSON.parse(statsLine) as { requests: number; internalErrors: number; droppedLogLines: number; timedOut: number }) : undefined;
+  const stats = statsLine
+    ? (JSON.parse(statsLine) as { requests: number; internalErrors: number; droppedLogLines: number; timedOut: number })
+    : undefined;
   const crashes = crashedDuringRun || !stopping || (exited?.[0] !== 0 && exited?.[1] !== "SIGTERM") ? 1 : 0;
   const internal = stats?.internalErrors ?? errorLines.length;
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -161,16 +193,40 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   console.log(`hostile requests: ${done} in ${elapsed.toFixed(1)} s (${(done / elapsed).toFixed(0)}/s), ${byClass.size} classes`);
   const statusTotals = new Map<string, number>();
   for (const m of byClass.values()) for (const [k, v] of m) statusTotals.set(k, (statusTotals.get(k) ?? 0) + v);
-  console.log(`answers: ${[...statusTotals].sort().map(([k, v]) => `${k}×${v}`).join(" ")}`);
-  for (const [cls, m] of [...byClass].sort()) console.log(`  ${cls.padEnd(34)} ${[...m].sort().map(([k, v]) => `${k}×${v}`).join(" ")}`);
-  console.log(`crashes: ${crashes}   unexpected 5xx: ${problems.unexpected5xx}   false accepts: ${problems.falseAccepts}   answers differing from AWS's documented ones: ${problems.wrongAnswers}   internal exceptions: ${internal}`);
-  const show = (xs: { rssMiB: number; heapUsedMiB: number }[], key: "rssMiB" | "heapUsedMiB") => xs.map((m) => m[key].toFixed(1)).join(" → ");
-  console.log(`gateway RSS (MiB): before ${show([before], "rssMiB")}, each quarter ${show(samples, "rssMiB")}, after ${show([after], "rssMiB")}`);
-  console.log(`gateway live heap after full GC (MiB): before ${show([before], "heapUsedMiB")}, each quarter ${show(samples, "heapUsedMiB")}, after ${show([after], "heapUsedMiB")}`);
-  console.log(`valid requests beside the load: ${latencies.length} (${validFailures} not 200), latency p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`);
-  if (stats) console.log(`gateway's own count: ${stats.requests} requests, ${stats.timedOut} connections cut by a deadline, ${stats.droppedLogLines} log lines dropped`);
+  console.log(
+    `answers: ${[...statusTotals]
+      .sort()
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" ")}`,
+  );
+  for (const [cls, m] of [...byClass].sort())
+    console.log(
+      `  ${cls.padEnd(34)} ${[...m]
+        .sort()
+        .map(([k, v]) => `${k}×${v}`)
+        .join(" ")}`,
+    );
+  console.log(
+    `crashes: ${crashes}   unexpected 5xx: ${problems.unexpected5xx}   false accepts: ${problems.falseAccepts}   answers differing from AWS's documented ones: ${problems.wrongAnswers}   internal exceptions: ${internal}`,
+  );
+  const show = (xs: { rssMiB: number; heapUsedMiB: number }[], key: "rssMiB" | "heapUsedMiB") =>
+    xs.map((m) => m[key].toFixed(1)).join(" → ");
+  console.log(
+    `gateway RSS (MiB): before ${show([before], "rssMiB")}, each quarter ${show(samples, "rssMiB")}, after ${show([after], "rssMiB")}`,
+  );
+  console.log(
+    `gateway live heap after full GC (MiB): before ${show([before], "heapUsedMiB")}, each quarter ${show(samples, "heapUsedMiB")}, after ${show([after], "heapUsedMiB")}`,
+  );
+  console.log(
+    `valid requests beside the load: ${latencies.length} (${validFailures} not 200), latency p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`,
+  );
+  if (stats)
+    console.log(
+      `gateway's own count: ${stats.requests} requests, ${stats.timedOut} connections cut by a deadline, ${stats.droppedLogLines} log lines dropped`,
+    );
   for (const e of examples) console.log(`  e.g. ${e}`);
-  if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures) process.exitCode = 1;
+  if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures)
+    process.exitCode = 1;
 }
 
 if (require.main === module) runMain(FUZZ_COMMAND, main);

@@ -101,7 +101,10 @@ export class BufferedResponse implements Response {
   private used = false;
   private stream: ReadableStream<Uint8Array> | null | undefined;
 
-  constructor(private readonly data: Uint8Array, init: BufferedResponseInit) {
+  constructor(
+    private readonly data: Uint8Array,
+    init: BufferedResponseInit,
+  ) {
     this.status = init.status;
     this.statusText = init.statusText ?? "";
     this.ok = init.status >= 200 && init.status <= 299;
@@ -115,13 +118,15 @@ export class BufferedResponse implements Response {
 
   get body(): ReadableStream<Uint8Array> | null {
     if (this.stream === undefined) {
-      this.stream = NULL_BODY_STATUSES.has(this.status) ? null : new ReadableStream<Uint8Array>({
-        pull: (controller) => {
-          this.used = true;
-          if (this.data.length > 0) controller.enqueue(new Uint8Array(this.data));
-          controller.close();
-        },
-      });
+      this.stream = NULL_BODY_STATUSES.has(this.status)
+        ? null
+        : new ReadableStream<Uint8Array>({
+            pull: (controller) => {
+              this.used = true;
+              if (this.data.length > 0) controller.enqueue(new Uint8Array(this.data));
+              controller.close();
+            },
+          });
     }
     return this.stream;
   }

@@ -3,7 +3,12 @@
  * errors keep API Gateway's `x-amzn-errortype` and its message verbatim.
  */
 export class SignedFetchError extends Error {
-  constructor(message: string, readonly url: string, readonly attempts: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }

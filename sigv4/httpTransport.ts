@@ -51,44 +51,49 @@ function decode(body: Buffer, encoding: string | null): Buffer {
   return body;
 }
 
-export const nodeTransport: Transport = (url, init) => new Promise<Response>((resolve, reject) => {
-  const { signal } = init;
-  if (signal.aborted) {
-    reject(signal.reason);
-    return;
-  }
-  const target = new URL(url);
-  const { request, agent } = agentFor(target.protocol);
-  let settled = false;
-  const settle = (fn: () => void) => {
-    if (settled) return;
-    settled = true;
-    signal.removeEventListener("abort", onAbort);
-    fn();
-  };
-  const req = request(target, { method: init.method, headers: init.headers, agent });
-  function onAbort(): void {
-    settle(() => reject(signal.reason));
-    req.destroy();
-  }
-  signal.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (err) => settle(() => reject(err)));
-  req.on("response", (res) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.on("error", (err) => settle(() => reject(err)));
-    res.on("aborted", () => settle(() => reject(Object.assign(new Error("socket hang up: the response was cut short"), { code: "ECONNRESET" }))));
-    res.on("end", () => settle(() => {
-      const headers = ResponseHeaders.fromRaw(res.rawHeaders);
-      let body: Buffer;
-      try {
-        body = decode(Buffer.concat(chunks), headers.get("content-encoding"));
-      } catch (err) {
-        reject(err);
-        return;
-      }
-      resolve(new BufferedResponse(body, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers, url }));
-    }));
+export const nodeTransport: Transport = (url, init) =>
+  new Promise<Response>((resolve, reject) => {
+    const { signal } = init;
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const target = new URL(url);
+    const { request, agent } = agentFor(target.protocol);
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      fn();
+    };
+    const req = request(target, { method: init.method, headers: init.headers, agent });
+    function onAbort(): void {
+      settle(() => reject(signal.reason));
+      req.destroy();
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.on("error", (err) => settle(() => reject(err)));
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", (err) => settle(() => reject(err)));
+      res.on("aborted", () =>
+        settle(() => reject(Object.assign(new Error("socket hang up: the response was cut short"), { code: "ECONNRESET" }))),
+      );
+      res.on("end", () =>
+        settle(() => {
+          const headers = ResponseHeaders.fromRaw(res.rawHeaders);
+          let body: Buffer;
+          try {
+            body = decode(Buffer.concat(chunks), headers.get("content-encoding"));
+          } catch (err) {
+            reject(err);
+            return;
+          }
+          resolve(new BufferedResponse(body, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers, url }));
+        }),
+      );
+    });
+    req.end(init.body);
   });
-  req.end(init.body);
-});

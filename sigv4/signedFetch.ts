@@ -97,17 +97,28 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
           throw new NetworkError(`Request to ${url} failed: ${describe(err)}`, url, attempt, { cause: err });
         }
         if (attempt < maxAttempts && (await backoff(attempt, deadline))) continue;
-        if (timedOut) throw new RequestTimeoutError(`No response from ${url} within ${budget} ms (attempt ${attempt} of ${maxAttempts})`, url, attempt, { cause: err });
+        if (timedOut)
+          throw new RequestTimeoutError(
+            `No response from ${url} within ${budget} ms (attempt ${attempt} of ${maxAttempts})`,
+            url,
+            attempt,
+            { cause: err },
+          );
         throw new NetworkError(`Request to ${url} failed after ${attempt} attempt(s): ${describe(err)}`, url, attempt, { cause: err });
       }
 
-      if (response.ok || init.throwOnError === false && !isRetryableStatus(response.status)) {
+      if (response.ok || (init.throwOnError === false && !isRetryableStatus(response.status))) {
         return Object.assign(response, { attempts: attempt });
       }
       const bodyText = await response.text().catch(() => "");
       if (isRetryableStatus(response.status) && attempt < maxAttempts && (await backoff(attempt, deadline))) continue;
       if (init.throwOnError === false) {
-        const copy = new BufferedResponse(Buffer.from(bodyText), { status: response.status, statusText: response.statusText, headers: new ResponseHeaders(response.headers), url });
+        const copy = new BufferedResponse(Buffer.from(bodyText), {
+          status: response.status,
+          statusText: response.statusText,
+          headers: new ResponseHeaders(response.headers),
+          url,
+        });
         return Object.assign(copy, { attempts: attempt });
       }
       throw apiErrorFrom(response.status, response.headers.get("x-amzn-errortype"), bodyText, url, attempt);
@@ -156,7 +167,11 @@ export async function presignUrl(url: string | URL, options: PresignOptions): Pr
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES_S) {
     throw new RangeError(`expiresIn ${expiresIn}: expected whole seconds from 1 to ${MAX_PRESIGN_EXPIRES_S} (one week, SigV4's limit)`);
   }
-  const signer = createSigner({ service: options.service ?? "execute-api", region: options.region, credentials: memoizeCredentials(options.credentials) });
+  const signer = createSigner({
+    service: options.service ?? "execute-api",
+    region: options.region,
+    credentials: memoizeCredentials(options.credentials),
+  });
   const presigned = await signer.presign(copyRequest(toHttpRequest(url)), { expiresIn, signingDate: options.signingDate });
   return wireUrl(presigned);
 }

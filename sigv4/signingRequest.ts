@@ -55,7 +55,9 @@ function headerEntries(headers: SignableInit["headers"]): [string, string][] {
 export function toHttpRequest(input: string | URL, init: SignableInit = {}): HttpRequest {
   const url = typeof input === "string" ? new URL(input) : input;
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`Unsupported URL scheme ${JSON.stringify(url.protocol)} in ${url.href}: expected https: (or http: for a loopback gateway)`);
+    throw new TypeError(
+      `Unsupported URL scheme ${JSON.stringify(url.protocol)} in ${url.href}: expected https: (or http: for a loopback gateway)`,
+    );
   }
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of headerEntries(init.headers)) {

@@ -10,7 +10,11 @@ import { LocalIdentity, localIdentities } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
 import { send, sign } from "./helpers/http";
 
-async function withGateway<T>(overrides: Record<string, string | undefined>, fn: (gw: RunningGateway, plan: Plan) => Promise<T>, identities?: (plan: Plan, base: LocalIdentity[]) => LocalIdentity[]): Promise<T> {
+async function withGateway<T>(
+  overrides: Record<string, string | undefined>,
+  fn: (gw: RunningGateway, plan: Plan) => Promise<T>,
+  identities?: (plan: Plan, base: LocalIdentity[]) => LocalIdentity[],
+): Promise<T> {
   const plan = await buildPlan("dev", overrides);
   const gw = await startGateway(plan, identities ? { identities: (base) => identities(plan, base) } : {});
   try {
@@ -49,7 +53,10 @@ describe("access-control options, end to end", function () {
         assert.equal((await call(gw, caller, "127.0.0.1")).status, 200);
         const outside = await call(gw, caller, "127.0.0.2");
         assert.deepEqual([outside.status, outside.type], [403, "AccessDeniedException"]);
-        assert.equal(outside.message, `User: ${caller.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn} with an explicit deny`);
+        assert.equal(
+          outside.message,
+          `User: ${caller.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn} with an explicit deny`,
+        );
       });
     });
   });
@@ -85,7 +92,10 @@ describe("access-control options, end to end", function () {
 
     it("when off, drops the deny from the live policy and the same-account admin gets in (identity policy alone suffices)", async () => {
       await withGateway({ "holidays-api:exclusive": "false" }, async (gw, plan) => {
-        assert.equal(plan.resourcePolicy.Statement.some((s) => s.Sid === "DenyUnlistedPrincipals"), false);
+        assert.equal(
+          plan.resourcePolicy.Statement.some((s) => s.Sid === "DenyUnlistedPrincipals"),
+          false,
+        );
         assert.equal((await call(gw, byLabel(gw, "administrator"))).status, 200);
         const intruder = await call(gw, byLabel(gw, "intruder"));
         assert.equal(intruder.status, 403, "cross-account still needs the resource policy to allow");
@@ -115,15 +125,24 @@ describe("access-control options, end to end", function () {
   describe("principalOrgId", () => {
     const overrides = { "holidays-api:principalOrgId": "o-a1b2c3d4e5" };
     it("adds an aws:PrincipalOrgID condition to the allow, enforced against each caller's organization", async () => {
-      await withGateway(overrides, async (gw, plan) => {
-        assert.deepEqual(plan.resourcePolicy.Statement[0].Condition?.StringEquals, { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] });
-        assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
-        const outsider = await call(gw, byLabel(gw, "outside the organization"));
-        assert.equal(outsider.status, 403);
-      }, (_plan, base) => [
-        { ...base[0], caller: { ...base[0].caller, orgId: "o-a1b2c3d4e5" } },
-        { ...base[0], label: "caller role, but outside the organization", caller: { ...base[0].caller, orgId: "o-zzzzzzzzzz" }, accessKeyId: "ASIAOUTSIDER00000001" },
-      ]);
+      await withGateway(
+        overrides,
+        async (gw, plan) => {
+          assert.deepEqual(plan.resourcePolicy.Statement[0].Condition?.StringEquals, { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] });
+          assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
+          const outsider = await call(gw, byLabel(gw, "outside the organization"));
+          assert.equal(outsider.status, 403);
+        },
+        (_plan, base) => [
+          { ...base[0], caller: { ...base[0].caller, orgId: "o-a1b2c3d4e5" } },
+          {
+            ...base[0],
+            label: "caller role, but outside the organization",
+            caller: { ...base[0].caller, orgId: "o-zzzzzzzzzz" },
+            accessKeyId: "ASIAOUTSIDER00000001",
+          },
+        ],
+      );
     });
   });
 
@@ -139,14 +158,30 @@ describe("access-control options, end to end", function () {
     });
 
     it("the account principal delegates: the caller role needs its identity policy even in the API's own account", async () => {
-      await withGateway(single, async (gw, plan) => {
-        assert.deepEqual(plan.resourcePolicy.Statement[0].Principal, { AWS: ["arn:aws:iam::111111111111:root"] });
-        assert.ok(plan.callerIdentityPolicies.some((d) => d.Statement.some((s) => ([] as string[]).concat(s.Action ?? []).includes("execute-api:Invoke"))), "the program gives the caller its identity policy in single-account mode too");
-        const withoutGrant = byLabel(gw, "without its identity policy");
-        const r = await call(gw, withoutGrant);
-        assert.equal(r.status, 403, "named by ArnEquals, same account, but no identity policy: denied (an account principal never allows by itself)");
-        assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
-      }, (_plan, base) => [...base, { ...base[0], label: "caller role without its identity policy", identityPolicies: [], accessKeyId: "ASIANOGRANT000000001" }]);
+      await withGateway(
+        single,
+        async (gw, plan) => {
+          assert.deepEqual(plan.resourcePolicy.Statement[0].Principal, { AWS: ["arn:aws:iam::111111111111:root"] });
+          assert.ok(
+            plan.callerIdentityPolicies.some((d) =>
+              d.Statement.some((s) => ([] as string[]).concat(s.Action ?? []).includes("execute-api:Invoke")),
+            ),
+            "the program gives the caller its identity policy in single-account mode too",
+          );
+          const withoutGrant = byLabel(gw, "without its identity policy");
+          const r = await call(gw, withoutGrant);
+          assert.equal(
+            r.status,
+            403,
+            "named by ArnEquals, same account, but no identity policy: denied (an account principal never allows by itself)",
+          );
+          assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
+        },
+        (_plan, base) => [
+          ...base,
+          { ...base[0], label: "caller role without its identity policy", identityPolicies: [], accessKeyId: "ASIANOGRANT000000001" },
+        ],
+      );
     });
 
     it("without exclusive, either policy allowing is enough: a same-account role with only an identity grant gets in", async () => {

@@ -1,13 +1,28 @@
 /** lib/api: the routes, their S3 keys, method-ARN paths, parameter mappings, responses and objects, as data. */
 import { strict as assert } from "node:assert";
 import {
-  DATA_ROUTE, RESPONSES, ROUTES, YEAR_ROUTE, dataObjects, integrationRequestParameters, integrationResponseParameters,
-  matchRoute, methodArnPath, methodRequestParameters, methodResponseParameters, pathSegments, s3IntegrationUri, s3KeyFor,
+  DATA_ROUTE,
+  RESPONSES,
+  ROUTES,
+  YEAR_ROUTE,
+  dataObjects,
+  integrationRequestParameters,
+  integrationResponseParameters,
+  matchRoute,
+  methodArnPath,
+  methodRequestParameters,
+  methodResponseParameters,
+  pathSegments,
+  s3IntegrationUri,
+  s3KeyFor,
 } from "../lib/api";
 
 describe("api: routes as data", () => {
   it("serves exactly GET /api/v1/data.json and GET /api/v1/{year}/data.json", () => {
-    assert.deepEqual(ROUTES.map((r) => r.resourcePath), ["/api/v1/data.json", "/api/v1/{year}/data.json"]);
+    assert.deepEqual(
+      ROUTES.map((r) => r.resourcePath),
+      ["/api/v1/data.json", "/api/v1/{year}/data.json"],
+    );
     assert.deepEqual(pathSegments(YEAR_ROUTE.resourcePath), ["api", "v1", "{year}", "data.json"]);
   });
 
@@ -22,7 +37,16 @@ describe("api: routes as data", () => {
     assert.deepEqual(m("/api/v1/1969/data.json"), ["year", { year: "1969" }]);
     assert.deepEqual(m("/api/v1/abc/data.json"), ["year", { year: "abc" }]);
     assert.deepEqual(m("/api/v1/20%32%36/data.json"), ["year", { year: "2026" }], "the value is percent-decoded");
-    for (const none of ["/api/v1", "/api/v1/", "/api/v1/2026", "/api/v1//data.json", "/api/v1/2026/data.json/", "/api/v2/data.json", "/api/v1/2026/x/data.json", "/api/v1/%E0%A4%A/data.json"]) {
+    for (const none of [
+      "/api/v1",
+      "/api/v1/",
+      "/api/v1/2026",
+      "/api/v1//data.json",
+      "/api/v1/2026/data.json/",
+      "/api/v2/data.json",
+      "/api/v1/2026/x/data.json",
+      "/api/v1/%E0%A4%A/data.json",
+    ]) {
       assert.equal(matchRoute(none, ROUTES), undefined, none);
     }
   });
@@ -45,17 +69,25 @@ describe("api: routes as data", () => {
   });
 
   it("declares {year} required and If-None-Match optional, and maps both into the integration request", () => {
-    assert.deepEqual(methodRequestParameters(YEAR_ROUTE), { "method.request.path.year": true, "method.request.header.If-None-Match": false });
+    assert.deepEqual(methodRequestParameters(YEAR_ROUTE), {
+      "method.request.path.year": true,
+      "method.request.header.If-None-Match": false,
+    });
     assert.deepEqual(integrationRequestParameters(YEAR_ROUTE), {
       "integration.request.path.year": "method.request.path.year",
       "integration.request.header.If-None-Match": "method.request.header.If-None-Match",
     });
     assert.deepEqual(methodRequestParameters(DATA_ROUTE), { "method.request.header.If-None-Match": false });
-    assert.deepEqual(integrationRequestParameters(DATA_ROUTE), { "integration.request.header.If-None-Match": "method.request.header.If-None-Match" });
+    assert.deepEqual(integrationRequestParameters(DATA_ROUTE), {
+      "integration.request.header.If-None-Match": "method.request.header.If-None-Match",
+    });
   });
 
   it("puts the {year} placeholder into the S3 integration URI, which the path parameter fills", () => {
-    assert.equal(s3IntegrationUri("ap-northeast-1", "bkt", YEAR_ROUTE.s3Key), "arn:aws:apigateway:ap-northeast-1:s3:path/bkt/api/v1/{year}/data.json");
+    assert.equal(
+      s3IntegrationUri("ap-northeast-1", "bkt", YEAR_ROUTE.s3Key),
+      "arn:aws:apigateway:ap-northeast-1:s3:path/bkt/api/v1/{year}/data.json",
+    );
     assert.equal(s3IntegrationUri("cn-north-1", "bkt", DATA_ROUTE.s3Key), "arn:aws-cn:apigateway:cn-north-1:s3:path/bkt/api/v1/data.json");
   });
 
@@ -70,11 +102,16 @@ describe("api: routes as data", () => {
     assert.equal(byStatus.get("200")!.selectionPattern, undefined, "200 is the default response");
     assert.equal(byStatus.get("304")!.selectionPattern, "304");
     assert.equal(byStatus.get("304")!.template, undefined, "a 304 has no body");
-    assert.deepEqual(methodResponseParameters(byStatus.get("304")!), { "method.response.header.ETag": true, "method.response.header.Last-Modified": true });
+    assert.deepEqual(methodResponseParameters(byStatus.get("304")!), {
+      "method.response.header.ETag": true,
+      "method.response.header.Last-Modified": true,
+    });
     assert.equal(byStatus.get("404")!.template, '{"message":"Not Found"}');
     assert.equal(byStatus.get("502")!.template, '{"message":"Bad Gateway"}');
     // Selection patterns are matched against S3's whole status code.
-    const select = (status: string) => RESPONSES.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status))?.statusCode ?? "200";
+    const select = (status: string) =>
+      RESPONSES.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status))?.statusCode ??
+      "200";
     assert.deepEqual(["200", "304", "403", "404", "412", "500", "503"].map(select), ["200", "304", "404", "404", "404", "502", "502"]);
   });
 

@@ -16,7 +16,8 @@ const SCOPE = "20150830/us-east-1/service/aws4_request";
 
 /** Cases a wire request cannot express, with the reason. */
 const NOT_ON_THE_WIRE: Record<string, string> = {
-  "get-utf8": "a raw UTF-8 path; on the wire it is percent-encoded, and the service then encodes that once more (non-S3 double encoding), as tests/sigv4Suite.test.ts explains",
+  "get-utf8":
+    "a raw UTF-8 path; on the wire it is percent-encoded, and the service then encodes that once more (non-S3 double encoding), as tests/sigv4Suite.test.ts explains",
   "get-space": "a raw space in the path cannot be sent in an HTTP request line",
   "get-header-value-multiline": "obsolete line folding, which Node's HTTP parser (like API Gateway's front end) does not accept",
   "post-sts-header-after": "the token is added after signing: not part of the canonical request by design",
@@ -81,6 +82,10 @@ describe("the gateway's canonical request against AWS's SigV4 test suite", () =>
   });
 
   it("keeps prototype names as ordinary query names", () => {
-    assert.deepEqual(parseRawQuery("__proto__=x&constructor=y&%5F%5Fproto%5F%5F=z").pairs, [["__proto__", "x"], ["constructor", "y"], ["__proto__", "z"]]);
+    assert.deepEqual(parseRawQuery("__proto__=x&constructor=y&%5F%5Fproto%5F%5F=z").pairs, [
+      ["__proto__", "x"],
+      ["constructor", "y"],
+      ["__proto__", "z"],
+    ]);
   });
 });

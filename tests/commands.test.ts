@@ -25,7 +25,7 @@ import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
 const ROOT = path.join(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
 /** Scripts that are tool wrappers, not our commands: mocha's and tsc's own --help apply. */
-const TOOL_SCRIPTS = new Set(["test", "typecheck", "lint", "format"]);
+const TOOL_SCRIPTS = new Set(["test", "typecheck", "lint", "format", "format:check"]);
 
 interface Run {
   code: number | null;
@@ -66,7 +66,8 @@ describe("commands: --help, unknown flags, one-line errors", function () {
 
   it("every npm script is a TypeScript entry point under the project's hook (so the checks below cover it)", () => {
     assert.ok(commands.length >= 8, "start, plan, gateway, call, build, bench, verify, fuzz");
-    for (const c of commands) assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec node -r ./scripts/tsHook.cjs FILE.ts": cover it here`);
+    for (const c of commands)
+      assert.ok(c.file, `package.json script ${c.name} ("${c.script}") is not "exec node -r ./scripts/tsHook.cjs FILE.ts": cover it here`);
   });
 
   it("each answers --help with its usage and exit 0 (run as a child process, as npm runs it)", async () => {
@@ -84,7 +85,14 @@ describe("commands: --help, unknown flags, one-line errors", function () {
       const out: string[] = [];
       const err: string[] = [];
       let worked = false;
-      const code = await runCommand(spec, ["--no-such-flag"], () => { worked = true; }, { out: (t) => out.push(t), err: (t) => err.push(t) });
+      const code = await runCommand(
+        spec,
+        ["--no-such-flag"],
+        () => {
+          worked = true;
+        },
+        { out: (t) => out.push(t), err: (t) => err.push(t) },
+      );
       assert.equal(code, 2, spec.command);
       assert.deepEqual(err, [`${spec.command}: unknown option --no-such-flag. Run \`${spec.command} -- --help\` for usage.`]);
       assert.deepEqual([out, worked], [[], false]);
@@ -92,8 +100,25 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     // ...verify, which prints through its own `print` (its tests capture it)...
     const lines: string[] = [];
     assert.equal(await verify(["--no-such-flag"], (t) => lines.push(t)), 2);
-    assert.deepEqual(lines, [`${VERIFY_COMMAND.command}: unknown option --no-such-flag. Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`]);
-    assert.deepEqual(commands.map((c) => c.npm).sort(), [START_COMMAND, PLAN_COMMAND, GATEWAY_COMMAND, CALL_COMMAND, BUILD_COMMAND, FUZZ_COMMAND, VERIFY_COMMAND, { command: "npm run bench" }].map((x) => x.command).sort(), "every npm script is covered");
+    assert.deepEqual(lines, [
+      `${VERIFY_COMMAND.command}: unknown option --no-such-flag. Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`,
+    ]);
+    assert.deepEqual(
+      commands.map((c) => c.npm).sort(),
+      [
+        START_COMMAND,
+        PLAN_COMMAND,
+        GATEWAY_COMMAND,
+        CALL_COMMAND,
+        BUILD_COMMAND,
+        FUZZ_COMMAND,
+        VERIFY_COMMAND,
+        { command: "npm run bench" },
+      ]
+        .map((x) => x.command)
+        .sort(),
+      "every npm script is covered",
+    );
     // ...and the bench, whose work starts at load time, as a child process.
     const bench = await run("bench/bench.ts", ["--quik"]);
     assert.equal(bench.code, 2);
@@ -109,13 +134,30 @@ describe("commands: --help, unknown flags, one-line errors", function () {
       const err: string[] = [];
       const opts = { isExpected: isProgramError, out: () => undefined, err: (t: string) => err.push(t) };
       const cases: [string, () => Promise<number | undefined>, number, RegExp][] = [
-        ["plan --stack nosuch", () => runCommand(PLAN_COMMAND, ["--stack", "nosuch"], planMain, opts), 2,
-          /^npm run plan: --stack "nosuch": there is no .*Pulumi\.nosuch\.yaml\. Stacks here: dev; pass one of them, or copy Pulumi\.dev\.yaml to Pulumi\.nosuch\.yaml/],
-        ["plan --set accountA.accountId=12345", () => runCommand(PLAN_COMMAND, ["--set", "holidays-api:accountA.accountId=12345"], planMain, opts), 1,
-          /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:accountA\.accountId = 12345: expected a 12-digit AWS account id as a quoted string/],
-        ["gateway --port <busy>", () => runCommand(GATEWAY_COMMAND, ["--port", String(busy)], gatewayMain, opts), 1,
-          new RegExp(`^npm run gateway: --port ${busy}: 127\\.0\\.0\\.1:${busy} is already in use .*pass --port 0 to pick a free port$`)],
-        ["start --stak dev", () => runCommand(START_COMMAND, ["--stak", "dev"], () => 0, opts), 2, /^npm start: unknown option --stak \(did you mean --stack\?\)/],
+        [
+          "plan --stack nosuch",
+          () => runCommand(PLAN_COMMAND, ["--stack", "nosuch"], planMain, opts),
+          2,
+          /^npm run plan: --stack "nosuch": there is no .*Pulumi\.nosuch\.yaml\. Stacks here: dev; pass one of them, or copy Pulumi\.dev\.yaml to Pulumi\.nosuch\.yaml/,
+        ],
+        [
+          "plan --set accountA.accountId=12345",
+          () => runCommand(PLAN_COMMAND, ["--set", "holidays-api:accountA.accountId=12345"], planMain, opts),
+          1,
+          /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:accountA\.accountId = 12345: expected a 12-digit AWS account id as a quoted string/,
+        ],
+        [
+          "gateway --port <busy>",
+          () => runCommand(GATEWAY_COMMAND, ["--port", String(busy)], gatewayMain, opts),
+          1,
+          new RegExp(`^npm run gateway: --port ${busy}: 127\\.0\\.0\\.1:${busy} is already in use .*pass --port 0 to pick a free port$`),
+        ],
+        [
+          "start --stak dev",
+          () => runCommand(START_COMMAND, ["--stak", "dev"], () => 0, opts),
+          2,
+          /^npm start: unknown option --stak \(did you mean --stack\?\)/,
+        ],
       ];
       for (const [what, go, code, message] of cases) {
         err.length = 0;
@@ -131,14 +173,21 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     const r = await run("local/plan.ts", ["--set", "holidays-api:exclusve=false"]);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, "");
-    assert.match(r.stderr, /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it\n$/);
+    assert.match(
+      r.stderr,
+      /^npm run plan: Invalid stack configuration:\n {2}- holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it\n$/,
+    );
   });
 
   it("usage errors in process: missing values, malformed --set, --port in anything but decimal digits", async () => {
     const lines: string[] = [];
-    const code = (spec: CommandSpec, ...argv: string[]) => runCommand(spec, argv, () => 0, { out: (t) => lines.push(t), err: (t) => lines.push(t) });
+    const code = (spec: CommandSpec, ...argv: string[]) =>
+      runCommand(spec, argv, () => 0, { out: (t) => lines.push(t), err: (t) => lines.push(t) });
     assert.equal(await code(PLAN_COMMAND, "--stack"), 2);
-    assert.equal(lines.pop(), "npm run plan: --stack needs a value (NAME); a value starting with \"-\" goes as --stack=VALUE. Run `npm run plan -- --help` for usage.");
+    assert.equal(
+      lines.pop(),
+      'npm run plan: --stack needs a value (NAME); a value starting with "-" goes as --stack=VALUE. Run `npm run plan -- --help` for usage.',
+    );
     assert.equal(await code(PLAN_COMMAND, "--stack="), 2);
     assert.match(String(lines.pop()), /^npm run plan: --stack needs a value \(NAME\): read Pulumi\.NAME\.yaml/);
     assert.equal(await code(GATEWAY_COMMAND, "--port", "1", "extra"), 2);
@@ -146,7 +195,11 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     assert.throws(() => stackArgs({ set: ["novalue"] }), /^UsageError: --set "novalue": expected NAMESPACE:KEY=VALUE/);
     assert.throws(() => stackArgs({ set: ["holidays-api:=1"] }), /expected NAMESPACE:KEY=VALUE/);
     for (const bad of ["0x50", "1e3", "", " 80", "+80", "65536", "-1", "1.5", "８０"]) {
-      assert.throws(() => parsePort(bad), /^UsageError: --port ".*": expected a port number 0-65535 \(0 picks any free port\) in decimal digits$/, bad);
+      assert.throws(
+        () => parsePort(bad),
+        /^UsageError: --port ".*": expected a port number 0-65535 \(0 picks any free port\) in decimal digits$/,
+        bad,
+      );
     }
     assert.equal(parsePort("080"), 80);
     assert.equal(parsePort("65535"), 65535);
@@ -156,11 +209,17 @@ describe("commands: --help, unknown flags, one-line errors", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-stack-"));
     try {
       fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  a: b\n   c: d\n");
-      assert.throws(() => readStackConfig("bad", dir), (err: Error) => {
-        assert.equal(err.name, "CommandError");
-        assert.equal(err.message, `${path.join(dir, "Pulumi.bad.yaml")}:2:6: not valid YAML: Nested mappings are not allowed in compact mappings. Fix the YAML there (compare with Pulumi.dev.yaml).`);
-        return true;
-      });
+      assert.throws(
+        () => readStackConfig("bad", dir),
+        (err: Error) => {
+          assert.equal(err.name, "CommandError");
+          assert.equal(
+            err.message,
+            `${path.join(dir, "Pulumi.bad.yaml")}:2:6: not valid YAML: Nested mappings are not allowed in compact mappings. Fix the YAML there (compare with Pulumi.dev.yaml).`,
+          );
+          return true;
+        },
+      );
       assert.throws(() => readStackConfig("dev", dir), /^UsageError: --stack "dev": there is no .*Stacks here: bad;/);
       fs.writeFileSync(path.join(dir, "Pulumi.list.yaml"), "config:\n  - a\n");
       assert.throws(() => readStackConfig("list", dir), /Pulumi\.list\.yaml: `config:` must be a mapping/);
@@ -170,16 +229,26 @@ describe("commands: --help, unknown flags, one-line errors", function () {
   });
 
   it("help text lists every option with its value placeholder", () => {
-    const text = helpText({ command: "npm run x", summary: "Does x.", options: { stack: { type: "string", value: "NAME", help: "the stack" }, set: { type: "string", multiple: true, value: "K=V", help: "a value" } } });
-    assert.equal(text, [
-      "usage: npm run x -- [--stack NAME] [--set K=V]...",
-      "",
-      "Does x.",
-      "",
-      "  --stack NAME  the stack",
-      "  --set K=V     a value (repeatable)",
-      "  -h, --help    print this help and exit",
-    ].join("\n"));
+    const text = helpText({
+      command: "npm run x",
+      summary: "Does x.",
+      options: {
+        stack: { type: "string", value: "NAME", help: "the stack" },
+        set: { type: "string", multiple: true, value: "K=V", help: "a value" },
+      },
+    });
+    assert.equal(
+      text,
+      [
+        "usage: npm run x -- [--stack NAME] [--set K=V]...",
+        "",
+        "Does x.",
+        "",
+        "  --stack NAME  the stack",
+        "  --set K=V     a value (repeatable)",
+        "  -h, --help    print this help and exit",
+      ].join("\n"),
+    );
   });
 
   it("the deployable bundle's init error prints only its message (no 300 KB source line, no stack)", async () => {
@@ -198,7 +267,10 @@ describe("commands: --help, unknown flags, one-line errors", function () {
       });
       assert.equal(r.code, 1);
       // Node's own format for an uncaught error whose stack is its message, then its version line.
-      assert.equal(r.stderr, `[Error: API_URL is not set: expected the holidays data URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json]\n\nNode.js ${process.version}\n`);
+      assert.equal(
+        r.stderr,
+        `[Error: API_URL is not set: expected the holidays data URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json]\n\nNode.js ${process.version}\n`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -24,7 +24,10 @@ describe("config: parseSettings", () => {
     assert.equal(s.partition, "aws");
     assert.equal(s.stageName, "dev");
     // Unset years = every dataset year (1970-2050), whatever today's date: no clock is read.
-    assert.deepEqual(s.years, Array.from({ length: 81 }, (_, i) => 1970 + i));
+    assert.deepEqual(
+      s.years,
+      Array.from({ length: 81 }, (_, i) => 1970 + i),
+    );
     assert.equal(s.holidayNames, "dataset");
     assert.equal(s.exclusive, true);
     assert.deepEqual(s.invokers, []);
@@ -46,31 +49,72 @@ describe("config: parseSettings", () => {
   });
 
   it("keeps assume-role settings", () => {
-    const s = parse({ ...base, accountA: JSON.stringify({ accountId: "111111111111", roleArn: "arn:aws:iam::111111111111:role/deployer", externalId: "x", sessionName: "ci" }) });
-    assert.deepEqual(s.accountA, { accountId: "111111111111", roleArn: "arn:aws:iam::111111111111:role/deployer", externalId: "x", sessionName: "ci" });
+    const s = parse({
+      ...base,
+      accountA: JSON.stringify({
+        accountId: "111111111111",
+        roleArn: "arn:aws:iam::111111111111:role/deployer",
+        externalId: "x",
+        sessionName: "ci",
+      }),
+    });
+    assert.deepEqual(s.accountA, {
+      accountId: "111111111111",
+      roleArn: "arn:aws:iam::111111111111:role/deployer",
+      externalId: "x",
+      sessionName: "ci",
+    });
   });
 
   it("sorts and de-duplicates years and normalizes invokers", () => {
-    const s = parse({ ...base, years: "[2027, 2019, 2019]", invokers: JSON.stringify(["333333333333", "arn:aws:iam::222222222222:role/x"]) });
+    const s = parse({
+      ...base,
+      years: "[2027, 2019, 2019]",
+      invokers: JSON.stringify(["333333333333", "arn:aws:iam::222222222222:role/x"]),
+    });
     assert.deepEqual(s.years, [2019, 2027]);
     assert.deepEqual(s.invokers, ["arn:aws:iam::222222222222:role/x", "arn:aws:iam::333333333333:root"]);
   });
 
   const cases: [string, RawConfig, RegExp[]][] = [
-    ["an account id that is not 12 digits", { ...base, accountA: JSON.stringify({ accountId: "12345" }) }, [/holidays-api:accountA\.accountId = "12345"/, /12-digit/]],
-    ["an unquoted numeric account id", { ...base, accountB: '{"accountId": 22222222222}' }, [/accountB\.accountId = 22222222222/, /quote it/]],
-    ["a malformed ARN", { ...base, accountA: JSON.stringify({ accountId: "111111111111", roleArn: "arn:aws:iam:role/x" }) }, [/accountA\.roleArn = "arn:aws:iam:role\/x"/, /IAM role ARN/]],
-    ["a roleArn of the wrong account", { ...base, accountB: JSON.stringify({ accountId: "222222222222", roleArn: "arn:aws:iam::111111111111:role/deployer" }) }, [/accountB\.roleArn/, /a role in accountB\.accountId 222222222222/]],
+    [
+      "an account id that is not 12 digits",
+      { ...base, accountA: JSON.stringify({ accountId: "12345" }) },
+      [/holidays-api:accountA\.accountId = "12345"/, /12-digit/],
+    ],
+    [
+      "an unquoted numeric account id",
+      { ...base, accountB: '{"accountId": 22222222222}' },
+      [/accountB\.accountId = 22222222222/, /quote it/],
+    ],
+    [
+      "a malformed ARN",
+      { ...base, accountA: JSON.stringify({ accountId: "111111111111", roleArn: "arn:aws:iam:role/x" }) },
+      [/accountA\.roleArn = "arn:aws:iam:role\/x"/, /IAM role ARN/],
+    ],
+    [
+      "a roleArn of the wrong account",
+      { ...base, accountB: JSON.stringify({ accountId: "222222222222", roleArn: "arn:aws:iam::111111111111:role/deployer" }) },
+      [/accountB\.roleArn/, /a role in accountB\.accountId 222222222222/],
+    ],
     ["a malformed region", { ...base, region: "tokyo" }, [/aws:region = "tokyo"/, /AWS region name/]],
     ["empty years", { ...base, years: "[]" }, [/holidays-api:years = \[\]/, /non-empty list of years between 1970 and 2050/]],
     ["out-of-range years", { ...base, years: "[2025, 1969]" }, [/holidays-api:years = \[2025,1969\]/, /remove 1969/]],
     ["a missing accountA", { accountB: base.accountB }, [/holidays-api:accountA = \(not set\)/]],
-    ["an unknown account field", { ...base, accountA: JSON.stringify({ accountId: "111111111111", roleARN: "x" }) }, [/accountA\.roleARN/, /remove or rename/]],
+    [
+      "an unknown account field",
+      { ...base, accountA: JSON.stringify({ accountId: "111111111111", roleARN: "x" }) },
+      [/accountA\.roleARN/, /remove or rename/],
+    ],
     ["a bad stage name", { ...base, stageName: "dev stage" }, [/holidays-api:stageName = "dev stage"/]],
     ["a wildcard invoker", { ...base, invokers: '["*"]' }, [/holidays-api:invokers\[0\] = "\*"/, /wildcards are not allowed/]],
     ["a bad CIDR", { ...base, sourceIpAllowList: '["203.0.113.7"]' }, [/sourceIpAllowList\[0\] = "203.0.113.7"/, /append a prefix length/]],
     ["a bad exclusive flag", { ...base, exclusive: "yes" }, [/holidays-api:exclusive = "yes"/, /true or false/]],
-    ["an unknown holiday naming", { ...base, holidayNames: "cabinet" }, [/holidays-api:holidayNames = "cabinet"/, /one of dataset, cabinetOffice/, /pulumi config set holidayNames cabinetOffice/]],
+    [
+      "an unknown holiday naming",
+      { ...base, holidayNames: "cabinet" },
+      [/holidays-api:holidayNames = "cabinet"/, /one of dataset, cabinetOffice/, /pulumi config set holidayNames cabinetOffice/],
+    ],
     ["a bad organization id", { ...base, principalOrgId: "org-1" }, [/principalOrgId = "org-1"/, /o-a1b2c3d4e5/]],
   ];
   for (const [what, raw, patterns] of cases) {
@@ -84,13 +128,21 @@ describe("config: parseSettings", () => {
   for (const form of ["010.0.0.1/32", "0177.0.0.1/32", "127.1/32", "167772161/32", "0x7f.0.0.1/8", "10.0.0.1/032"]) {
     it(`rejects the non-standard IPv4 form ${form} instead of reading it the octal/short way`, () => {
       const message = problemsOf({ ...base, sourceIpAllowList: JSON.stringify(["203.0.113.0/24", form]) });
-      assert.match(message, new RegExp(`sourceIpAllowList\\[1\\] = ${JSON.stringify(form).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: expected a list of CIDR blocks in standard notation`));
+      assert.match(
+        message,
+        new RegExp(
+          `sourceIpAllowList\\[1\\] = ${JSON.stringify(form).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: expected a list of CIDR blocks in standard notation`,
+        ),
+      );
       assert.match(message, /Fix: write the address as four decimal octets/);
     });
   }
 
   it("accepts standard IPv4 and IPv6 CIDRs", () => {
-    assert.deepEqual(parse({ ...base, sourceIpAllowList: '["203.0.113.0/24", "2001:db8::/32", "10.0.0.0/8", "0.0.0.0/0"]' }).sourceIpAllowList, ["0.0.0.0/0", "10.0.0.0/8", "2001:db8::/32", "203.0.113.0/24"]);
+    assert.deepEqual(
+      parse({ ...base, sourceIpAllowList: '["203.0.113.0/24", "2001:db8::/32", "10.0.0.0/8", "0.0.0.0/0"]' }).sourceIpAllowList,
+      ["0.0.0.0/0", "10.0.0.0/8", "2001:db8::/32", "203.0.113.0/24"],
+    );
   });
 
   it("reads dataRetention (default retain) and rejects other values", () => {

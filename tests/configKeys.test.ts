@@ -12,11 +12,18 @@ describe("config: unknown keys", () => {
   it("accepts every documented key and the engine's pulumi: settings", () => {
     const all = Object.fromEntries([...KNOWN, "pulumi:disable-default-providers", "pulumi:template"].map((k) => [k, "x"]));
     assert.deepEqual(problems(all), []);
-    assert.deepEqual(KNOWN.filter((k) => k.startsWith("aws:")), ["aws:region"], "aws:region is the only aws: key read");
+    assert.deepEqual(
+      KNOWN.filter((k) => k.startsWith("aws:")),
+      ["aws:region"],
+      "aws:region is the only aws: key read",
+    );
   });
 
   it("refuses a misspelt key and names the key it resembles", () => {
-    assert.deepEqual(problems({ "holidays-api:exclusve": "false" }).map((p) => [p.key, p.fix]), [["holidays-api:exclusve", "did you mean holidays-api:exclusive? Rename it"]]);
+    assert.deepEqual(
+      problems({ "holidays-api:exclusve": "false" }).map((p) => [p.key, p.fix]),
+      [["holidays-api:exclusve", "did you mean holidays-api:exclusive? Rename it"]],
+    );
     assert.equal(problems({ "holidays-api:stagename": "dev" })[0].fix, "did you mean holidays-api:stageName? Rename it");
     assert.equal(problems({ "aws:regoin": "ap-northeast-1" })[0].fix, "did you mean aws:region? Rename it");
   });
@@ -45,14 +52,24 @@ describe("config: unknown keys", () => {
   });
 
   it("never shows the value of an unknown key (it may be a decrypted secret), and lists all of them in one error", () => {
-    const all = { "holidays-api:accountA": JSON.stringify({ accountId: "111111111111", profile: "a" }), "holidays-api:exclusve": "s3cr3t", "holidaysapi:years": "[2025]" };
+    const all = {
+      "holidays-api:accountA": JSON.stringify({ accountId: "111111111111", profile: "a" }),
+      "holidays-api:exclusve": "s3cr3t",
+      "holidaysapi:years": "[2025]",
+    };
     assert.throws(
       () => parseSettings({ accountA: all["holidays-api:accountA"] }, { project: PROJECT, allConfig: all }),
       (err: Error) => {
         assert.ok(err instanceof ConfigError);
         assert.doesNotMatch(err.message, /s3cr3t/);
-        assert.deepEqual(err.problems.map((p) => p.key), ["holidays-api:exclusve", "holidaysapi:years"]);
-        assert.match(err.message, /^ {2}- holidays-api:exclusve: expected one of the keys aws:region, holidays-api:accountA, .*\. Fix: did you mean holidays-api:exclusive\? Rename it$/m);
+        assert.deepEqual(
+          err.problems.map((p) => p.key),
+          ["holidays-api:exclusve", "holidaysapi:years"],
+        );
+        assert.match(
+          err.message,
+          /^ {2}- holidays-api:exclusve: expected one of the keys aws:region, holidays-api:accountA, .*\. Fix: did you mean holidays-api:exclusive\? Rename it$/m,
+        );
         return true;
       },
     );

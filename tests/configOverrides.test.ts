@@ -20,13 +20,21 @@ describe("--set: config overrides", () => {
   });
 
   it("sets one field by path, storing true/false as booleans and integers without a leading zero as numbers (Pulumi's adjustObjectValue)", () => {
-    assert.deepEqual(JSON.parse(apply(["holidays-api:accountA.profile", "me"])["holidays-api:accountA"]), { accountId: "111111111111", profile: "me" });
-    assert.deepEqual(JSON.parse(apply(["holidays-api:accountA.accountId", "012345678901"])["holidays-api:accountA"]).accountId, "012345678901");
+    assert.deepEqual(JSON.parse(apply(["holidays-api:accountA.profile", "me"])["holidays-api:accountA"]), {
+      accountId: "111111111111",
+      profile: "me",
+    });
+    assert.deepEqual(
+      JSON.parse(apply(["holidays-api:accountA.accountId", "012345678901"])["holidays-api:accountA"]).accountId,
+      "012345678901",
+    );
     assert.equal(JSON.parse(apply(["holidays-api:accountA.accountId", "123456789012"])["holidays-api:accountA"]).accountId, 123456789012);
     assert.equal(JSON.parse(apply(["holidays-api:x.flag", "true"])["holidays-api:x"]).flag, true);
     assert.deepEqual(JSON.parse(apply(["holidays-api:years[2]", "2027"])["holidays-api:years"]), [2025, 2026, 2027], "[len] appends");
     assert.deepEqual(JSON.parse(apply(["holidays-api:years[0]", undefined])["holidays-api:years"]), [2026]);
-    assert.deepEqual(JSON.parse(apply(["holidays-api:accountA.profile", undefined])["holidays-api:accountA"]), { accountId: "111111111111" });
+    assert.deepEqual(JSON.parse(apply(["holidays-api:accountA.profile", undefined])["holidays-api:accountA"]), {
+      accountId: "111111111111",
+    });
     assert.deepEqual(JSON.parse(apply(["holidays-api:new[0].a", "x"])["holidays-api:new"]), [{ a: "x" }]);
   });
 
@@ -36,8 +44,8 @@ describe("--set: config overrides", () => {
   });
 
   it("parses Pulumi's property-path grammar", () => {
-    assert.deepEqual(parsePropertyPath("a.b[0][\"c.d\"].e"), ["a", "b", 0, "c.d", "e"]);
-    for (const bad of ["a..b", ".a", "a[x]", "a[\"b", "[0]", "a."]) assert.throws(() => parsePropertyPath(bad), Error, bad);
+    assert.deepEqual(parsePropertyPath('a.b[0]["c.d"].e'), ["a", "b", 0, "c.d", "e"]);
+    for (const bad of ["a..b", ".a", "a[x]", 'a["b', "[0]", "a."]) assert.throws(() => parsePropertyPath(bad), Error, bad);
   });
 
   it("refuses malformed keys and impossible paths with a usage error naming the --set argument", () => {
@@ -48,7 +56,12 @@ describe("--set: config overrides", () => {
       [["holidays-api:accountA[0]", "1"], /\[0\] indexes a list, but this is an object/],
       [["holidays-api:a..b", "1"], /empty name in path/],
     ];
-    for (const [o, message] of cases) assert.throws(() => apply(o), (err: Error) => err instanceof UsageError && message.test(err.message), String(o));
+    for (const [o, message] of cases)
+      assert.throws(
+        () => apply(o),
+        (err: Error) => err instanceof UsageError && message.test(err.message),
+        String(o),
+      );
   });
 
   it("is prototype-free: a __proto__ path sets an own field", () => {

@@ -51,10 +51,16 @@ describe("examples/consumer under mocks (StackReference mocked)", function () {
   it("deploys CallerFunction with the stack's dataUrl and region, and grants exactly its methodArn", () => {
     const fn = one(run, "aws:lambda/function:Function");
     assert.equal(fn.provider, "consumer");
-    assert.deepEqual((fn.inputs.environment as { variables: Record<string, string> }).variables, { API_URL: holidaysOutputs.dataUrl, API_REGION: "ap-northeast-1" });
+    assert.deepEqual((fn.inputs.environment as { variables: Record<string, string> }).variables, {
+      API_URL: holidaysOutputs.dataUrl,
+      API_REGION: "ap-northeast-1",
+    });
     const invoke = run.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "consumer-invoke");
     const doc = JSON.parse(String(invoke?.inputs.policy)) as PolicyDocument;
-    assert.deepEqual(doc.Statement.map((s) => [s.Effect, s.Action, s.Resource]), [["Allow", ["execute-api:Invoke"], [holidaysOutputs.methodArn]]]);
+    assert.deepEqual(
+      doc.Statement.map((s) => [s.Effect, s.Action, s.Resource]),
+      [["Allow", ["execute-api:Invoke"], [holidaysOutputs.methodArn]]],
+    );
   });
 
   it("exports callerRoleArn, the output holidays-api's invokerStacks reads by default", () => {
@@ -74,21 +80,38 @@ describe("examples/consumer under mocks (StackReference mocked)", function () {
     // 1. holidays-api deployed first: its real outputs (under mocks).
     const ours = await runProgram(readStackConfig("dev"));
     // 2. the consumer, reading them.
-    const consumer = await runProgram(consumerConfig, { programDir: CONSUMER_DIR, stack: "dev", stackOutputs: { [HOLIDAYS_STACK]: ours.outputs } });
+    const consumer = await runProgram(consumerConfig, {
+      programDir: CONSUMER_DIR,
+      stack: "dev",
+      stackOutputs: { [HOLIDAYS_STACK]: ours.outputs },
+    });
     const consumerRole = String(consumer.outputs.callerRoleArn);
-    const consumerInvokePolicy = JSON.parse(String(consumer.resources.find((r) => r.name === "consumer-invoke")?.inputs.policy)) as PolicyDocument;
+    const consumerInvokePolicy = JSON.parse(
+      String(consumer.resources.find((r) => r.name === "consumer-invoke")?.inputs.policy),
+    ) as PolicyDocument;
     // 3. holidays-api again, with the consumer's stack in invokerStacks.
-    const plan = await buildPlan("dev", { "holidays-api:invokerStacks": JSON.stringify([CONSUMER_STACK]) }, { stackOutputs: { [CONSUMER_STACK]: consumer.outputs } });
+    const plan = await buildPlan(
+      "dev",
+      { "holidays-api:invokerStacks": JSON.stringify([CONSUMER_STACK]) },
+      { stackOutputs: { [CONSUMER_STACK]: consumer.outputs } },
+    );
     assert.ok(JSON.stringify(plan.resourcePolicy).includes(consumerRole));
     assert.equal(plan.methodArn, ours.outputs.methodArn, "the consumer was granted the method the API still serves");
     const gw = await startGateway(plan, {
-      identities: (base) => [...base, {
-        ...base[0],
-        label: "the consumer's caller role (from invokerStacks)",
-        caller: { principalArn: consumerRole, userArn: `arn:aws:sts::333333333333:assumed-role/${consumerRole.split("/").pop()}/s`, accountId: "333333333333" },
-        identityPolicies: [consumerInvokePolicy],
-        accessKeyId: "ASIACONSUMER00000001",
-      }],
+      identities: (base) => [
+        ...base,
+        {
+          ...base[0],
+          label: "the consumer's caller role (from invokerStacks)",
+          caller: {
+            principalArn: consumerRole,
+            userArn: `arn:aws:sts::333333333333:assumed-role/${consumerRole.split("/").pop()}/s`,
+            accountId: "333333333333",
+          },
+          identityPolicies: [consumerInvokePolicy],
+          accessKeyId: "ASIACONSUMER00000001",
+        },
+      ],
     });
     try {
       const who = gw.identities[gw.identities.length - 1];

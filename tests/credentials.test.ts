@@ -18,14 +18,33 @@ describe("caller credentials", () => {
   });
 
   it("reads the variables the SDK's fromEnv reads", () => {
-    assert.deepEqual(environmentCredentials({ ...pair, AWS_SESSION_TOKEN: "token" }), { accessKeyId: pair.AWS_ACCESS_KEY_ID, secretAccessKey: "env/secret", sessionToken: "token" });
-    assert.deepEqual(environmentCredentials({
-      ...pair, AWS_SESSION_TOKEN: "token", AWS_CREDENTIAL_EXPIRATION: "2026-01-02T03:04:05Z", AWS_CREDENTIAL_SCOPE: "ap-northeast-1", AWS_ACCOUNT_ID: "222222222222",
-    }), {
-      accessKeyId: pair.AWS_ACCESS_KEY_ID, secretAccessKey: "env/secret", sessionToken: "token",
-      expiration: new Date("2026-01-02T03:04:05Z"), credentialScope: "ap-northeast-1", accountId: "222222222222",
+    assert.deepEqual(environmentCredentials({ ...pair, AWS_SESSION_TOKEN: "token" }), {
+      accessKeyId: pair.AWS_ACCESS_KEY_ID,
+      secretAccessKey: "env/secret",
+      sessionToken: "token",
     });
-    assert.deepEqual(environmentCredentials({ ...pair, AWS_SESSION_TOKEN: "" }), { accessKeyId: pair.AWS_ACCESS_KEY_ID, secretAccessKey: "env/secret" }, "an empty token is no token");
+    assert.deepEqual(
+      environmentCredentials({
+        ...pair,
+        AWS_SESSION_TOKEN: "token",
+        AWS_CREDENTIAL_EXPIRATION: "2026-01-02T03:04:05Z",
+        AWS_CREDENTIAL_SCOPE: "ap-northeast-1",
+        AWS_ACCOUNT_ID: "222222222222",
+      }),
+      {
+        accessKeyId: pair.AWS_ACCESS_KEY_ID,
+        secretAccessKey: "env/secret",
+        sessionToken: "token",
+        expiration: new Date("2026-01-02T03:04:05Z"),
+        credentialScope: "ap-northeast-1",
+        accountId: "222222222222",
+      },
+    );
+    assert.deepEqual(
+      environmentCredentials({ ...pair, AWS_SESSION_TOKEN: "" }),
+      { accessKeyId: pair.AWS_ACCESS_KEY_ID, secretAccessKey: "env/secret" },
+      "an empty token is no token",
+    );
     assert.throws(() => environmentCredentials({}), /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 });

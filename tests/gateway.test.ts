@@ -53,7 +53,10 @@ describe("local execute-api gateway", () => {
     const url = `${gw.url}/api/v1/nope.json`;
     const r = await signedGet(caller, { region: "ap-northeast-1" }, url);
     assert.deepEqual([r.status, errorType(r)], [403, "MissingAuthenticationTokenException"]);
-    const post = await send(gw.dataUrl, { method: "POST", headers: await sign(gw.dataUrl, caller, { region: "ap-northeast-1", method: "POST" }) });
+    const post = await send(gw.dataUrl, {
+      method: "POST",
+      headers: await sign(gw.dataUrl, caller, { region: "ap-northeast-1", method: "POST" }),
+    });
     assert.deepEqual([post.status, errorType(post)], [403, "MissingAuthenticationTokenException"]);
   });
 
@@ -63,7 +66,11 @@ describe("local execute-api gateway", () => {
     const r = await send(gw.dataUrl, { headers });
     assert.equal(r.status, 403);
     assert.equal(errorType(r), "InvalidSignatureException");
-    assert.ok(message(r)?.startsWith("The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."));
+    assert.ok(
+      message(r)?.startsWith(
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+      ),
+    );
   });
 
   it("rejects a signature made with the wrong secret, or over a changed query", async () => {
@@ -82,7 +89,10 @@ describe("local execute-api gateway", () => {
     assert.equal(errorType(old), "InvalidSignatureException");
     assert.match(message(old) ?? "", /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
     const future = await signedGet(caller, { region: "ap-northeast-1", date: new Date(Date.now() + 6 * 60_000) });
-    assert.match(message(future) ?? "", /^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/);
+    assert.match(
+      message(future) ?? "",
+      /^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/,
+    );
     const slightlyOld = await signedGet(caller, { region: "ap-northeast-1", date: new Date(Date.now() - 4 * 60_000) });
     assert.equal(slightlyOld.status, 200);
   });
@@ -90,14 +100,23 @@ describe("local execute-api gateway", () => {
   // API Gateway's wording, one sentence per wrong part (Kong/insomnia#830, aws/aws-sdk-js#792).
   it("checks the credential scope: region and service", async () => {
     const region = await signedGet(caller, { region: "us-east-1" });
-    assert.deepEqual([region.status, errorType(region), message(region)], [403, "InvalidSignatureException", "Credential should be scoped to a valid region, not 'us-east-1'. "]);
+    assert.deepEqual(
+      [region.status, errorType(region), message(region)],
+      [403, "InvalidSignatureException", "Credential should be scoped to a valid region, not 'us-east-1'. "],
+    );
     const service = await signedGet(caller, { region: "ap-northeast-1", service: "s3" });
-    assert.deepEqual([errorType(service), message(service)], ["InvalidSignatureException", "Credential should be scoped to correct service: 'execute-api'. "]);
+    assert.deepEqual(
+      [errorType(service), message(service)],
+      ["InvalidSignatureException", "Credential should be scoped to correct service: 'execute-api'. "],
+    );
   });
 
   it("rejects an unknown access key and a wrong session token as an invalid security token", async () => {
     const unknown = await signedGet({ accessKeyId: "ASIAUNKNOWN000000000", secretAccessKey: "x", sessionToken: "y" });
-    assert.deepEqual([unknown.status, errorType(unknown), message(unknown)], [403, "UnrecognizedClientException", "The security token included in the request is invalid."]);
+    assert.deepEqual(
+      [unknown.status, errorType(unknown), message(unknown)],
+      [403, "UnrecognizedClientException", "The security token included in the request is invalid."],
+    );
     const token = await signedGet({ ...caller, sessionToken: "stolen-or-stale" });
     assert.equal(errorType(token), "UnrecognizedClientException");
     const noToken = await signedGet({ accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey });
@@ -108,18 +127,29 @@ describe("local execute-api gateway", () => {
     const headers = await sign(gw.dataUrl, caller, { region: "ap-northeast-1" });
     headers.authorization = headers.authorization.replace("SignedHeaders=host;", "SignedHeaders=");
     const r = await send(gw.dataUrl, { headers });
-    assert.deepEqual([errorType(r), message(r)], ["IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."]);
+    assert.deepEqual(
+      [errorType(r), message(r)],
+      ["IncompleteSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."],
+    );
   });
 
   it("denies a role the policy does not name, with AWS's AccessDenied text", async () => {
     const r = await signedGet(intruder);
     assert.equal(r.status, 403);
     assert.equal(errorType(r), "AccessDeniedException");
-    assert.equal(message(r), `User: ${intruder.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn} with an explicit deny`);
+    assert.equal(
+      message(r),
+      `User: ${intruder.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn} with an explicit deny`,
+    );
   });
 
   it("answers malformed Authorization headers with 403 IncompleteSignatureException", async () => {
-    for (const authorization of ["Bearer abc", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 Credential=a/b", "AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz"]) {
+    for (const authorization of [
+      "Bearer abc",
+      "AWS4-HMAC-SHA256",
+      "AWS4-HMAC-SHA256 Credential=a/b",
+      "AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz",
+    ]) {
       const r = await send(gw.dataUrl, { headers: { authorization, "x-amz-date": "20261124T000000Z" } });
       assert.equal(r.status, 403, authorization);
       assert.match(String(errorType(r)), /IncompleteSignatureException|InvalidSignatureException/);
@@ -138,7 +168,13 @@ describe("local execute-api gateway", () => {
       readline.createInterface({ input: child.stdout }).once("line", resolve);
       child.once("exit", (code) => reject(new Error(`gateway exited early with ${code}: ${stderr}`)));
     });
-    const contract = JSON.parse(first) as { url: string; dataUrl: string; region: string; allowed: { arn: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[]; denied: { arn: string }[] };
+    const contract = JSON.parse(first) as {
+      url: string;
+      dataUrl: string;
+      region: string;
+      allowed: { arn: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
+      denied: { arn: string }[];
+    };
     assert.match(contract.url, /^http:\/\/127\.0\.0\.1:\d+\/dev$/);
     assert.equal(contract.dataUrl, `${contract.url}/api/v1/data.json`);
     assert.equal(contract.region, "ap-northeast-1");
@@ -158,16 +194,18 @@ describe("local execute-api gateway", () => {
   it("rejects a bad --port with a clear message", () => {
     assert.equal(parsePort("0"), 0);
     assert.equal(parsePort("8080"), 8080);
-    for (const bad of ["http", "-1", "70000", "1.5"]) assert.throws(() => parsePort(bad), /--port ".*": expected a port number 0-65535 \(0 picks any free port\)/);
+    for (const bad of ["http", "-1", "70000", "1.5"])
+      assert.throws(() => parsePort(bad), /--port ".*": expected a port number 0-65535 \(0 picks any free port\)/);
   });
 
   describe("fuzz: random and malformed requests (bounded)", function () {
     this.timeout(30_000);
     // Deterministic PRNG so a failure can be replayed.
     let seed = 20261124;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
-    const junk = (n: number) => Array.from({ length: Math.floor(rnd() * n) }, () => String.fromCharCode(32 + Math.floor(rnd() * 95))).join("");
+    const junk = (n: number) =>
+      Array.from({ length: Math.floor(rnd() * n) }, () => String.fromCharCode(32 + Math.floor(rnd() * 95))).join("");
 
     it("never answers 5xx and never crashes, over 600 requests and 300 raw-socket messages", async () => {
       const deadline = Date.now() + 20_000;
@@ -176,14 +214,34 @@ describe("local execute-api gateway", () => {
       for (let i = 0; i < 600 && Date.now() < deadline; i++) {
         const headers: Record<string, string> = { ...base };
         const mutate = pick(["auth", "date", "path", "token", "all", "none", "credential", "signedheaders"]);
-        if (mutate === "auth" || mutate === "all") headers.authorization = pick([junk(200), `AWS4-HMAC-SHA256 ${junk(120)}`, `AWS4-HMAC-SHA256 Credential=${junk(40)}, SignedHeaders=${junk(20)}, Signature=${junk(64)}`, ""]);
-        if (mutate === "date" || mutate === "all") headers["x-amz-date"] = pick([junk(20), "99999999T999999Z", "20261301T250000Z", "", "2026-11-24T00:00:00Z"]);
+        if (mutate === "auth" || mutate === "all")
+          headers.authorization = pick([
+            junk(200),
+            `AWS4-HMAC-SHA256 ${junk(120)}`,
+            `AWS4-HMAC-SHA256 Credential=${junk(40)}, SignedHeaders=${junk(20)}, Signature=${junk(64)}`,
+            "",
+          ]);
+        if (mutate === "date" || mutate === "all")
+          headers["x-amz-date"] = pick([junk(20), "99999999T999999Z", "20261301T250000Z", "", "2026-11-24T00:00:00Z"]);
         if (mutate === "token") headers["x-amz-security-token"] = junk(100);
         if (mutate === "credential") headers.authorization = base.authorization.replace(/Credential=[^,]+/, `Credential=${junk(60)}`);
-        if (mutate === "signedheaders") headers.authorization = base.authorization.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${pick(["host", ";;;", "x-missing;host", junk(30)])}`);
-        const pathPart = mutate === "path" || mutate === "all"
-          ? pick(["/dev/api/v1/data.json?%zz", "/dev/%", "/dev/api/v1/data.json?a=%E0%A4%A", `/dev/${encodeURIComponent(junk(30))}`, "/dev/api/v1/data.json/../../x", "//", "/dev/api/v1/data.json?" + "a=1&".repeat(200)])
-          : "/dev/api/v1/data.json";
+        if (mutate === "signedheaders")
+          headers.authorization = base.authorization.replace(
+            /SignedHeaders=[^,]+/,
+            `SignedHeaders=${pick(["host", ";;;", "x-missing;host", junk(30)])}`,
+          );
+        const pathPart =
+          mutate === "path" || mutate === "all"
+            ? pick([
+                "/dev/api/v1/data.json?%zz",
+                "/dev/%",
+                "/dev/api/v1/data.json?a=%E0%A4%A",
+                `/dev/${encodeURIComponent(junk(30))}`,
+                "/dev/api/v1/data.json/../../x",
+                "//",
+                "/dev/api/v1/data.json?" + "a=1&".repeat(200),
+              ])
+            : "/dev/api/v1/data.json";
         for (const k of Object.keys(headers)) if (headers[k] === "") delete headers[k];
         try {
           const r = await send(`${gw.url.replace(/\/dev$/, "")}${pathPart}`, { headers });

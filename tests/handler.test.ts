@@ -16,8 +16,15 @@ const credsEnv = { AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KE
 function captureLogs(): { lines: string[]; restore: () => void } {
   const lines: string[] = [];
   const original = console.log;
-  console.log = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
-  return { lines, restore: () => { console.log = original; } };
+  console.log = (...args: unknown[]) => {
+    lines.push(args.map(String).join(" "));
+  };
+  return {
+    lines,
+    restore: () => {
+      console.log = original;
+    },
+  };
 }
 
 describe("caller handler (bundled)", () => {
@@ -96,11 +103,20 @@ describe("caller handler (bundled)", () => {
   it("without environment credentials, loads the full chain from credentialChain.js and signs with a profile's keys", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-creds-"));
     const credentialsFile = path.join(dir, "credentials");
-    fs.writeFileSync(credentialsFile, `[default]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = ${KEY.sessionToken}\n`);
+    fs.writeFileSync(
+      credentialsFile,
+      `[default]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = ${KEY.sessionToken}\n`,
+    );
     restoreEnv = withEnv({
-      AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
-      AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: path.join(dir, "no-config"), AWS_EC2_METADATA_DISABLED: "true",
-      API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      AWS_CONFIG_FILE: path.join(dir, "no-config"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      API_URL: `${server.url}/dev/api/v1/data.json`,
+      API_REGION: REGION,
     });
     const copy = writeBundleCopy();
     const logs = captureLogs();
@@ -176,10 +192,25 @@ describe("caller handler (bundled)", () => {
       logs.restore();
     }
     const sent = server.seen.slice(seenBefore);
-    assert.deepEqual(sent.map((s) => s.headers["if-none-match"]), [undefined, '"etag-1"', '"etag-1"', '"etag-2"'], "revalidates with the ETag it keeps");
-    assert.ok(sent.every((s) => s.verified), "If-None-Match travels inside the signed request");
+    assert.deepEqual(
+      sent.map((s) => s.headers["if-none-match"]),
+      [undefined, '"etag-1"', '"etag-1"', '"etag-2"'],
+      "revalidates with the ETag it keeps",
+    );
+    assert.ok(
+      sent.every((s) => s.verified),
+      "If-None-Match travels inside the signed request",
+    );
     const lines = logs.lines.map((l) => JSON.parse(l) as { status: number; cache: string; count: number });
-    assert.deepEqual(lines.map((l) => [l.status, l.cache, l.count]), [[200, "stored", 1], [304, "revalidated", 1], [200, "stored", 2], [304, "revalidated", 2]]);
+    assert.deepEqual(
+      lines.map((l) => [l.status, l.cache, l.count]),
+      [
+        [200, "stored", 1],
+        [304, "revalidated", 1],
+        [200, "stored", 2],
+        [304, "revalidated", 2],
+      ],
+    );
   });
 
   it("sends no If-None-Match after a cold start, even when an earlier environment kept an ETag", async () => {
@@ -202,7 +233,10 @@ describe("caller handler (bundled)", () => {
     const { handler } = coldStart();
     const logs = captureLogs();
     try {
-      await assert.rejects(handler(), (err: Error) => err.name === "InvalidResponseError" && /304 Not Modified .* without having sent If-None-Match/.test(err.message));
+      await assert.rejects(
+        handler(),
+        (err: Error) => err.name === "InvalidResponseError" && /304 Not Modified .* without having sent If-None-Match/.test(err.message),
+      );
       server.script.push({ status: 200, body: "{}", headers: { "content-type": "application/json" } });
       await handler();
     } finally {
@@ -212,7 +246,14 @@ describe("caller handler (bundled)", () => {
   });
 
   it("raises AccessDeniedError on a 403 from the API and logs it", async () => {
-    server.script.push({ status: 403, headers: { "x-amzn-errortype": "AccessDeniedException" }, body: JSON.stringify({ Message: "User: arn:aws:sts::222222222222:assumed-role/other/s is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:abc/dev/GET/api/v1/data.json" }) });
+    server.script.push({
+      status: 403,
+      headers: { "x-amzn-errortype": "AccessDeniedException" },
+      body: JSON.stringify({
+        Message:
+          "User: arn:aws:sts::222222222222:assumed-role/other/s is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:abc/dev/GET/api/v1/data.json",
+      }),
+    });
     const { handler } = coldStart();
     const logs = captureLogs();
     try {
@@ -229,7 +270,7 @@ describe("caller handler (bundled)", () => {
   });
 
   it("raises InvalidResponseError on a non-JSON body", async () => {
-    server.script.push({ status: 200, body: "<?xml version=\"1.0\"?><Error/>", headers: { "content-type": "application/xml" } });
+    server.script.push({ status: 200, body: '<?xml version="1.0"?><Error/>', headers: { "content-type": "application/xml" } });
     const { handler } = coldStart();
     const logs = captureLogs();
     try {

@@ -6,11 +6,17 @@ import { DATASET_YEARS, HOLIDAY_YEAR_RANGE, holidayName, holidaysDocument, holid
 /** The Cabinet Office's syukujitsu.csv (see tests/fixtures/cabinet-office/PROVENANCE.md): date → name. */
 function cabinetOfficeCsv(): Map<string, string> {
   const text = fs.readFileSync(path.join(__dirname, "fixtures", "cabinet-office", "syukujitsu.csv"), "utf8");
-  const rows = text.trim().split(/\r?\n/).slice(1).map((line) => line.split(","));
-  return new Map(rows.map(([date, name]) => {
-    const [y, m, d] = date.split("/");
-    return [`${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`, name];
-  }));
+  const rows = text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(","));
+  return new Map(
+    rows.map(([date, name]) => {
+      const [y, m, d] = date.split("/");
+      return [`${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`, name];
+    }),
+  );
 }
 
 describe("holidays", () => {
@@ -51,7 +57,10 @@ describe("holidays", () => {
   it("knows every year of the dataset: 1970 to 2050, none missing", () => {
     assert.deepEqual([HOLIDAY_YEAR_RANGE.min, HOLIDAY_YEAR_RANGE.max], [1970, 2050]);
     assert.equal(DATASET_YEARS.length, 2050 - 1970 + 1);
-    assert.deepEqual(DATASET_YEARS, Array.from({ length: 81 }, (_, i) => 1970 + i));
+    assert.deepEqual(
+      DATASET_YEARS,
+      Array.from({ length: 81 }, (_, i) => 1970 + i),
+    );
     assert.deepEqual(holidaysForYears([1969, 2051]), {}, "outside the dataset there is nothing to serve");
   });
 

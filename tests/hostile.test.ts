@@ -16,7 +16,8 @@ import { RawAnswer, RawRequest, answerMessage, rawExchange } from "./helpers/raw
 import { sign } from "./helpers/http";
 
 const REGION = "ap-northeast-1";
-const MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
 describe("hostile input at the gateway: regression tests (issue 9)", function () {
   this.timeout(30_000);
@@ -72,7 +73,9 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
       const wire = wireUrl(signed);
       assert.equal(new URL(wire).search, "?__proto__=x&constructor=y");
       const target = new URL(wire).pathname + new URL(wire).search;
-      const headers = Object.entries(signed.headers).filter(([n]) => n !== "host").map(([n, v]) => [n, String(v)] as [string, string]);
+      const headers = Object.entries(signed.headers)
+        .filter(([n]) => n !== "host")
+        .map(([n, v]) => [n, String(v)] as [string, string]);
       expectAnswer(await send({ target, headers: [["Host", host], ...headers] }), 200);
     });
 
@@ -93,10 +96,18 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
     it("refuses a signature made for another host or port", async () => {
       // Signed for, and sent with, a Host that is not this gateway: API Gateway routes by host → 403 Forbidden.
       const other = await sign(`http://127.0.0.1:${port + 1}${path()}`, caller, { region: REGION });
-      const asSigned = { target: path(), headers: [["Host", other.host], ...Object.entries(other).filter(([n]) => n !== "host")] as [string, string][] };
+      const asSigned = {
+        target: path(),
+        headers: [["Host", other.host], ...Object.entries(other).filter(([n]) => n !== "host")] as [string, string][],
+      };
       expectAnswer(await send(asSigned), 403, "ForbiddenException", "Forbidden");
       // Signed for another port, sent with this gateway's Host: the signed host differs → mismatch.
-      expectAnswer(await send({ ...asSigned, headers: [["Host", host], ...asSigned.headers.slice(1)] }), 403, "InvalidSignatureException", MISMATCH);
+      expectAnswer(
+        await send({ ...asSigned, headers: [["Host", host], ...asSigned.headers.slice(1)] }),
+        403,
+        "InvalidSignatureException",
+        MISMATCH,
+      );
     });
   });
 
@@ -104,7 +115,9 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
     for (const name of ["constructor", "toString", "valueOf", "__proto__", "hasOwnProperty"]) {
       it(`SignedHeaders naming ${name} (not sent) is a signature mismatch, not an exception`, async () => {
         const r = await signedRaw();
-        const headers = r.headers.map(([n, v]) => [n, n === "authorization" ? v.replace("SignedHeaders=host;", `SignedHeaders=${name};host;`) : v] as [string, string]);
+        const headers = r.headers.map(
+          ([n, v]) => [n, n === "authorization" ? v.replace("SignedHeaders=host;", `SignedHeaders=${name};host;`) : v] as [string, string],
+        );
         expectAnswer(await send({ ...r, headers }), 403, "InvalidSignatureException", MISMATCH);
       });
     }
@@ -121,13 +134,25 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
       const bad = auth.replace("Credential=", "Credential= ");
       const id = caller.accessKeyId;
       const a = await send({ ...r, headers: r.headers.map(([n, v]) => [n, n === "authorization" ? bad : v]) });
-      expectAnswer(a, 403, "IncompleteSignatureException", new RegExp(`^'${id}/\\d{8}/${REGION}/execute-api/aws4_request' not a valid key=value pair \\(missing equal-sign\\) in Authorization header: 'AWS4-HMAC-SHA256 Credential= ${id}/`));
+      expectAnswer(
+        a,
+        403,
+        "IncompleteSignatureException",
+        new RegExp(
+          `^'${id}/\\d{8}/${REGION}/execute-api/aws4_request' not a valid key=value pair \\(missing equal-sign\\) in Authorization header: 'AWS4-HMAC-SHA256 Credential= ${id}/`,
+        ),
+      );
     });
 
     it("refuses a trailing `, garbage` part: missing equal-sign", async () => {
       const r = await signedRaw();
       const a = await send({ ...r, headers: r.headers.map(([n, v]) => [n, n === "authorization" ? `${v}, garbage` : v]) });
-      expectAnswer(a, 403, "IncompleteSignatureException", /^'garbage' not a valid key=value pair \(missing equal-sign\) in Authorization header: 'AWS4-HMAC-SHA256 /);
+      expectAnswer(
+        a,
+        403,
+        "IncompleteSignatureException",
+        /^'garbage' not a valid key=value pair \(missing equal-sign\) in Authorization header: 'AWS4-HMAC-SHA256 /,
+      );
     });
 
     for (const part of ["Credential", "Signature", "SignedHeaders"]) {
@@ -142,10 +167,26 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
     }
 
     it("answers `Authorization: Bearer x` on a missing path with IncompleteSignatureException, as API Gateway does", async () => {
-      const a = await send({ target: `/${plan.stageName}/nope`, headers: [["Host", host], ["Authorization", "Bearer x"]] });
-      expectAnswer(a, 403, "IncompleteSignatureException", "'x' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer x'.");
+      const a = await send({
+        target: `/${plan.stageName}/nope`,
+        headers: [
+          ["Host", host],
+          ["Authorization", "Bearer x"],
+        ],
+      });
+      expectAnswer(
+        a,
+        403,
+        "IncompleteSignatureException",
+        "'x' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer x'.",
+      );
       // Without an Authorization header it stays Missing Authentication Token.
-      expectAnswer(await send({ target: `/${plan.stageName}/nope`, headers: [["Host", host]] }), 403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+      expectAnswer(
+        await send({ target: `/${plan.stageName}/nope`, headers: [["Host", host]] }),
+        403,
+        "MissingAuthenticationTokenException",
+        "Missing Authentication Token",
+      );
     });
   });
 
@@ -153,7 +194,15 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
     /** aws4 (mhart/aws4), an implementation independent of ours and of smithy, signs the variants smithy cannot. */
     const aws4Raw = (headers: Record<string, string | string[]>, target = path(), signingTime?: string): RawRequest => {
       const signer = new aws4.RequestSigner(
-        { host, path: target, method: "GET", service: "execute-api", region: REGION, headers: { Host: host, "X-Amz-Security-Token": caller.sessionToken, ...headers } as Record<string, string>, doNotModifyHeaders: true },
+        {
+          host,
+          path: target,
+          method: "GET",
+          service: "execute-api",
+          region: REGION,
+          headers: { Host: host, "X-Amz-Security-Token": caller.sessionToken, ...headers } as Record<string, string>,
+          doNotModifyHeaders: true,
+        },
         { accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey },
       );
       // aws4 reads the time from the Date header with `new Date()`, which cannot parse ISO-8601 basic.
@@ -164,7 +213,11 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
       return { target, headers: lines };
     };
     const httpDate = (d: Date) => d.toUTCString(); // IMF-fixdate
-    const isoBasic = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+    const isoBasic = (d: Date) =>
+      d
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z")
+        .replace(/[-:]/g, "");
 
     it("accepts a Date header (ISO-8601 basic) instead of X-Amz-Date", async () => {
       const now = isoBasic(new Date());
@@ -195,14 +248,22 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
       const now = isoBasic(new Date());
       const r = aws4Raw({ Date: now }, path(), now);
       const a = await send({ ...r, headers: r.headers.map(([n, v]) => [n, n === "Date" ? "yesterday" : v]) });
-      expectAnswer(a, 403, "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601");
+      expectAnswer(
+        a,
+        403,
+        "IncompleteSignatureException",
+        "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601",
+      );
     });
   });
 
   describe("bodies and x-amz-content-sha256", () => {
     const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     const withBody = async (body: string, contentSha?: string): Promise<RawRequest> => {
-      const headers = await sign(`http://${host}${path()}`, caller, { region: REGION, headers: contentSha ? { "x-amz-content-sha256": contentSha } : {} });
+      const headers = await sign(`http://${host}${path()}`, caller, {
+        region: REGION,
+        headers: contentSha ? { "x-amz-content-sha256": contentSha } : {},
+      });
       // smithy takes the payload hash from x-amz-content-sha256 when present; otherwise it hashes no body (GET).
       return { target: path(), headers: [["Host", host], ...Object.entries(headers).filter(([n]) => n !== "host")], body };
     };
@@ -253,7 +314,8 @@ describe("hostile input at the gateway: regression tests (issue 9)", function ()
         const pump = () => {
           if (socket.destroyed || sent > 40 * chunk.length) return;
           sent += chunk.length;
-          if (socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]))) setImmediate(pump);
+          if (socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])))
+            setImmediate(pump);
           else socket.once("drain", pump);
         };
         pump();

@@ -13,7 +13,15 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { RunningGateway, startGateway } from "../local/gateway/server";
 import { buildPlan } from "../local/plan";
-import { FuzzTarget, applyMutation, expectedErrorType, fixBodyHash, mutationArb, sameSignedContent, validRequest } from "./helpers/hostileRequests";
+import {
+  FuzzTarget,
+  applyMutation,
+  expectedErrorType,
+  fixBodyHash,
+  mutationArb,
+  sameSignedContent,
+  validRequest,
+} from "./helpers/hostileRequests";
 import { rawExchange } from "./helpers/rawHttp";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261125);
@@ -32,7 +40,14 @@ describe("hostile input, property-based (fast-check)", function () {
     // Short deadlines so a generated request that never completes costs half a second, not ten.
     gw = await startGateway(await buildPlan("dev"), { limits: { headersTimeoutMs: 500, requestTimeoutMs: 2_000 } });
     const port = Number(new URL(gw.url).port);
-    target = { port, host: `127.0.0.1:${port}`, dataPath: new URL(gw.dataUrl).pathname, region: gw.region, caller: gw.identities[0], denied: gw.identities[1] };
+    target = {
+      port,
+      host: `127.0.0.1:${port}`,
+      dataPath: new URL(gw.dataUrl).pathname,
+      region: gw.region,
+      caller: gw.identities[0],
+      denied: gw.identities[1],
+    };
     process.on("unhandledRejection", onUnhandled);
   });
   after(async () => {
@@ -80,13 +95,18 @@ describe("hostile input, property-based (fast-check)", function () {
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    console.log(`      ${cases} hostile cases in ${Date.now() - started} ms; ${latencies.length} valid requests beside them: p50 ${p(0.5).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+    console.log(
+      `      ${cases} hostile cases in ${Date.now() - started} ms; ${latencies.length} valid requests beside them: p50 ${p(0.5).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+    );
     assert.ok(latencies.length > 0, "valid requests ran beside the load");
     assert.ok(cases >= 50, `only ${cases} cases ran`);
     assert.ok(sorted[sorted.length - 1] < 1000, `a valid request took ${sorted[sorted.length - 1].toFixed(0)} ms beside the load`);
     assert.deepEqual(unhandled, []);
     const still = await rawExchange(target.port, await validRequest(target, false));
     assert.equal(still?.status, 200, "the gateway still serves afterwards");
-    assert.ok([...counts.keys()].some((k) => k.startsWith("none/") && k.endsWith("200")), "unmodified requests were accepted");
+    assert.ok(
+      [...counts.keys()].some((k) => k.startsWith("none/") && k.endsWith("200")),
+      "unmodified requests were accepted",
+    );
   });
 });

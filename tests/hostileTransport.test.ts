@@ -23,10 +23,12 @@ function slowloris(port: number, everyMs: number): { socket: net.Socket; closedA
   const timer = setInterval(() => socket.writable && socket.write("a"), everyMs);
   socket.on("connect", () => socket.write("GET /dev/api/v1/data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
   socket.on("error", () => undefined);
-  const closedAt = new Promise<number>((resolve) => socket.on("close", () => {
-    clearInterval(timer);
-    resolve(Date.now());
-  }));
+  const closedAt = new Promise<number>((resolve) =>
+    socket.on("close", () => {
+      clearInterval(timer);
+      resolve(Date.now());
+    }),
+  );
   return { socket, closedAt };
 }
 
@@ -75,7 +77,10 @@ describe("hostile clients at the transport (issue 9)", function () {
       await timeValid(5); // warm up
       const before = median(await timeValid(30));
       // Headers are due in 400 ms here; 1 byte per 100 ms keeps each connection alive until then.
-      const gw2 = await startGateway(gw.plan, { identities: () => gw.identities, limits: { headersTimeoutMs: 10_000, maxConnections: 1024 } });
+      const gw2 = await startGateway(gw.plan, {
+        identities: () => gw.identities,
+        limits: { headersTimeoutMs: 10_000, maxConnections: 1024 },
+      });
       const port2 = Number(new URL(gw2.url).port);
       const attackers = Array.from({ length: 200 }, () => slowloris(port2, 100));
       try {
@@ -126,7 +131,10 @@ describe("hostile clients at the transport (issue 9)", function () {
       this.timeout(90_000);
       // stderr is a pipe this test never reads, exactly as tests/gateway.test.ts spawns the gateway (--silent: npm
       // prints its "> script" banner on stdout otherwise, before the contract line).
-      const child = spawn("npm", ["run", "--silent", "gateway", "--", "--port", "0", "--log-requests"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npm", ["run", "--silent", "gateway", "--", "--port", "0", "--log-requests"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       try {
         const first = await new Promise<string>((resolve, reject) => {
           readline.createInterface({ input: child.stdout }).once("line", resolve);

@@ -1,5 +1,15 @@
 import { strict as assert } from "node:assert";
-import { AccessRequest, Caller, InvokeRequest, UnsupportedPolicyError, accessDeniedMessage, authorize, authorizeInvoke, authorizeServiceAssumeRole, evaluatePolicy } from "../lib/iam/evaluate";
+import {
+  AccessRequest,
+  Caller,
+  InvokeRequest,
+  UnsupportedPolicyError,
+  accessDeniedMessage,
+  authorize,
+  authorizeInvoke,
+  authorizeServiceAssumeRole,
+  evaluatePolicy,
+} from "../lib/iam/evaluate";
 import { parseStandardCidr } from "../lib/iam/cidr";
 import { apiGatewayTrustPolicy, readObjectPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 import { conditionsHold } from "../lib/iam/conditions";
@@ -8,17 +18,42 @@ import type { PolicyDocument, PolicyStatement } from "../lib/policy";
 
 const API = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123";
 const METHOD = `${API}/dev/GET/api/v1/data.json`;
-const sameAccountCaller: Caller = { principalArn: "arn:aws:iam::111111111111:role/app", userArn: "arn:aws:sts::111111111111:assumed-role/app/s", accountId: "111111111111" };
-const crossAccountCaller: Caller = { principalArn: "arn:aws:iam::222222222222:role/app", userArn: "arn:aws:sts::222222222222:assumed-role/app/s", accountId: "222222222222" };
-const req = (caller: Caller, extra: Partial<InvokeRequest> = {}): InvokeRequest => ({ caller, action: "execute-api:Invoke", resource: METHOD, sourceIp: "192.0.2.10", ...extra });
+const sameAccountCaller: Caller = {
+  principalArn: "arn:aws:iam::111111111111:role/app",
+  userArn: "arn:aws:sts::111111111111:assumed-role/app/s",
+  accountId: "111111111111",
+};
+const crossAccountCaller: Caller = {
+  principalArn: "arn:aws:iam::222222222222:role/app",
+  userArn: "arn:aws:sts::222222222222:assumed-role/app/s",
+  accountId: "222222222222",
+};
+const req = (caller: Caller, extra: Partial<InvokeRequest> = {}): InvokeRequest => ({
+  caller,
+  action: "execute-api:Invoke",
+  resource: METHOD,
+  sourceIp: "192.0.2.10",
+  ...extra,
+});
 const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
 type Verdict = "allow" | "neither" | "deny";
 const identityPolicy = (v: Verdict) =>
   v === "neither" ? [] : [doc({ Effect: v === "allow" ? "Allow" : "Deny", Action: ["execute-api:Invoke"], Resource: [METHOD] })];
 const resourcePolicy = (v: Verdict, caller: Caller) =>
-  v === "neither" ? doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::333333333333:role/someone-else"] }, Action: ["execute-api:Invoke"], Resource: [METHOD] })
-    : doc({ Effect: v === "allow" ? "Allow" : "Deny", Principal: { AWS: [caller.principalArn] }, Action: ["execute-api:Invoke"], Resource: [METHOD] });
+  v === "neither"
+    ? doc({
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::333333333333:role/someone-else"] },
+        Action: ["execute-api:Invoke"],
+        Resource: [METHOD],
+      })
+    : doc({
+        Effect: v === "allow" ? "Allow" : "Deny",
+        Principal: { AWS: [caller.principalArn] },
+        Action: ["execute-api:Invoke"],
+        Resource: [METHOD],
+      });
 
 // AWS docs, "How API Gateway resource policies affect authorization workflow", policy evaluation
 // outcome tables for IAM authentication: rows are the identity policy, columns the resource policy.
@@ -41,7 +76,12 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     for (const [identity, cols] of Object.entries(rows) as [Verdict, Record<Verdict, string>][]) {
       for (const [resource, expected] of Object.entries(cols) as [Verdict, string][]) {
         it(`${table}: identity ${identity} × resource ${resource} → ${expected}`, () => {
-          const d = authorizeInvoke({ request: req(caller), identityPolicies: identityPolicy(identity), resourcePolicy: resourcePolicy(resource, caller), resourceAccountId: "111111111111" });
+          const d = authorizeInvoke({
+            request: req(caller),
+            identityPolicies: identityPolicy(identity),
+            resourcePolicy: resourcePolicy(resource, caller),
+            resourceAccountId: "111111111111",
+          });
           const got = d.allowed ? "Allow" : d.explicitDeny ? "Explicit Deny" : "Implicit Deny";
           assert.equal(got, expected);
         });
@@ -50,7 +90,8 @@ describe("IAM evaluation for AWS_IAM methods", () => {
   }
 
   describe("principals", () => {
-    const allowFor = (AWS: string | string[]) => doc({ Effect: "Allow", Principal: { AWS }, Action: "execute-api:Invoke", Resource: METHOD });
+    const allowFor = (AWS: string | string[]) =>
+      doc({ Effect: "Allow", Principal: { AWS }, Action: "execute-api:Invoke", Resource: METHOD });
     const cases: [string, PolicyDocument, "Allow" | "AllowViaAccount" | "Neither"][] = [
       ["role ARN", allowFor(crossAccountCaller.principalArn), "Allow"],
       ["other role ARN", allowFor("arn:aws:iam::222222222222:role/other"), "Neither"],
@@ -69,77 +110,154 @@ describe("IAM evaluation for AWS_IAM methods", () => {
 
     // "AWS JSON policy elements: Principal": an account principal delegates to the account; an identity
     // of that account still needs an identity policy that allows — in the same account too.
-    const viaAccount = (acct: string) => doc({ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${acct}:root`] }, Action: ["execute-api:Invoke"], Resource: [METHOD] });
-    for (const [table, caller] of [["same account", sameAccountCaller], ["cross-account", crossAccountCaller]] as const) {
+    const viaAccount = (acct: string) =>
+      doc({ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${acct}:root`] }, Action: ["execute-api:Invoke"], Resource: [METHOD] });
+    for (const [table, caller] of [
+      ["same account", sameAccountCaller],
+      ["cross-account", crossAccountCaller],
+    ] as const) {
       it(`${table}: an account principal never allows by itself; with an identity grant it does`, () => {
-        const alone = authorizeInvoke({ request: req(caller), identityPolicies: [], resourcePolicy: viaAccount(caller.accountId), resourceAccountId: "111111111111" });
+        const alone = authorizeInvoke({
+          request: req(caller),
+          identityPolicies: [],
+          resourcePolicy: viaAccount(caller.accountId),
+          resourceAccountId: "111111111111",
+        });
         assert.deepEqual([alone.allowed, alone.explicitDeny, alone.resource], [false, false, "AllowViaAccount"]);
-        const withGrant = authorizeInvoke({ request: req(caller), identityPolicies: identityPolicy("allow"), resourcePolicy: viaAccount(caller.accountId), resourceAccountId: "111111111111" });
+        const withGrant = authorizeInvoke({
+          request: req(caller),
+          identityPolicies: identityPolicy("allow"),
+          resourcePolicy: viaAccount(caller.accountId),
+          resourceAccountId: "111111111111",
+        });
         assert.equal(withGrant.allowed, true);
       });
     }
 
     it("ANDs the account principal with an ArnEquals aws:PrincipalArn condition (the program's policy shape)", () => {
       const shaped = doc({
-        Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:root"] }, Action: ["execute-api:Invoke"], Resource: [METHOD],
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::222222222222:root"] },
+        Action: ["execute-api:Invoke"],
+        Resource: [METHOD],
         Condition: { ArnEquals: { "aws:PrincipalArn": [crossAccountCaller.principalArn] } },
       });
       assert.equal(evaluatePolicy(shaped, req(crossAccountCaller), "resource"), "AllowViaAccount");
-      const sibling: Caller = { ...crossAccountCaller, principalArn: "arn:aws:iam::222222222222:role/sibling", userArn: "arn:aws:sts::222222222222:assumed-role/sibling/s" };
+      const sibling: Caller = {
+        ...crossAccountCaller,
+        principalArn: "arn:aws:iam::222222222222:role/sibling",
+        userArn: "arn:aws:sts::222222222222:assumed-role/sibling/s",
+      };
       assert.equal(evaluatePolicy(shaped, req(sibling), "resource"), "Neither");
     });
 
     it("refuses principal types it does not model", () => {
-      assert.throws(() => evaluatePolicy(doc({ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" } as never, Action: "*", Resource: "*" }), req(crossAccountCaller), "resource"), /Principal type Federated is not supported/);
+      assert.throws(
+        () =>
+          evaluatePolicy(
+            doc({ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" } as never, Action: "*", Resource: "*" }),
+            req(crossAccountCaller),
+            "resource",
+          ),
+        /Principal type Federated is not supported/,
+      );
     });
   });
 
   describe("trust policies: sts:AssumeRole by a service principal", () => {
     const role = "arn:aws:iam::111111111111:role/holidays-s3-read";
     const withConditions = doc({
-      Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"],
+      Effect: "Allow",
+      Principal: { Service: ["apigateway.amazonaws.com"] },
+      Action: ["sts:AssumeRole"],
       Condition: { StringEquals: { "aws:SourceAccount": ["111111111111"] }, ArnLike: { "aws:SourceArn": [`${API}/*`] } },
     });
     it("allows apigateway.amazonaws.com under the program's trust policy, with no source keys in the context", () => {
-      const d = authorizeServiceAssumeRole({ trustPolicy: apiGatewayTrustPolicy(), roleArn: role, service: "apigateway.amazonaws.com", context: {} });
+      const d = authorizeServiceAssumeRole({
+        trustPolicy: apiGatewayTrustPolicy(),
+        roleArn: role,
+        service: "apigateway.amazonaws.com",
+        context: {},
+      });
       assert.deepEqual([d.allowed, d.resource], [true, "Allow"]);
     });
     it("denies it when the trust policy requires aws:SourceAccount and the service does not present it (PR #479)", () => {
-      const d = authorizeServiceAssumeRole({ trustPolicy: withConditions, roleArn: role, service: "apigateway.amazonaws.com", context: {} });
+      const d = authorizeServiceAssumeRole({
+        trustPolicy: withConditions,
+        roleArn: role,
+        service: "apigateway.amazonaws.com",
+        context: {},
+      });
       assert.deepEqual([d.allowed, d.explicitDeny], [false, false]);
     });
     it("denies another service, and never lets an account principal stand for a service", () => {
-      assert.equal(authorizeServiceAssumeRole({ trustPolicy: apiGatewayTrustPolicy(), roleArn: role, service: "lambda.amazonaws.com" }).allowed, false);
+      assert.equal(
+        authorizeServiceAssumeRole({ trustPolicy: apiGatewayTrustPolicy(), roleArn: role, service: "lambda.amazonaws.com" }).allowed,
+        false,
+      );
       const accountTrust = doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:root"] }, Action: ["sts:AssumeRole"] });
-      assert.equal(authorizeServiceAssumeRole({ trustPolicy: accountTrust, roleArn: role, service: "apigateway.amazonaws.com" }).allowed, false);
+      assert.equal(
+        authorizeServiceAssumeRole({ trustPolicy: accountTrust, roleArn: role, service: "apigateway.amazonaws.com" }).allowed,
+        false,
+      );
     });
     it("refuses a Resource element in a trust policy", () => {
-      assert.throws(() => authorizeServiceAssumeRole({ trustPolicy: doc({ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"], Resource: ["*"] }), roleArn: role, service: "apigateway.amazonaws.com" }), UnsupportedPolicyError);
+      assert.throws(
+        () =>
+          authorizeServiceAssumeRole({
+            trustPolicy: doc({
+              Effect: "Allow",
+              Principal: { Service: ["apigateway.amazonaws.com"] },
+              Action: ["sts:AssumeRole"],
+              Resource: ["*"],
+            }),
+            roleArn: role,
+            service: "apigateway.amazonaws.com",
+          }),
+        UnsupportedPolicyError,
+      );
     });
   });
 
   describe("s3:GetObject by a role session: identity policy and bucket policy", () => {
     const bucketArn = "arn:aws:s3:::holidays-data-1";
-    const session: Caller = { principalArn: "arn:aws:iam::111111111111:role/s3-read", userArn: "arn:aws:sts::111111111111:assumed-role/s3-read/s", accountId: "111111111111" };
+    const session: Caller = {
+      principalArn: "arn:aws:iam::111111111111:role/s3-read",
+      userArn: "arn:aws:sts::111111111111:assumed-role/s3-read/s",
+      accountId: "111111111111",
+    };
     const get = (key: string, secure = true): AccessRequest => ({
-      requester: { kind: "identity", caller: session }, action: "s3:GetObject", resource: `${bucketArn}/${key}`, context: { "aws:SecureTransport": String(secure) },
+      requester: { kind: "identity", caller: session },
+      action: "s3:GetObject",
+      resource: `${bucketArn}/${key}`,
+      context: { "aws:SecureTransport": String(secure) },
     });
-    const decide = (r: AccessRequest, identity = [readObjectPolicy(bucketArn, ["api/v1/data.json"])], bucket = tlsOnlyBucketPolicy(bucketArn)) =>
-      authorize({ request: r, identityPolicies: identity, resourcePolicy: bucket, resourceAccountId: "111111111111" });
+    const decide = (
+      r: AccessRequest,
+      identity = [readObjectPolicy(bucketArn, ["api/v1/data.json"])],
+      bucket = tlsOnlyBucketPolicy(bucketArn),
+    ) => authorize({ request: r, identityPolicies: identity, resourcePolicy: bucket, resourceAccountId: "111111111111" });
     it("allows exactly the one object over TLS", () => {
       assert.equal(decide(get("api/v1/data.json")).allowed, true);
       assert.equal(decide(get("api/v1/other.json")).allowed, false);
-      assert.deepEqual([decide(get("api/v1/data.json", false)).allowed, decide(get("api/v1/data.json", false)).explicitDeny], [false, true]);
+      assert.deepEqual(
+        [decide(get("api/v1/data.json", false)).allowed, decide(get("api/v1/data.json", false)).explicitDeny],
+        [false, true],
+      );
     });
     it("denies when the identity policy lacks s3:GetObject, and when the bucket policy denies", () => {
       assert.equal(decide(get("api/v1/data.json"), []).allowed, false);
       const denyAll = doc({ Effect: "Deny", Principal: "*", Action: ["s3:GetObject"], Resource: [`${bucketArn}/*`] });
-      assert.deepEqual([decide(get("api/v1/data.json"), undefined, denyAll).allowed, decide(get("api/v1/data.json"), undefined, denyAll).explicitDeny], [false, true]);
+      assert.deepEqual(
+        [decide(get("api/v1/data.json"), undefined, denyAll).allowed, decide(get("api/v1/data.json"), undefined, denyAll).explicitDeny],
+        [false, true],
+      );
     });
   });
 
   describe("actions and resources", () => {
-    const id = (s: Partial<PolicyStatement>) => evaluatePolicy(doc({ Effect: "Allow", Action: "execute-api:Invoke", Resource: METHOD, ...s }), req(sameAccountCaller), "identity");
+    const id = (s: Partial<PolicyStatement>) =>
+      evaluatePolicy(doc({ Effect: "Allow", Action: "execute-api:Invoke", Resource: METHOD, ...s }), req(sameAccountCaller), "identity");
     it("matches Action wildcards case-insensitively", () => {
       assert.equal(id({ Action: "execute-api:*" }), "Allow");
       assert.equal(id({ Action: "EXECUTE-API:invoke" }), "Allow");
@@ -165,13 +283,33 @@ describe("IAM evaluation for AWS_IAM methods", () => {
       assert.equal(evaluatePolicy(p, req(sameAccountCaller), "identity"), "Deny");
     });
     it("refuses elements it does not support instead of guessing", () => {
-      assert.throws(() => evaluatePolicy({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" } as unknown as PolicyStatement] }, req(sameAccountCaller), "resource"), UnsupportedPolicyError);
-      assert.throws(() => conditionsHold({ DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }, {}), /DateGreaterThan is not supported/);
+      assert.throws(
+        () =>
+          evaluatePolicy(
+            {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" } as unknown as PolicyStatement],
+            },
+            req(sameAccountCaller),
+            "resource",
+          ),
+        UnsupportedPolicyError,
+      );
+      assert.throws(
+        () => conditionsHold({ DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }, {}),
+        /DateGreaterThan is not supported/,
+      );
     });
   });
 
   describe("condition operators", () => {
-    const ctx = { "aws:SourceIp": "203.0.113.9", "aws:PrincipalArn": "arn:aws:iam::222222222222:role/app", "aws:PrincipalAccount": "222222222222", "aws:PrincipalOrgID": "o-abcdefghij", "aws:SecureTransport": "true" };
+    const ctx = {
+      "aws:SourceIp": "203.0.113.9",
+      "aws:PrincipalArn": "arn:aws:iam::222222222222:role/app",
+      "aws:PrincipalAccount": "222222222222",
+      "aws:PrincipalOrgID": "o-abcdefghij",
+      "aws:SecureTransport": "true",
+    };
     const cases: [string, Record<string, Record<string, string | string[]>>, boolean][] = [
       ["IpAddress in range", { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }, true],
       ["IpAddress out of range", { IpAddress: { "aws:SourceIp": ["198.51.100.0/24", "2001:db8::/32"] } }, false],
@@ -191,7 +329,11 @@ describe("IAM evaluation for AWS_IAM methods", () => {
       ["Bool", { Bool: { "aws:SecureTransport": "true" } }, true],
       ["Bool false", { Bool: { "aws:SecureTransport": "false" } }, false],
       ["keys are case-insensitive", { StringEquals: { "AWS:PRINCIPALACCOUNT": "222222222222" } }, true],
-      ["operators AND together", { StringEquals: { "aws:PrincipalAccount": "222222222222" }, IpAddress: { "aws:SourceIp": "198.51.100.0/24" } }, false],
+      [
+        "operators AND together",
+        { StringEquals: { "aws:PrincipalAccount": "222222222222" }, IpAddress: { "aws:SourceIp": "198.51.100.0/24" } },
+        false,
+      ],
       ["missing key fails a positive operator", { StringEquals: { "aws:SourceVpc": "vpc-1" } }, false],
       ["missing key passes a negated operator", { StringNotEquals: { "aws:SourceVpc": "vpc-1" } }, true],
       ["missing key passes IfExists", { StringEqualsIfExists: { "aws:SourceVpc": "vpc-1" } }, true],
@@ -201,9 +343,17 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     }
     it("refuses non-standard IPv4 text in a policy instead of reading it the octal/short way", () => {
       for (const v of ["010.0.0.1/32", "0177.0.0.1/32", "127.1/32", "167772161/32", "0x7f.0.0.1/8", "10.0.0.1/032"]) {
-        assert.throws(() => conditionsHold({ IpAddress: { "aws:SourceIp": v } }, { "aws:SourceIp": "127.0.0.1" }), /not standard CIDR text/, v);
+        assert.throws(
+          () => conditionsHold({ IpAddress: { "aws:SourceIp": v } }, { "aws:SourceIp": "127.0.0.1" }),
+          /not standard CIDR text/,
+          v,
+        );
       }
-      assert.equal(conditionsHold({ IpAddress: { "aws:SourceIp": "203.0.113.9" } }, { "aws:SourceIp": "203.0.113.9" }), true, "a bare address means /32");
+      assert.equal(
+        conditionsHold({ IpAddress: { "aws:SourceIp": "203.0.113.9" } }, { "aws:SourceIp": "203.0.113.9" }),
+        true,
+        "a bare address means /32",
+      );
       assert.equal(parseStandardCidr("fe80::1%eth0/64"), undefined);
       assert.equal(parseStandardCidr("::ffff:01.2.3.4/128"), undefined);
       assert.equal(parseStandardCidr("2001:db8::/32")?.prefix, 32);
@@ -237,7 +387,13 @@ describe("IAM evaluation for AWS_IAM methods", () => {
   });
 
   it("writes AWS's AccessDenied text", () => {
-    assert.equal(accessDeniedMessage(crossAccountCaller, METHOD, true), `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD} with an explicit deny`);
-    assert.equal(accessDeniedMessage(crossAccountCaller, METHOD, false), `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD}`);
+    assert.equal(
+      accessDeniedMessage(crossAccountCaller, METHOD, true),
+      `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD} with an explicit deny`,
+    );
+    assert.equal(
+      accessDeniedMessage(crossAccountCaller, METHOD, false),
+      `User: ${crossAccountCaller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${METHOD}`,
+    );
   });
 });

@@ -14,7 +14,9 @@ const REVIEWED: Record<string, string> = {
 
 describe("dependency licences", () => {
   it("has no GPL, AGPL or unknown licence anywhere in package-lock.json", () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package-lock.json"), "utf8")) as {
+      packages: Record<string, LockEntry>;
+    };
     const offenders: string[] = [];
     for (const [pkg, entry] of Object.entries(lock.packages)) {
       if (pkg === "" || REVIEWED[pkg]) continue;

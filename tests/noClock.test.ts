@@ -31,10 +31,11 @@ async function atInstant<T>(iso: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** What a preview compares: every resource's type, name, provider and inputs, and the stack outputs. */
-const planOf = (run: ProgramRun) => JSON.stringify({
-  resources: run.resources.map((r) => ({ type: r.type, name: r.name, provider: r.provider, inputs: r.inputs })),
-  outputs: run.outputs,
-});
+const planOf = (run: ProgramRun) =>
+  JSON.stringify({
+    resources: run.resources.map((r) => ({ type: r.type, name: r.name, provider: r.provider, inputs: r.inputs })),
+    outputs: run.outputs,
+  });
 
 describe("program under mocks: no clock", () => {
   it("declares identical resources and outputs at 23:59:59 on 31 Dec 2026 JST and at 00:00 on 1 Jan 2027 JST, and in 2049", async () => {
@@ -43,7 +44,12 @@ describe("program under mocks: no clock", () => {
     delete dev["holidays-api:years"];
     // A transform sees the clock the program saw while it declared its resources.
     const clockSeen: number[] = [];
-    const transforms = [() => { clockSeen.push(new Date().getUTCFullYear()); return undefined; }];
+    const transforms = [
+      () => {
+        clockSeen.push(new Date().getUTCFullYear());
+        return undefined;
+      },
+    ];
     const lastSecond = await atInstant("2026-12-31T14:59:59Z", () => runProgram(dev, { transforms }));
     const newYear = await atInstant("2026-12-31T15:00:00Z", () => runProgram(dev, { transforms }));
     const later = await atInstant("2049-06-01T00:00:00Z", () => runProgram(dev, { transforms }));
@@ -51,6 +57,10 @@ describe("program under mocks: no clock", () => {
     assert.ok(lastSecond.resources.length > 20);
     assert.equal(planOf(newYear), planOf(lastSecond));
     assert.equal(planOf(later), planOf(lastSecond));
-    assert.deepEqual(lastSecond.outputs.holidayYears, Array.from({ length: 81 }, (_, i) => 1970 + i), "unset years = every dataset year");
+    assert.deepEqual(
+      lastSecond.outputs.holidayYears,
+      Array.from({ length: 81 }, (_, i) => 1970 + i),
+      "unset years = every dataset year",
+    );
   });
 });

@@ -11,6 +11,9 @@ describe("plan tree: collapseRuns", () => {
 
   it("folds a run of 82 objects into the first, a count of the 80 between, and the last", () => {
     const folded = collapseRuns([...rows("a", 1), ...rows("obj", 82), ...rows("z", 1)]);
-    assert.deepEqual(folded.map((r) => r.name), ["a-0", "obj-0", "… 80 more obj", "obj-81", "z-0"]);
+    assert.deepEqual(
+      folded.map((r) => r.name),
+      ["a-0", "obj-0", "… 80 more obj", "obj-81", "z-0"],
+    );
   });
 });

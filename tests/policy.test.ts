@@ -1,7 +1,14 @@
 import { retentionChoice } from "../lib/retention";
 import { strict as assert } from "node:assert";
 import { methodArn } from "../lib/arn";
-import { apiGatewayTrustPolicy, apiResourcePolicy, invokeMethodPolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
+import {
+  apiGatewayTrustPolicy,
+  apiResourcePolicy,
+  invokeMethodPolicy,
+  readObjectPolicy,
+  renderPolicy,
+  tlsOnlyBucketPolicy,
+} from "../lib/policy";
 
 const executionArn = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123";
 const getArn = methodArn(executionArn, "dev", "GET", "/api/v1/data.json");
@@ -16,30 +23,52 @@ describe("policy documents", () => {
 
   it("allows exactly the invokers on exactly the two GET routes, each through its account principal and an ArnEquals aws:PrincipalArn condition", () => {
     const doc = apiResourcePolicy({ executionArn, methodArns: routes, invokers: [caller], exclusive: false });
-    assert.deepEqual(doc.Statement, [{
-      Sid: "AllowInvokers", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:root"] }, Action: ["execute-api:Invoke"], Resource: [yearArn, getArn],
-      Condition: { ArnEquals: { "aws:PrincipalArn": [caller] } },
-    }]);
+    assert.deepEqual(doc.Statement, [
+      {
+        Sid: "AllowInvokers",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::222222222222:root"] },
+        Action: ["execute-api:Invoke"],
+        Resource: [yearArn, getArn],
+        Condition: { ArnEquals: { "aws:PrincipalArn": [caller] } },
+      },
+    ]);
   });
 
   it("never names a role or user as a principal (API Gateway validates principals, and AWS rewrites a role principal to its unique id)", () => {
-    const doc = apiResourcePolicy({ executionArn, methodArns: routes, invokers: [caller, "arn:aws:iam::333333333333:user/u", "arn:aws:iam::444444444444:root"], exclusive: true, principalOrgId: "o-a1b2c3d4e5" });
+    const doc = apiResourcePolicy({
+      executionArn,
+      methodArns: routes,
+      invokers: [caller, "arn:aws:iam::333333333333:user/u", "arn:aws:iam::444444444444:root"],
+      exclusive: true,
+      principalOrgId: "o-a1b2c3d4e5",
+    });
     for (const s of doc.Statement) {
       const principals = s.Principal === "*" ? ["*"] : ([] as string[]).concat(s.Principal?.AWS ?? []);
       for (const p of principals) assert.ok(p === "*" ? s.Effect === "Deny" : /^arn:aws:iam::\d{12}:root$/.test(p), `${s.Sid}: ${p}`);
     }
     const byId = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(byId.AllowInvokers.Principal, { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
-    assert.deepEqual(byId.AllowInvokers.Condition, { ArnEquals: { "aws:PrincipalArn": [caller, "arn:aws:iam::333333333333:user/u"] }, StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } });
+    assert.deepEqual(byId.AllowInvokers.Condition, {
+      ArnEquals: { "aws:PrincipalArn": [caller, "arn:aws:iam::333333333333:user/u"] },
+      StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] },
+    });
     assert.deepEqual(byId.AllowInvokerAccounts, {
-      Sid: "AllowInvokerAccounts", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::444444444444:root"] }, Action: ["execute-api:Invoke"], Resource: [yearArn, getArn],
+      Sid: "AllowInvokerAccounts",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::444444444444:root"] },
+      Action: ["execute-api:Invoke"],
+      Resource: [yearArn, getArn],
       Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } },
     });
   });
 
   it("keeps account invokers in a statement of their own, without the ArnEquals condition", () => {
     const doc = apiResourcePolicy({ executionArn, methodArns: routes, invokers: ["arn:aws:iam::444444444444:root"], exclusive: false });
-    assert.deepEqual(doc.Statement.map((s) => [s.Sid, s.Condition]), [["AllowInvokerAccounts", undefined]]);
+    assert.deepEqual(
+      doc.Statement.map((s) => [s.Sid, s.Condition]),
+      [["AllowInvokerAccounts", undefined]],
+    );
   });
 
   it("lists the routes' method ARNs sorted and de-duplicated", () => {
@@ -51,16 +80,31 @@ describe("policy documents", () => {
   });
 
   it("adds a deny for unlisted principals when exclusive; account invokers cover their account", () => {
-    const doc = apiResourcePolicy({ executionArn, methodArns: routes, invokers: [caller, "arn:aws:iam::333333333333:root"], exclusive: true });
+    const doc = apiResourcePolicy({
+      executionArn,
+      methodArns: routes,
+      invokers: [caller, "arn:aws:iam::333333333333:root"],
+      exclusive: true,
+    });
     const deny = doc.Statement.find((s) => s.Sid === "DenyUnlistedPrincipals");
     assert.deepEqual(deny, {
-      Sid: "DenyUnlistedPrincipals", Effect: "Deny", Principal: "*", Action: ["execute-api:Invoke"], Resource: [`${executionArn}/*`],
+      Sid: "DenyUnlistedPrincipals",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["execute-api:Invoke"],
+      Resource: [`${executionArn}/*`],
       Condition: { ArnNotLike: { "aws:PrincipalArn": [caller, "arn:aws:iam::333333333333:*"] } },
     });
   });
 
   it("adds a source-IP deny and an organization condition when asked", () => {
-    const doc = apiResourcePolicy({ executionArn, methodArns: routes, invokers: [caller], sourceIpAllowList: ["2001:db8::/32", "203.0.113.0/24"], principalOrgId: "o-a1b2c3d4e5" });
+    const doc = apiResourcePolicy({
+      executionArn,
+      methodArns: routes,
+      invokers: [caller],
+      sourceIpAllowList: ["2001:db8::/32", "203.0.113.0/24"],
+      principalOrgId: "o-a1b2c3d4e5",
+    });
     assert.deepEqual(doc.Statement[0].Condition?.StringEquals, { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] });
     const ip = doc.Statement.find((s) => s.Sid === "DenyOutsideSourceIpAllowList");
     assert.deepEqual(ip?.Condition, { NotIpAddress: { "aws:SourceIp": ["2001:db8::/32", "203.0.113.0/24"] } });
@@ -68,8 +112,24 @@ describe("policy documents", () => {
   });
 
   it("renders canonically: the same inputs in any order give identical text", () => {
-    const a = renderPolicy(apiResourcePolicy({ executionArn, methodArns: routes, invokers: [caller, "arn:aws:iam::222222222222:role/b"], sourceIpAllowList: ["10.0.0.0/8", "192.0.2.0/24"], exclusive: true }));
-    const b = renderPolicy(apiResourcePolicy({ executionArn, methodArns: routes, invokers: ["arn:aws:iam::222222222222:role/b", caller, caller], sourceIpAllowList: ["192.0.2.0/24", "10.0.0.0/8"], exclusive: true }));
+    const a = renderPolicy(
+      apiResourcePolicy({
+        executionArn,
+        methodArns: routes,
+        invokers: [caller, "arn:aws:iam::222222222222:role/b"],
+        sourceIpAllowList: ["10.0.0.0/8", "192.0.2.0/24"],
+        exclusive: true,
+      }),
+    );
+    const b = renderPolicy(
+      apiResourcePolicy({
+        executionArn,
+        methodArns: routes,
+        invokers: ["arn:aws:iam::222222222222:role/b", caller, caller],
+        sourceIpAllowList: ["192.0.2.0/24", "10.0.0.0/8"],
+        exclusive: true,
+      }),
+    );
     assert.equal(a, b);
     assert.equal(a, JSON.stringify(JSON.parse(a)));
   });
@@ -77,10 +137,22 @@ describe("policy documents", () => {
   it("refuses wildcard or empty invokers and wildcard method ARNs", () => {
     assert.throws(() => apiResourcePolicy({ executionArn, methodArns: routes, invokers: [] }), /at least one invoker/);
     assert.throws(() => apiResourcePolicy({ executionArn, methodArns: routes, invokers: ["*"] }), /wildcards are never allowed/);
-    assert.throws(() => apiResourcePolicy({ executionArn, methodArns: routes, invokers: ["arn:aws:iam::222222222222:role/*"] }), /wildcards/);
-    for (const broad of [`${executionArn}/*`, `${executionArn}/dev/*/api/v1/data.json`, `${executionArn}/*/GET/api/v1/data.json`, `${executionArn}/dev/GET/*`,
-      `${executionArn}/dev/GET/api/v1/2*/data.json`, `${executionArn}/dev/POST/api/v1/data.json`, "arn:aws:execute-api:ap-northeast-1:111111111111:*/dev/GET/api/v1/data.json",
-      "arn:aws:execute-api:*:111111111111:abc123/dev/GET/api/v1/data.json", "arn:aws:s3:::b/api/v1/data.json", `${executionArn}/dev/GET/api//data.json`]) {
+    assert.throws(
+      () => apiResourcePolicy({ executionArn, methodArns: routes, invokers: ["arn:aws:iam::222222222222:role/*"] }),
+      /wildcards/,
+    );
+    for (const broad of [
+      `${executionArn}/*`,
+      `${executionArn}/dev/*/api/v1/data.json`,
+      `${executionArn}/*/GET/api/v1/data.json`,
+      `${executionArn}/dev/GET/*`,
+      `${executionArn}/dev/GET/api/v1/2*/data.json`,
+      `${executionArn}/dev/POST/api/v1/data.json`,
+      "arn:aws:execute-api:ap-northeast-1:111111111111:*/dev/GET/api/v1/data.json",
+      "arn:aws:execute-api:*:111111111111:abc123/dev/GET/api/v1/data.json",
+      "arn:aws:s3:::b/api/v1/data.json",
+      `${executionArn}/dev/GET/api//data.json`,
+    ]) {
       assert.throws(() => invokeMethodPolicy([getArn, broad]), /must name one GET route/, broad);
       assert.throws(() => apiResourcePolicy({ executionArn, methodArns: [broad], invokers: [caller] }), /must name one GET route/, broad);
     }
@@ -88,13 +160,20 @@ describe("policy documents", () => {
   });
 
   it("scopes the caller's identity policy to exactly the GET routes", () => {
-    assert.deepEqual(invokeMethodPolicy([getArn, yearArn]).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [yearArn, getArn] }]);
+    assert.deepEqual(invokeMethodPolicy([getArn, yearArn]).Statement, [
+      { Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [yearArn, getArn] },
+    ]);
   });
 
   it("lets API Gateway assume the S3 role with no SourceAccount/SourceArn condition (PR #479), and the role read the routes' keys", () => {
-    assert.deepEqual(apiGatewayTrustPolicy().Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+    assert.deepEqual(apiGatewayTrustPolicy().Statement, [
+      { Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
     assert.deepEqual(readObjectPolicy("arn:aws:s3:::b", ["api/v1/data.json", "api/v1/*/data.json"]).Statement[0], {
-      Sid: "ReadHolidaysObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/api/v1/*/data.json", "arn:aws:s3:::b/api/v1/data.json"],
+      Sid: "ReadHolidaysObject",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::b/api/v1/*/data.json", "arn:aws:s3:::b/api/v1/data.json"],
     });
   });
 

@@ -56,8 +56,10 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
   });
   after(() => gw.close());
 
-  const credentials = () => Promise.resolve({ accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey, sessionToken: caller.sessionToken });
-  const smithyUrl = (opts: { expiresIn?: number; signingDate?: Date } = {}) => presignUrl(gw.dataUrl, { region: REGION, credentials, ...opts });
+  const credentials = () =>
+    Promise.resolve({ accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey, sessionToken: caller.sessionToken });
+  const smithyUrl = (opts: { expiresIn?: number; signingDate?: Date } = {}) =>
+    presignUrl(gw.dataUrl, { region: REGION, credentials, ...opts });
   const errorOf = (r: RawResponse): [number, string | undefined, string] => {
     const type = r.headers["x-amzn-errortype"];
     return [r.status, typeof type === "string" ? type : undefined, (JSON.parse(r.body) as { message: string }).message];
@@ -65,7 +67,15 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
 
   it("smithy's presign(): the URL alone gets the holidays", async () => {
     const url = await smithyUrl();
-    for (const p of ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"]) {
+    for (const p of [
+      "X-Amz-Algorithm",
+      "X-Amz-Credential",
+      "X-Amz-Date",
+      "X-Amz-Expires",
+      "X-Amz-SignedHeaders",
+      "X-Amz-Security-Token",
+      "X-Amz-Signature",
+    ]) {
       assert.ok(new URL(url).searchParams.has(p), `${p} in ${url}`);
     }
     const r = await send(url);
@@ -81,7 +91,11 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
       this.skip();
     }
     const make = (age: number) =>
-      execFileSync(python!, ["-c", BOTOCORE_PRESIGN, gw.dataUrl, REGION, caller.accessKeyId, caller.secretAccessKey, caller.sessionToken, String(age), "3600"], { encoding: "utf8" }).trim();
+      execFileSync(
+        python!,
+        ["-c", BOTOCORE_PRESIGN, gw.dataUrl, REGION, caller.accessKeyId, caller.secretAccessKey, caller.sessionToken, String(age), "3600"],
+        { encoding: "utf8" },
+      ).trim();
     const fresh = make(0);
     assert.match(fresh, /[?&]X-Amz-Algorithm=AWS4-HMAC-SHA256&/);
     return (async () => {
@@ -98,7 +112,13 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
   it("npm run call -- --presign --expires 60 prints a URL that gets the holidays", async () => {
     const child = spawn("npm", ["run", "-s", "call", "--", gw.dataUrl, "--region", REGION, "--presign", "--expires", "60"], {
       cwd: ROOT,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: caller.accessKeyId, AWS_SECRET_ACCESS_KEY: caller.secretAccessKey, AWS_SESSION_TOKEN: caller.sessionToken, AWS_PROFILE: "" },
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: caller.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
+        AWS_SESSION_TOKEN: caller.sessionToken,
+        AWS_PROFILE: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -130,18 +150,34 @@ describe("presigned URLs at the gateway (query-string SigV4)", function () {
     url.searchParams.delete("X-Amz-Signature");
     url.searchParams.delete("X-Amz-Date");
     const [status, type, message] = errorOf(await send(url.href));
-    assert.deepEqual([status, type, message], [403, "IncompleteSignatureException",
-      "AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-Date'. Re-examine the query-string parameters."]);
+    assert.deepEqual(
+      [status, type, message],
+      [
+        403,
+        "IncompleteSignatureException",
+        "AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-Date'. Re-examine the query-string parameters.",
+      ],
+    );
   });
 
   it("refuses a presigned URL that also carries an Authorization header", async () => {
-    const r = await send(await smithyUrl(), { headers: { authorization: "AWS4-HMAC-SHA256 Credential=x/20260101/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host, Signature=00" } });
-    assert.deepEqual(errorOf(r), [403, "InvalidSignatureException", "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."]);
+    const r = await send(await smithyUrl(), {
+      headers: {
+        authorization: "AWS4-HMAC-SHA256 Credential=x/20260101/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host, Signature=00",
+      },
+    });
+    assert.deepEqual(errorOf(r), [
+      403,
+      "InvalidSignatureException",
+      "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
+    ]);
   });
 
   it("refuses a repeated auth parameter (a second X-Amz-Credential)", async () => {
     const url = await smithyUrl();
-    const r = await send(`${url}&X-Amz-Credential=${encodeURIComponent(`${gw.identities[1].accessKeyId}/20260101/${REGION}/execute-api/aws4_request`)}`);
+    const r = await send(
+      `${url}&X-Amz-Credential=${encodeURIComponent(`${gw.identities[1].accessKeyId}/20260101/${REGION}/execute-api/aws4_request`)}`,
+    );
     const [status, type, message] = errorOf(r);
     assert.deepEqual([status, type], [403, "IncompleteSignatureException"]);
     assert.match(message, /^'X-Amz-Credential' appears more than once in the query string\./);

@@ -35,12 +35,16 @@ describe("program under mocks (dev stack)", function () {
   it("gives every AWS resource an explicit provider", () => {
     const aws = run.resources.filter((r) => r.type.startsWith("aws:"));
     assert.ok(aws.length > 20);
-    for (const r of aws) assert.ok(r.provider === "accountA" || r.provider === "accountB", `${r.type} ${r.name} has provider ${r.provider}`);
+    for (const r of aws)
+      assert.ok(r.provider === "accountA" || r.provider === "accountB", `${r.type} ${r.name} has provider ${r.provider}`);
   });
 
   it("pins each provider to its account with allowedAccountIds", () => {
     const pinned = byType(run, "pulumi:providers:aws").map((p) => [p.name, p.accountId, p.inputs.region, p.inputs.profile]);
-    assert.deepEqual(pinned.sort(), [["accountA", "111111111111", "ap-northeast-1", "account-a"], ["accountB", "222222222222", "ap-northeast-1", "account-b"]]);
+    assert.deepEqual(pinned.sort(), [
+      ["accountA", "111111111111", "ap-northeast-1", "account-a"],
+      ["accountB", "222222222222", "ap-northeast-1", "account-b"],
+    ]);
   });
 
   it("puts API and S3 resources in account A, the Lambda and its role in account B", () => {
@@ -72,18 +76,30 @@ describe("program under mocks (dev stack)", function () {
     const invoke = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "caller-invoke");
     assert.ok(invoke);
     assert.equal(invoke.provider, "accountB");
-    assert.deepEqual(policyOf(invoke).Statement, [{ Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: routes }]);
+    assert.deepEqual(policyOf(invoke).Statement, [
+      { Sid: "InvokeHolidaysApi", Effect: "Allow", Action: ["execute-api:Invoke"], Resource: routes },
+    ]);
   });
 
   it("authorizes both GET methods with AWS_IAM and builds the paths from resources (one {year} resource), not an OpenAPI body", () => {
     const methods = byType(run, "aws:apigateway/method:Method");
-    assert.deepEqual(methods.map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization]), [["holidays-get", "GET", "AWS_IAM"], ["holidays-year-get", "GET", "AWS_IAM"]]);
-    assert.deepEqual(named(run, "aws:apigateway/method:Method", "holidays-year-get").inputs.requestParameters,
-      { "method.request.path.year": true, "method.request.header.If-None-Match": false });
+    assert.deepEqual(
+      methods.map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization]),
+      [
+        ["holidays-get", "GET", "AWS_IAM"],
+        ["holidays-year-get", "GET", "AWS_IAM"],
+      ],
+    );
+    assert.deepEqual(named(run, "aws:apigateway/method:Method", "holidays-year-get").inputs.requestParameters, {
+      "method.request.path.year": true,
+      "method.request.header.If-None-Match": false,
+    });
     assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.body, undefined);
     assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.policy, undefined);
-    assert.deepEqual(byType(run, "aws:apigateway/resource:Resource").map((r) => r.state.path),
-      ["/api", "/api/v1", "/api/v1/data.json", "/api/v1/{year}", "/api/v1/{year}/data.json"]);
+    assert.deepEqual(
+      byType(run, "aws:apigateway/resource:Resource").map((r) => r.state.path),
+      ["/api", "/api/v1", "/api/v1/data.json", "/api/v1/{year}", "/api/v1/{year}/data.json"],
+    );
   });
 
   it("integrates each route with S3 through a role that may read exactly the routes' keys, {year} mapped into the key", () => {
@@ -100,7 +116,10 @@ describe("program under mocks (dev stack)", function () {
     const read = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "holidays-s3-read");
     assert.ok(read);
     assert.deepEqual(policyOf(read).Statement[0].Action, ["s3:GetObject"]);
-    assert.deepEqual(policyOf(read).Statement[0].Resource, [`arn:aws:s3:::${bucket}/api/v1/*/data.json`, `arn:aws:s3:::${bucket}/api/v1/data.json`]);
+    assert.deepEqual(policyOf(read).Statement[0].Resource, [
+      `arn:aws:s3:::${bucket}/api/v1/*/data.json`,
+      `arn:aws:s3:::${bucket}/api/v1/data.json`,
+    ]);
     for (const prefix of ["holidays-get", "holidays-year-get"]) {
       const ok = named(run, "aws:apigateway/integrationResponse:IntegrationResponse", `${prefix}-200`);
       assert.deepEqual(ok.inputs.responseParameters, {
@@ -110,10 +129,14 @@ describe("program under mocks (dev stack)", function () {
       });
       const notModified = named(run, "aws:apigateway/integrationResponse:IntegrationResponse", `${prefix}-304`);
       assert.equal(notModified.inputs.selectionPattern, "304");
-      assert.deepEqual(named(run, "aws:apigateway/methodResponse:MethodResponse", `${prefix}-304`).inputs.responseParameters,
-        { "method.response.header.ETag": true, "method.response.header.Last-Modified": true });
+      assert.deepEqual(named(run, "aws:apigateway/methodResponse:MethodResponse", `${prefix}-304`).inputs.responseParameters, {
+        "method.response.header.ETag": true,
+        "method.response.header.Last-Modified": true,
+      });
     }
-    for (const r of byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").filter((x) => Number(x.inputs.statusCode) >= 400)) {
+    for (const r of byType(run, "aws:apigateway/integrationResponse:IntegrationResponse").filter(
+      (x) => Number(x.inputs.statusCode) >= 400,
+    )) {
       const body = JSON.stringify(r.inputs.responseTemplates);
       assert.ok(!body.includes(String(run.outputs.bucketName)), "error bodies never name the bucket");
     }
@@ -121,10 +144,17 @@ describe("program under mocks (dev stack)", function () {
 
   it("keeps the bucket private, encrypted, versioned and TLS-only", () => {
     const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-    assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
-    assert.deepEqual(one(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+    assert.deepEqual(
+      [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+      [true, true, true, true],
+    );
+    assert.deepEqual(one(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule, {
+      objectOwnership: "BucketOwnerEnforced",
+    });
     assert.deepEqual(one(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
-    const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+    const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as {
+      applyServerSideEncryptionByDefault: { sseAlgorithm: string };
+    }[];
     assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
     const tls = policyOf(one(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement[0];
     assert.deepEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": ["false"] } }]);
@@ -133,7 +163,10 @@ describe("program under mocks (dev stack)", function () {
 
   it("uploads one object per dataset year (1970-2050), each holding only its year", () => {
     const objects = byType(run, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => o.inputs.key !== "api/v1/data.json");
-    assert.deepEqual(objects.map((o) => o.inputs.key), Array.from({ length: 81 }, (_, i) => `api/v1/${1970 + i}/data.json`));
+    assert.deepEqual(
+      objects.map((o) => o.inputs.key),
+      Array.from({ length: 81 }, (_, i) => `api/v1/${1970 + i}/data.json`),
+    );
     const y2019 = named(run, "aws:s3/bucketObjectv2:BucketObjectv2", "holidays-data-2019-json");
     const doc = JSON.parse(String(y2019.inputs.content)) as Record<string, string>;
     assert.equal(doc["2019-05-01"], "休日（祝日扱い）");
@@ -185,21 +218,34 @@ describe("program under mocks (dev stack)", function () {
     for (const integration of integrations) {
       const role = byType(run, "aws:iam/role:Role").find((r) => r.state.arn === integration.inputs.credentials);
       assert.ok(role, "the Integration's credentials name a declared role");
-      assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [{ Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+      assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
+        { Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+      ]);
     }
   });
 
   it("states the Lambda's log levels next to the JSON log format, so previews show no diff (tf-aws #35301)", () => {
-    assert.deepEqual(one(run, "aws:lambda/function:Function").inputs.loggingConfig, { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: one(run, "aws:cloudwatch/logGroup:LogGroup").state.name });
+    assert.deepEqual(one(run, "aws:lambda/function:Function").inputs.loggingConfig, {
+      logFormat: "JSON",
+      applicationLogLevel: "INFO",
+      systemLogLevel: "INFO",
+      logGroup: one(run, "aws:cloudwatch/logGroup:LogGroup").state.name,
+    });
   });
 
   it("expires noncurrent versions of the data object", () => {
-    const rules = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
+    const rules = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
+      status: string;
+      noncurrentVersionExpiration?: { noncurrentDays: number };
+    }[];
     assert.ok(rules.some((r) => r.status === "Enabled" && Number(r.noncurrentVersionExpiration?.noncurrentDays) > 0));
   });
 
   it("makes the REST API dualstack, so IPv6 entries of sourceIpAllowList can match", () => {
-    assert.deepEqual(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration, { types: "REGIONAL", ipAddressType: "dualstack" });
+    assert.deepEqual(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration, {
+      types: "REGIONAL",
+      ipAddressType: "dualstack",
+    });
   });
 
   it("tags every resource with the project and the stack name, through each provider's default tags", () => {
@@ -212,12 +258,20 @@ describe("program under mocks (dev stack)", function () {
 
 describe("program under mocks: deploy-path defects", function () {
   this.timeout(30_000);
-  const triggersOf = (r: ProgramRun): string => String((one(r, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
-  const variant = (type: string, change: (p: Record<string, unknown>) => Record<string, unknown>): pulumi.ResourceTransform =>
-    ({ type: t, props }) => (t === type ? { props: change(props as Record<string, unknown>), opts: {} } : undefined);
+  const triggersOf = (r: ProgramRun): string =>
+    String((one(r, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
+  const variant =
+    (type: string, change: (p: Record<string, unknown>) => Record<string, unknown>): pulumi.ResourceTransform =>
+    ({ type: t, props }) =>
+      t === type ? { props: change(props as Record<string, unknown>), opts: {} } : undefined;
 
   it("writes every data object only after versioning, encryption, ownership and the public-access block exist", async () => {
-    const configTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
+    const configTypes = [
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ];
     const slow = await runProgram(dev, { slowTypes: Object.fromEntries(configTypes.map((t) => [t, 40])) });
     const objects = byType(slow, "aws:s3/bucketObjectv2:BucketObjectv2");
     assert.equal(objects.length, 1 + 81);
@@ -226,7 +280,10 @@ describe("program under mocks: deploy-path defects", function () {
     }
   });
 
-  for (const [retention, forceDestroy] of [["retain", false], ["destroy", true]] as const) {
+  for (const [retention, forceDestroy] of [
+    ["retain", false],
+    ["destroy", true],
+  ] as const) {
     it(`dataRetention=${retention}: the bucket is ${forceDestroy ? "force-destroyed with every version" : "not force-destroyed"}`, async () => {
       const r = await runProgram({ ...dev, "holidays-api:dataRetention": retention });
       assert.equal(one(r, "aws:s3/bucket:Bucket").inputs.forceDestroy, forceDestroy);
@@ -239,11 +296,37 @@ describe("program under mocks: deploy-path defects", function () {
     ["integration type", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, type: "AWS_PROXY" }))],
     ["integrationHttpMethod", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, integrationHttpMethod: "HEAD" }))],
     ["passthroughBehavior", variant("aws:apigateway/integration:Integration", (p) => ({ ...p, passthroughBehavior: "NEVER" }))],
-    ["integration response parameters", variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) => ({ ...p, responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": "'max-age=60'" } }))],
-    ["integration response templates", variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) => (p.statusCode === "404" ? { ...p, responseTemplates: { "application/json": "{\"message\":\"Gone\"}" } } : p))],
-    ["a method response's parameters", variant("aws:apigateway/methodResponse:MethodResponse", (p) => ({ ...p, responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": true } }))],
-    ["method request parameters", variant("aws:apigateway/method:Method", (p) => ({ ...p, requestParameters: { "method.request.header.x-trace": false } }))],
-    ["the resource policy", variant("aws:apigateway/restApiPolicy:RestApiPolicy", (p) => ({ ...p, policy: String(p.policy).replace("AllowInvokers", "AllowCallers") }))],
+    [
+      "integration response parameters",
+      variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) => ({
+        ...p,
+        responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": "'max-age=60'" },
+      })),
+    ],
+    [
+      "integration response templates",
+      variant("aws:apigateway/integrationResponse:IntegrationResponse", (p) =>
+        p.statusCode === "404" ? { ...p, responseTemplates: { "application/json": '{"message":"Gone"}' } } : p,
+      ),
+    ],
+    [
+      "a method response's parameters",
+      variant("aws:apigateway/methodResponse:MethodResponse", (p) => ({
+        ...p,
+        responseParameters: { ...(p.responseParameters as object), "method.response.header.Cache-Control": true },
+      })),
+    ],
+    [
+      "method request parameters",
+      variant("aws:apigateway/method:Method", (p) => ({ ...p, requestParameters: { "method.request.header.x-trace": false } })),
+    ],
+    [
+      "the resource policy",
+      variant("aws:apigateway/restApiPolicy:RestApiPolicy", (p) => ({
+        ...p,
+        policy: String(p.policy).replace("AllowInvokers", "AllowCallers"),
+      })),
+    ],
   ];
   it("derives the redeploy trigger from every API-definition resource: changing any one input changes it", async () => {
     const base = triggersOf(await runProgram(dev));
@@ -256,24 +339,32 @@ describe("program under mocks: deploy-path defects", function () {
   it("raises a bad config as a pulumi.RunError (the CLI prints the message alone, no stack trace)", async () => {
     await assert.rejects(runProgram({ ...dev, "holidays-api:sourceIpAllowList": '["0177.0.0.1/32"]' }), (err: Error) => {
       assert.ok(pulumi.RunError.isInstance(err), `expected a RunError, got ${err.constructor.name}`);
-      assert.match(err.message, /holidays-api:sourceIpAllowList\[0\] = "0177\.0\.0\.1\/32": expected a list of CIDR blocks in standard notation/);
+      assert.match(
+        err.message,
+        /holidays-api:sourceIpAllowList\[0\] = "0177\.0\.0\.1\/32": expected a list of CIDR blocks in standard notation/,
+      );
       return true;
     });
   });
 });
 
-
 describe("program under mocks: variations", () => {
-  const triggersOf = (run: ProgramRun): string => String((one(run, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
+  const triggersOf = (run: ProgramRun): string =>
+    String((one(run, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
 
   it("creates the deployment only after the policy, method and integration exist (tf-aws #20811), not merely from their text", async () => {
     // The mock takes 40 ms to create each of these; a deployment that did not wait for them would be
     // registered while they are still being created.
-    const waitedFor = ["aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/method:Method", "aws:apigateway/integration:Integration"];
+    const waitedFor = [
+      "aws:apigateway/restApiPolicy:RestApiPolicy",
+      "aws:apigateway/method:Method",
+      "aws:apigateway/integration:Integration",
+    ];
     const slow = await runProgram(dev, { slowTypes: Object.fromEntries(waitedFor.map((t) => [t, 40])) });
     const deployment = one(slow, "aws:apigateway/deployment:Deployment");
     for (const type of waitedFor) {
-      for (const r of byType(slow, type)) assert.ok(deployment.registeredAt > r.createdAt, `the deployment must wait for ${type} ${r.name}`);
+      for (const r of byType(slow, type))
+        assert.ok(deployment.registeredAt > r.createdAt, `the deployment must wait for ${type} ${r.name}`);
     }
   });
 
@@ -281,22 +372,32 @@ describe("program under mocks: variations", () => {
     // The mocks record an archive without its assets, so read them where the program hands them over.
     let assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> | undefined;
     await runProgram(dev, {
-      transforms: [async ({ type, props }) => {
-        if (type === "aws:lambda/function:Function") assets = await (props.code as pulumi.asset.AssetArchive).assets;
-        return undefined;
-      }],
+      transforms: [
+        async ({ type, props }) => {
+          if (type === "aws:lambda/function:Function") assets = await (props.code as pulumi.asset.AssetArchive).assets;
+          return undefined;
+        },
+      ],
     });
     const { files } = bundleCaller();
     assert.deepEqual(Object.keys(assets ?? {}).sort(), ["credentialChain.js", "index.js"]);
-    for (const [name, asset] of Object.entries(assets ?? {})) assert.equal(await (asset as pulumi.asset.StringAsset).text, files[name], name);
+    for (const [name, asset] of Object.entries(assets ?? {}))
+      assert.equal(await (asset as pulumi.asset.StringAsset).text, files[name], name);
   });
 
   it("applies resource transforms registered through the public API (how tests build broken variants)", async () => {
     const variant = await runProgram(dev, {
-      transforms: [({ type, props }) => (type === "aws:apigateway/method:Method" ? { props: { ...props, authorization: "NONE" }, opts: {} } : undefined)],
+      transforms: [
+        ({ type, props }) =>
+          type === "aws:apigateway/method:Method" ? { props: { ...props, authorization: "NONE" }, opts: {} } : undefined,
+      ],
     });
     assert.equal(named(variant, "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "NONE");
-    assert.equal(named(await runProgram(dev), "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "AWS_IAM", "a transform never leaks into the next run");
+    assert.equal(
+      named(await runProgram(dev), "aws:apigateway/method:Method", "holidays-get").inputs.authorization,
+      "AWS_IAM",
+      "a transform never leaks into the next run",
+    );
   });
 
   it("changes the deployment triggers when the invoker set changes, and only then", async () => {
@@ -304,9 +405,16 @@ describe("program under mocks: variations", () => {
     const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
     assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
     const removed = await runProgram(dev);
-    assert.equal(triggersOf(removed), triggersOf(a), "unchanged inputs give unchanged triggers; dropping the invoker redeploys back to the original policy");
+    assert.equal(
+      triggersOf(removed),
+      triggersOf(a),
+      "unchanged inputs give unchanged triggers; dropping the invoker redeploys back to the original policy",
+    );
     const allow = policyOf(one(more, "aws:apigateway/restApiPolicy:RestApiPolicy")).Statement[0];
-    assert.deepEqual(allow.Condition?.ArnEquals["aws:PrincipalArn"], [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort());
+    assert.deepEqual(
+      allow.Condition?.ArnEquals["aws:PrincipalArn"],
+      [String(more.outputs.callerRoleArn), "arn:aws:iam::222222222222:role/reporting"].sort(),
+    );
   });
 
   it("drops an option from the live policy and redeploys when it is removed from config", async () => {
@@ -320,7 +428,8 @@ describe("program under mocks: variations", () => {
 
   it("uses the region's partition in ARNs it builds (aws-cn)", async () => {
     const run = await runProgram({ ...dev, "aws:region": "cn-north-1" });
-    for (const i of byType(run, "aws:apigateway/integration:Integration")) assert.match(String(i.inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
+    for (const i of byType(run, "aws:apigateway/integration:Integration"))
+      assert.match(String(i.inputs.uri), /^arn:aws-cn:apigateway:cn-north-1:s3:path\//);
     assert.ok((run.outputs.methodArns as string[]).every((a) => a.startsWith("arn:aws-cn:execute-api:cn-north-1:")));
   });
 
@@ -328,24 +437,51 @@ describe("program under mocks: variations", () => {
     const single = { ...dev };
     delete single["holidays-api:accountB"];
     const run = await runProgram(single);
-    assert.deepEqual(byType(run, "pulumi:providers:aws").map((p) => p.name), ["accountA"]);
+    assert.deepEqual(
+      byType(run, "pulumi:providers:aws").map((p) => p.name),
+      ["accountA"],
+    );
     for (const r of run.resources.filter((x) => x.type.startsWith("aws:"))) assert.equal(r.provider, "accountA", `${r.type} ${r.name}`);
     assert.equal(run.outputs.accountBId, "111111111111");
     assert.match(String(run.outputs.callerRoleArn), /^arn:aws:iam::111111111111:role\//);
   });
 
   const badConfigs: [string, Record<string, string>, RegExp][] = [
-    ["a short account id", { "holidays-api:accountA": '{"accountId":"1234"}' }, /holidays-api:accountA\.accountId = "1234": expected a 12-digit/],
-    ["a role of the wrong account", { "holidays-api:accountB": '{"accountId":"222222222222","roleArn":"arn:aws:iam::111111111111:role/x"}' }, /holidays-api:accountB\.roleArn = .*: expected a role in accountB\.accountId 222222222222/],
+    [
+      "a short account id",
+      { "holidays-api:accountA": '{"accountId":"1234"}' },
+      /holidays-api:accountA\.accountId = "1234": expected a 12-digit/,
+    ],
+    [
+      "a role of the wrong account",
+      { "holidays-api:accountB": '{"accountId":"222222222222","roleArn":"arn:aws:iam::111111111111:role/x"}' },
+      /holidays-api:accountB\.roleArn = .*: expected a role in accountB\.accountId 222222222222/,
+    ],
     ["a malformed ARN", { "holidays-api:invokers": '["arn:aws:iam::role"]' }, /holidays-api:invokers\[0\] = "arn:aws:iam::role"/],
     ["a malformed region", { "aws:region": "Tokyo-1" }, /aws:region = "Tokyo-1": expected an AWS region name/],
     ["empty years", { "holidays-api:years": "[]" }, /holidays-api:years = \[\]: expected a non-empty list/],
     ["out-of-range years", { "holidays-api:years": "[2051]" }, /holidays-api:years = \[2051\].*between 1970 and 2050/],
     // Keys nothing reads would be ignored in silence; the whole config map is checked.
-    ["a misspelt key", { "holidays-api:exclusve": "false" }, /holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it/],
-    ["a key in a misspelt namespace", { "holidaysapi:years": "[2025]" }, /holidaysapi:years: .*Fix: did you mean holidays-api:years\? Rename it/],
-    ["a literal dotted key (pulumi config set without --path)", { "holidays-api:accountA.accountId": "123456789012" }, /holidays-api:accountA\.accountId: expected no dotted key: holidays-api:accountA is one object .*pulumi config set --path 'holidays-api:accountA\.accountId' VALUE/],
-    ["an aws: key the explicit providers never read", { "aws:profile": "account-a" }, /aws:profile: expected only aws:region in the aws namespace.*Fix: put credentials under holidays-api:accountA/],
+    [
+      "a misspelt key",
+      { "holidays-api:exclusve": "false" },
+      /holidays-api:exclusve: expected one of the keys .*Fix: did you mean holidays-api:exclusive\? Rename it/,
+    ],
+    [
+      "a key in a misspelt namespace",
+      { "holidaysapi:years": "[2025]" },
+      /holidaysapi:years: .*Fix: did you mean holidays-api:years\? Rename it/,
+    ],
+    [
+      "a literal dotted key (pulumi config set without --path)",
+      { "holidays-api:accountA.accountId": "123456789012" },
+      /holidays-api:accountA\.accountId: expected no dotted key: holidays-api:accountA is one object .*pulumi config set --path 'holidays-api:accountA\.accountId' VALUE/,
+    ],
+    [
+      "an aws: key the explicit providers never read",
+      { "aws:profile": "account-a" },
+      /aws:profile: expected only aws:region in the aws namespace.*Fix: put credentials under holidays-api:accountA/,
+    ],
   ];
   for (const [what, patch, message] of badConfigs) {
     it(`fails on ${what} with its message and declares no resource`, async () => {

@@ -51,9 +51,26 @@ function block(id: string): Block {
 
 /** Each marked block and how this file keeps it true. */
 const HANDLED = [
-  "first-commands", "start-options", "other-commands", "deploy", "call-deployed", "stack-reference",
-  "call-usage", "gateway-usage", "gateway-start", "gateway-curl", "botocore", "gateway-python", "gateway-stop",
-  "verify", "components-import", "confirm-deployed", "routes", "routes-conditional", "law-change", "presigned",
+  "first-commands",
+  "start-options",
+  "other-commands",
+  "deploy",
+  "call-deployed",
+  "stack-reference",
+  "call-usage",
+  "gateway-usage",
+  "gateway-start",
+  "gateway-curl",
+  "botocore",
+  "gateway-python",
+  "gateway-stop",
+  "verify",
+  "components-import",
+  "confirm-deployed",
+  "routes",
+  "routes-conditional",
+  "law-change",
+  "presigned",
 ];
 
 interface Run {
@@ -85,12 +102,25 @@ function npmInvocations(code: string): { command: string; args: string[] }[] {
     const line = raw.replace(/\s+#.*$/, "").replace(/"\$\([^)]*\)"|"\$\w+"|\$\w+/g, "PLACEHOLDER");
     const m = /\bnpm (?:run (?:--silent |-s )?([\w-]+)|(start))(?: -- (.*))?$/.exec(line.trim());
     if (!m) continue;
-    out.push({ command: m[1] ?? m[2], args: (m[3] ?? "").split(/\s+/).filter(Boolean).map((a) => a.replace(/^"(.*)"$/, "$1")) });
+    out.push({
+      command: m[1] ?? m[2],
+      args: (m[3] ?? "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((a) => a.replace(/^"(.*)"$/, "$1")),
+    });
   }
   return out;
 }
 
-const SPECS = { start: START_COMMAND, plan: PLAN_COMMAND, gateway: GATEWAY_COMMAND, call: CALL_COMMAND, build: BUILD_COMMAND, verify: VERIFY_COMMAND } as const;
+const SPECS = {
+  start: START_COMMAND,
+  plan: PLAN_COMMAND,
+  gateway: GATEWAY_COMMAND,
+  call: CALL_COMMAND,
+  build: BUILD_COMMAND,
+  verify: VERIFY_COMMAND,
+} as const;
 
 describe("README, as written", function () {
   this.timeout(180_000);
@@ -98,16 +128,31 @@ describe("README, as written", function () {
   it("marks every command block and code snippet, and each marker is checked here", () => {
     for (const b of BLOCKS) {
       if (["bash", "sh", "python", "typescript"].includes(b.lang)) {
-        assert.ok(b.id, `README line ${b.line}: a \`\`\`${b.lang} block without <!-- readme-test: ID -->; mark it and check it in tests/readme.test.ts`);
+        assert.ok(
+          b.id,
+          `README line ${b.line}: a \`\`\`${b.lang} block without <!-- readme-test: ID -->; mark it and check it in tests/readme.test.ts`,
+        );
       }
       if (b.id) assert.ok(HANDLED.includes(b.id), `README line ${b.line}: marker ${b.id} is not checked by tests/readme.test.ts`);
     }
-    assert.deepEqual(BLOCKS.filter((b) => b.id).map((b) => b.id).sort(), [...HANDLED].sort(), "each checked marker appears once");
+    assert.deepEqual(
+      BLOCKS.filter((b) => b.id)
+        .map((b) => b.id)
+        .sort(),
+      [...HANDLED].sort(),
+      "each checked marker appears once",
+    );
   });
 
   it("first commands: `npm ci` and `npm test` are what CI runs; `npm start` is what start.test.ts runs end to end", () => {
     const b = block("first-commands");
-    assert.deepEqual(b.code.split("\n").filter(Boolean).map((l) => l.replace(/\s+#.*$/, "")), ["npm ci && npm start", "npm test"]);
+    assert.deepEqual(
+      b.code
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replace(/\s+#.*$/, "")),
+      ["npm ci && npm start", "npm test"],
+    );
     // npm ci would reinstall node_modules under this very run, and npm test is this run: CI runs both.
     const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
     assert.match(ci, /^npm ci\b/m);
@@ -136,17 +181,30 @@ describe("README, as written", function () {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /^Plan for stack "dev"/m);
       assert.match(r.stdout, /^dist\/caller\/index\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped$/m);
-      assert.match(r.stdout, /^dist\/caller\/credentialChain\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped \(loaded only without environment credentials\)$/m);
+      assert.match(
+        r.stdout,
+        /^dist\/caller\/credentialChain\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped \(loaded only without environment credentials\)$/m,
+      );
       assert.match(r.stdout, /^deployment zip: [\d.]+ KiB, sha256 [0-9a-f]{64}$/m);
     });
 
     it("the sample's resource counts are the plan's", () => {
       const sample = README.slice(README.indexOf("== 1. Plan =="), README.indexOf("== 2. Local execute-api gateway =="));
       const tree = r.stdout.slice(r.stdout.indexOf("Account A — serves the API"), r.stdout.indexOf("Resource policy of the API"));
-      const children = tree.slice(0, tree.indexOf("Account B")).split("\n").filter((l) => /[├└]─/.test(l)).length;
-      const shown = sample.slice(0, sample.indexOf("Account B")).split("\n").filter((l) => /[├└]─/.test(l)).length;
+      const children = tree
+        .slice(0, tree.indexOf("Account B"))
+        .split("\n")
+        .filter((l) => /[├└]─/.test(l)).length;
+      const shown = sample
+        .slice(0, sample.indexOf("Account B"))
+        .split("\n")
+        .filter((l) => /[├└]─/.test(l)).length;
       const more = Number(/…\s+\((\d+) more\)/.exec(sample)?.[1]);
-      assert.equal(shown + more, children, `the sample shows ${shown} children of HolidaysApi and "(${more} more)"; the plan has ${children}`);
+      assert.equal(
+        shown + more,
+        children,
+        `the sample shows ${shown} children of HolidaysApi and "(${more} more)"; the plan has ${children}`,
+      );
       assert.equal(/Resources: (\d+) to create/.exec(sample)?.[1], /Resources: (\d+) to create/.exec(tree)?.[1]);
     });
   });
@@ -159,12 +217,16 @@ describe("README, as written", function () {
     assert.match(deploy, /^export PULUMI_CONFIG_PASSPHRASE=/m);
     assert.match(README, /`organization\/holidays-api\/dev`/);
     // Every AWS CLI call names its region (a profile's default region may be another one).
-    const commands = call.replace(/\\\n\s*/g, " ").split("\n").filter((l) => /(^|\$\()aws \w/.test(l));
+    const commands = call
+      .replace(/\\\n\s*/g, " ")
+      .split("\n")
+      .filter((l) => /(^|\$\()aws \w/.test(l));
     assert.ok(commands.length >= 4, call);
     for (const line of commands) assert.match(line, /--region /, line);
     // Every `pulumi stack output NAME` is an output the program exports (read from index.ts's exports).
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    for (const [, name] of `${deploy}\n${call}`.matchAll(/pulumi stack output (\w+)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
+    for (const [, name] of `${deploy}\n${call}`.matchAll(/pulumi stack output (\w+)/g))
+      assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
     for (const { command, args } of npmInvocations(call)) {
       const spec = SPECS[command as keyof typeof SPECS];
       assert.ok(spec, `npm ${command}`);
@@ -181,19 +243,32 @@ describe("README, as written", function () {
     const project = /^name: (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))?.[1];
     assert.match(b.code, new RegExp(`StackReference\\("organization/${project}/dev"\\)`));
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    for (const [, name] of b.code.matchAll(/requireOutput\("(\w+)"\)/g)) assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
+    for (const [, name] of b.code.matchAll(/requireOutput\("(\w+)"\)/g))
+      assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
   });
 
   it("verify: `--stack dev` (needs AWS) parses; `--local` is what tests/verify.test.ts runs through npm", () => {
     const lines = npmInvocations(block("verify").code);
-    assert.deepEqual(lines.map((l) => [l.command, ...l.args]), [["verify", "--stack", "dev"], ["verify", "--local"]]);
+    assert.deepEqual(
+      lines.map((l) => [l.command, ...l.args]),
+      [
+        ["verify", "--stack", "dev"],
+        ["verify", "--local"],
+      ],
+    );
     for (const l of lines) assert.doesNotThrow(() => parseVerifyArgs(l.args));
-    assert.match(fs.readFileSync(path.join(__dirname, "verify.test.ts"), "utf8"), /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/);
+    assert.match(
+      fs.readFileSync(path.join(__dirname, "verify.test.ts"), "utf8"),
+      /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/,
+    );
   });
 
   it("the components import names what components/index.ts exports", () => {
     const code = block("components-import").code;
-    const names = /import \{([^}]+)\} from "<path to holidays-api>\/components";/.exec(code)?.[1].split(",").map((n) => n.trim());
+    const names = /import \{([^}]+)\} from "<path to holidays-api>\/components";/
+      .exec(code)?.[1]
+      .split(",")
+      .map((n) => n.trim());
     assert.ok(names && names.length > 0, code);
     const index = fs.readFileSync(path.join(ROOT, "components", "index.ts"), "utf8");
     for (const n of names) assert.match(index, new RegExp(`^export \\{ ${n} \\}`, "m"), `components/index.ts does not export ${n}`);
@@ -209,8 +284,17 @@ describe("README, as written", function () {
   });
 
   it("the usage lines are the commands' own --help", () => {
-    for (const [id, spec] of [["call-usage", CALL_COMMAND], ["gateway-usage", GATEWAY_COMMAND]] as const) {
-      assert.equal(block(id).code, `${helpText(spec).split("\n")[0].replace(/^usage: /, "")}\n`, id);
+    for (const [id, spec] of [
+      ["call-usage", CALL_COMMAND],
+      ["gateway-usage", GATEWAY_COMMAND],
+    ] as const) {
+      assert.equal(
+        block(id).code,
+        `${helpText(spec)
+          .split("\n")[0]
+          .replace(/^usage: /, "")}\n`,
+        id,
+      );
     }
   });
 
@@ -225,10 +309,22 @@ describe("README, as written", function () {
     before(async () => {
       // "save this as get_holidays.py"
       fs.writeFileSync(pyFile, block("botocore").code);
-      const steps = ["gateway-start", "gateway-curl", ...(hasBotocore ? ["gateway-python"] : []), "presigned", "routes", "routes-conditional", "gateway-stop"];
+      const steps = [
+        "gateway-start",
+        "gateway-curl",
+        ...(hasBotocore ? ["gateway-python"] : []),
+        "presigned",
+        "routes",
+        "routes-conditional",
+        "gateway-stop",
+      ];
       // The harness adds only separators, the contract path, and a stop if a step fails.
-      const script = ["set -e", "trap 'kill %1 2>/dev/null || true' EXIT",
-        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]), "echo \"@@@ GW=$GW\""].join("\n");
+      const script = [
+        "set -e",
+        "trap 'kill %1 2>/dev/null || true' EXIT",
+        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]),
+        'echo "@@@ GW=$GW"',
+      ].join("\n");
       try {
         r = await bash(script);
       } finally {
@@ -277,7 +373,10 @@ describe("README, as written", function () {
       assert.equal((JSON.parse(routes.slice(0, at + 1)) as Record<string, string>)["2019-01-01"], "元日");
       const year = JSON.parse(routes.slice(at + 1)) as Record<string, string>;
       assert.equal(year["2026-01-01"], "元日");
-      assert.ok(Object.keys(year).every((d) => d.startsWith("2026-")), "only 2026");
+      assert.ok(
+        Object.keys(year).every((d) => d.startsWith("2026-")),
+        "only 2026",
+      );
       const conditional = parts["routes-conditional"];
       const etag = /^etag: (".*")\s*$/im.exec(conditional)?.[1];
       assert.ok(etag, conditional);
@@ -305,10 +404,10 @@ describe("README, as written", function () {
   it("every file or folder the README names in backticks exists", () => {
     const named = new Set<string>();
     for (const [, p] of README.matchAll(/`((?:[\w.-]+\/)+(?:[\w.-]+\.(?:ts|mjs|js|json|yaml|md|txt))?)`/g)) named.add(p);
-    // Not repository paths: the build output, and API Gateway's S3 "path" style of integration URI.
-    const generated = new Set(["dist/caller/index.js", "path/"]);
+    // Not repository paths: what commands write under dist/ (gitignored), and API Gateway's S3 "path"
+    // style of integration URI.
     for (const p of named) {
-      if (generated.has(p) || p.startsWith("api/") || p.startsWith("~/") || p.includes("…")) continue;
+      if (p.startsWith("dist/") || p === "path/" || p.startsWith("api/") || p.startsWith("~/") || p.includes("…")) continue;
       assert.ok(fs.existsSync(path.join(ROOT, p)), `README names ${p}, which does not exist`);
     }
   });

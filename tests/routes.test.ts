@@ -43,7 +43,10 @@ describe("routes through the offline twin (full path)", function () {
     // 2026-09-22 lies between 敬老の日 (09-21) and 秋分の日 (09-23): a 国民の休日, named 休日.
     assert.equal(doc["2026-09-22"], "休日");
     assert.equal(doc["2026-01-01"], "元日");
-    assert.ok(Object.keys(doc).every((d) => d.startsWith("2026-")), "only 2026");
+    assert.ok(
+      Object.keys(doc).every((d) => d.startsWith("2026-")),
+      "only 2026",
+    );
     // S3's ETag for a single PUT with SSE-S3 is the MD5 of the bytes: computed here from what arrived.
     assert.equal(r.headers.etag, md5Etag(r.body));
     assert.ok(!Number.isNaN(Date.parse(String(r.headers["last-modified"]))), "an HTTP-date");
@@ -93,14 +96,23 @@ describe("routes through the offline twin (full path)", function () {
     assert.equal(r.status, 403);
     assert.equal(r.headers["x-amzn-errortype"], "AccessDeniedException");
     const resource = `${String(plan.run.outputs.executionArn)}/dev/GET/api/v1/2026/data.json`;
-    assert.equal((JSON.parse(r.body) as { Message: string }).Message,
-      `User: ${intruder.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${resource} with an explicit deny`);
+    assert.equal(
+      (JSON.parse(r.body) as { Message: string }).Message,
+      `User: ${intruder.caller.userArn} is not authorized to perform: execute-api:Invoke on resource: ${resource} with an explicit deny`,
+    );
   });
 
   it("denies the year route to a caller whose identity policy grants only data.json (cross-account: both policies must allow)", async () => {
     const narrow = await buildPlan("dev");
     const onlyData = await startGateway(narrow, {
-      identities: (base) => [{ ...base[0], identityPolicies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [narrow.methodArn] }] }] }],
+      identities: (base) => [
+        {
+          ...base[0],
+          identityPolicies: [
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["execute-api:Invoke"], Resource: [narrow.methodArn] }] },
+          ],
+        },
+      ],
     });
     try {
       const who = onlyData.identities[0];
@@ -121,8 +133,19 @@ describe("routes through the offline twin (full path)", function () {
       this.skip();
     }
     const curl = async (url: string, extra: string[] = []) => {
-      const { stdout } = await run("curl", ["-s", "-w", "\n%{http_code}", "--aws-sigv4", `aws:amz:${gw.region}:execute-api`,
-        "--user", `${caller.accessKeyId}:${caller.secretAccessKey}`, "-H", `x-amz-security-token: ${caller.sessionToken}`, ...extra, url]);
+      const { stdout } = await run("curl", [
+        "-s",
+        "-w",
+        "\n%{http_code}",
+        "--aws-sigv4",
+        `aws:amz:${gw.region}:execute-api`,
+        "--user",
+        `${caller.accessKeyId}:${caller.secretAccessKey}`,
+        "-H",
+        `x-amz-security-token: ${caller.sessionToken}`,
+        ...extra,
+        url,
+      ]);
       const cut = stdout.lastIndexOf("\n");
       return { body: stdout.slice(0, cut), status: Number(stdout.slice(cut + 1)) };
     };
@@ -158,8 +181,17 @@ describe("routes through the offline twin (full path)", function () {
       "    except urllib.error.HTTPError as e: out.append([e.code, e.read().decode()])",
       "print(json.dumps(out))",
     ].join("\n");
-    const { stdout } = await run("python3", ["-c", script, caller.accessKeyId, caller.secretAccessKey, caller.sessionToken, gw.region,
-      gw.dataUrl, yearUrl("2020"), yearUrl("1969")]);
+    const { stdout } = await run("python3", [
+      "-c",
+      script,
+      caller.accessKeyId,
+      caller.secretAccessKey,
+      caller.sessionToken,
+      gw.region,
+      gw.dataUrl,
+      yearUrl("2020"),
+      yearUrl("1969"),
+    ]);
     const [data, year, missing] = JSON.parse(stdout) as [number, string][];
     assert.deepEqual(data, [200, plan.dataDocument]);
     assert.equal(year[0], 200);
@@ -169,12 +201,17 @@ describe("routes through the offline twin (full path)", function () {
 
   it("the bundled caller keeps the year's document while warm and revalidates: 200, then 304 → the kept copy", async () => {
     const restore = withEnv({
-      API_URL: yearUrl("2025"), API_REGION: gw.region,
-      AWS_ACCESS_KEY_ID: caller.accessKeyId, AWS_SECRET_ACCESS_KEY: caller.secretAccessKey, AWS_SESSION_TOKEN: caller.sessionToken,
+      API_URL: yearUrl("2025"),
+      API_REGION: gw.region,
+      AWS_ACCESS_KEY_ID: caller.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
+      AWS_SESSION_TOKEN: caller.sessionToken,
     });
     const lines: string[] = [];
     const original = console.log;
-    console.log = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
+    console.log = (...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    };
     try {
       const { handler } = loadBundledHandler();
       const first = await handler();
@@ -186,7 +223,13 @@ describe("routes through the offline twin (full path)", function () {
       restore();
     }
     const logged = lines.map((l) => JSON.parse(l) as { status: number; cache: string });
-    assert.deepEqual(logged.map((l) => [l.status, l.cache]), [[200, "stored"], [304, "revalidated"]]);
+    assert.deepEqual(
+      logged.map((l) => [l.status, l.cache]),
+      [
+        [200, "stored"],
+        [304, "revalidated"],
+      ],
+    );
   });
 });
 

@@ -2,8 +2,15 @@ import { strict as assert } from "node:assert";
 import { gzipSync } from "node:zlib";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import {
-  AccessDeniedError, ApiError, InvalidResponseError, InvalidSecurityTokenError, InvalidSignatureError,
-  MissingAuthenticationTokenError, NetworkError, RequestTimeoutError, ThrottlingError,
+  AccessDeniedError,
+  ApiError,
+  InvalidResponseError,
+  InvalidSecurityTokenError,
+  InvalidSignatureError,
+  MissingAuthenticationTokenError,
+  NetworkError,
+  RequestTimeoutError,
+  ThrottlingError,
 } from "../sigv4/errors";
 import { REFRESH_WINDOW_MS } from "../sigv4/credentials";
 import { createSignedFetch, readJson } from "../sigv4/signedFetch";
@@ -46,9 +53,19 @@ describe("signed fetch client against a verifying loopback server", () => {
 
   it("signs bodies on POST and PUT", async () => {
     const send = client();
-    await send(`${server.url}/dev/items`, { method: "POST", body: JSON.stringify({ 日付: "2026-01-01" }), headers: { "content-type": "application/json" } });
+    await send(`${server.url}/dev/items`, {
+      method: "POST",
+      body: JSON.stringify({ 日付: "2026-01-01" }),
+      headers: { "content-type": "application/json" },
+    });
     await send(`${server.url}/dev/items/1`, { method: "PUT", body: new TextEncoder().encode("binary\u0000body") });
-    assert.deepEqual(server.seen.map((s) => [s.method, s.verified]), [["POST", true], ["PUT", true]]);
+    assert.deepEqual(
+      server.seen.map((s) => [s.method, s.verified]),
+      [
+        ["POST", true],
+        ["PUT", true],
+      ],
+    );
     assert.equal(server.seen[0].body, JSON.stringify({ 日付: "2026-01-01" }));
   });
 
@@ -62,7 +79,13 @@ describe("signed fetch client against a verifying loopback server", () => {
   });
 
   it("never retries a 403", async () => {
-    server.script.push({ status: 403, headers: { "x-amzn-errortype": "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/" }, body: JSON.stringify({ Message: "User: arn:aws:sts::222222222222:assumed-role/r/s is not authorized to perform: execute-api:Invoke on resource: arn:x" }) });
+    server.script.push({
+      status: 403,
+      headers: { "x-amzn-errortype": "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/" },
+      body: JSON.stringify({
+        Message: "User: arn:aws:sts::222222222222:assumed-role/r/s is not authorized to perform: execute-api:Invoke on resource: arn:x",
+      }),
+    });
     await assert.rejects(client({ maxAttempts: 5 })(`${server.url}/x`), (err: unknown) => {
       assert.ok(err instanceof AccessDeniedError);
       assert.equal(err.status, 403);
@@ -89,7 +112,10 @@ describe("signed fetch client against a verifying loopback server", () => {
   it("respects an overall deadline (the Lambda's remaining time)", async () => {
     server.script.push({ status: 503, body: "{}" }, { status: 200, body: "{}", delayMs: 2000 });
     const started = Date.now();
-    await assert.rejects(client({ maxAttempts: 5, attemptTimeoutMs: 5000 })(`${server.url}/x`, { deadline: Date.now() + 300 }), RequestTimeoutError);
+    await assert.rejects(
+      client({ maxAttempts: 5, attemptTimeoutMs: 5000 })(`${server.url}/x`, { deadline: Date.now() + 300 }),
+      RequestTimeoutError,
+    );
     assert.ok(Date.now() - started < 1500);
   });
 
@@ -106,13 +132,21 @@ describe("signed fetch client against a verifying loopback server", () => {
     await new Promise((r) => setTimeout(r, 400));
     await send(`${server.url}/b`);
     await send(`${server.url}/c`);
-    assert.deepEqual(server.seen.map((s) => s.accessKeyId), [KEY.accessKeyId, KEY2.accessKeyId, KEY2.accessKeyId]);
+    assert.deepEqual(
+      server.seen.map((s) => s.accessKeyId),
+      [KEY.accessKeyId, KEY2.accessKeyId, KEY2.accessKeyId],
+    );
     assert.equal(calls, 2, "fresh credentials are memoized; near-expiry ones are replaced");
   });
 
   const errorCases: [string, number, string, unknown][] = [
     ["MissingAuthenticationTokenException", 403, "Missing Authentication Token", MissingAuthenticationTokenError],
-    ["InvalidSignatureException", 403, "The request signature we calculated does not match the signature you provided.", InvalidSignatureError],
+    [
+      "InvalidSignatureException",
+      403,
+      "The request signature we calculated does not match the signature you provided.",
+      InvalidSignatureError,
+    ],
     ["UnrecognizedClientException", 403, "The security token included in the request is invalid.", InvalidSecurityTokenError],
     ["TooManyRequestsException", 429, "Too Many Requests", ThrottlingError],
   ];
@@ -130,9 +164,18 @@ describe("signed fetch client against a verifying loopback server", () => {
   }
 
   it("gets a real InvalidSignatureException and UnrecognizedClientException from the verifier", async () => {
-    await assert.rejects(createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, secretAccessKey: "wrong" }) })(`${server.url}/x`), InvalidSignatureError);
-    await assert.rejects(createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, accessKeyId: "AKIAUNKNOWN" }) })(`${server.url}/x`), InvalidSecurityTokenError);
-    await assert.rejects(createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, sessionToken: "stale" }) })(`${server.url}/x`), InvalidSecurityTokenError);
+    await assert.rejects(
+      createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, secretAccessKey: "wrong" }) })(`${server.url}/x`),
+      InvalidSignatureError,
+    );
+    await assert.rejects(
+      createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, accessKeyId: "AKIAUNKNOWN" }) })(`${server.url}/x`),
+      InvalidSecurityTokenError,
+    );
+    await assert.rejects(
+      createSignedFetch({ region: REGION, credentials: async () => ({ ...KEY, sessionToken: "stale" }) })(`${server.url}/x`),
+      InvalidSecurityTokenError,
+    );
   });
 
   it("turns a non-JSON body into InvalidResponseError, not a crash", async () => {
@@ -196,7 +239,11 @@ describe("signed fetch client against a verifying loopback server", () => {
   });
 
   it("decodes a gzip body when the caller asked for one, as fetch does", async () => {
-    server.script.push({ status: 200, headers: { "content-encoding": "gzip", "content-type": "application/json" }, body: gzipSync(JSON.stringify({ a: 1 })) });
+    server.script.push({
+      status: 200,
+      headers: { "content-encoding": "gzip", "content-type": "application/json" },
+      body: gzipSync(JSON.stringify({ a: 1 })),
+    });
     const res = await client()(`${server.url}/gz`, { headers: { "accept-encoding": "gzip" } });
     assert.equal(server.seen[0].verified, true, server.seen[0].failure);
     assert.deepEqual(await readJson(res, server.url), { a: 1 });

@@ -11,11 +11,19 @@ const CREDS = { accessKeyId: "AKIDSIGNERTEST000001", secretAccessKey: "signer/te
 
 /** The expected Authorization: an independent signer (pure-JS SHA-256), built afresh for this one call. */
 async function expectedAuthorization(creds: typeof CREDS, region = "ap-northeast-1"): Promise<string> {
-  const fresh = new SignatureV4({ service: "execute-api", region, credentials: creds, sha256: Sha256, uriEscapePath: true, applyChecksum: false });
+  const fresh = new SignatureV4({
+    service: "execute-api",
+    region,
+    credentials: creds,
+    sha256: Sha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  });
   return String((await fresh.sign(toHttpRequest(URL), { signingDate: DATE })).headers.authorization);
 }
 
-const authorizationOf = async (signer: SignatureV4) => String((await signer.sign(toHttpRequest(URL), { signingDate: DATE })).headers.authorization);
+const authorizationOf = async (signer: SignatureV4) =>
+  String((await signer.sign(toHttpRequest(URL), { signingDate: DATE })).headers.authorization);
 
 describe("createSigner", () => {
   it("reuses one signer for equal static credentials, and signs as a fresh signer would", async () => {
@@ -43,12 +51,16 @@ describe("createSigner", () => {
 
   it("never shares a signer built on a credential provider (it may rotate)", () => {
     const provider = async () => CREDS;
-    assert.notEqual(createSigner({ region: "ap-northeast-1", credentials: provider }), createSigner({ region: "ap-northeast-1", credentials: provider }));
+    assert.notEqual(
+      createSigner({ region: "ap-northeast-1", credentials: provider }),
+      createSigner({ region: "ap-northeast-1", credentials: provider }),
+    );
   });
 
   it("bounds how many signers it keeps and still signs right past the bound", async () => {
     const first = createSigner({ region: "ap-northeast-1", credentials: { ...CREDS, accessKeyId: "AKIDBOUND00000000000" } });
-    for (let i = 0; i < MAX_SHARED_SIGNERS; i++) createSigner({ region: "ap-northeast-1", credentials: { ...CREDS, accessKeyId: `AKIDBOUND${String(i + 1).padStart(11, "0")}` } });
+    for (let i = 0; i < MAX_SHARED_SIGNERS; i++)
+      createSigner({ region: "ap-northeast-1", credentials: { ...CREDS, accessKeyId: `AKIDBOUND${String(i + 1).padStart(11, "0")}` } });
     const again = createSigner({ region: "ap-northeast-1", credentials: { ...CREDS, accessKeyId: "AKIDBOUND00000000000" } });
     assert.notEqual(again, first, "the oldest was dropped and is built anew");
     assert.equal(await authorizationOf(again), await expectedAuthorization({ ...CREDS, accessKeyId: "AKIDBOUND00000000000" }));

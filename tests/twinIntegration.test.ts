@@ -13,8 +13,10 @@ import { tellStory } from "../local/start";
 import { send, sign } from "./helpers/http";
 
 type Props = Record<string, unknown>;
-const transformOf = (type: string, change: (props: Props) => Props): pulumi.ResourceTransform =>
-  ({ type: t, props }) => (t === type ? { props: change(props as Props), opts: {} } : undefined);
+const transformOf =
+  (type: string, change: (props: Props) => Props): pulumi.ResourceTransform =>
+  ({ type: t, props }) =>
+    t === type ? { props: change(props as Props), opts: {} } : undefined;
 
 /** The trust policy with the confused-deputy conditions the program used to have (PR #479). */
 const trustWithSourceAccount = transformOf("aws:iam/role:Role", (props) => {
@@ -23,8 +25,14 @@ const trustWithSourceAccount = transformOf("aws:iam/role:Role", (props) => {
   for (const s of doc.Statement) s.Condition = { StringEquals: { "aws:SourceAccount": ["111111111111"] } };
   return { ...props, assumeRolePolicy: JSON.stringify(doc) };
 });
-const wrongKeyInUri = transformOf("aws:apigateway/integration:Integration", (props) => ({ ...props, uri: String(props.uri).replace(/data\.json$/, "date.json") }));
-const roleWithoutGetObject = transformOf("aws:iam/rolePolicy:RolePolicy", (props) => ({ ...props, policy: String(props.policy).replace(/"s3:GetObject"/g, "\"s3:GetObjectTagging\"") }));
+const wrongKeyInUri = transformOf("aws:apigateway/integration:Integration", (props) => ({
+  ...props,
+  uri: String(props.uri).replace(/data\.json$/, "date.json"),
+}));
+const roleWithoutGetObject = transformOf("aws:iam/rolePolicy:RolePolicy", (props) => ({
+  ...props,
+  policy: String(props.policy).replace(/"s3:GetObject"/g, '"s3:GetObjectTagging"'),
+}));
 const bucketPolicyDenies = transformOf("aws:s3/bucketPolicy:BucketPolicy", (props) => {
   const doc = JSON.parse(String(props.policy)) as { Statement: Record<string, unknown>[] };
   const arn = String((doc.Statement[0].Resource as string[])[0]);
@@ -46,10 +54,34 @@ interface Variant {
 //   s3:ListBucket (GetObject, Amazon S3 API reference); the program's integration responses map 4xx to
 //   404 {"message": "Not Found"} (lib/api RESPONSES, selectionPattern 4\d{2}).
 const VARIANTS: Variant[] = [
-  { what: "the trust policy with aws:SourceAccount added back", transform: trustWithSourceAccount, status: 500, body: { message: "Internal server error" }, link: /^AssumeRole holidays-s3-read-/ },
-  { what: "a wrong key in the integration URI", transform: wrongKeyInUri, status: 404, body: { message: "Not Found" }, link: /^s3:GetObject api\/v1\/date\.json$/ },
-  { what: "the role without s3:GetObject", transform: roleWithoutGetObject, status: 404, body: { message: "Not Found" }, link: /^s3:GetObject api\/v1\/data\.json$/ },
-  { what: "a bucket policy that denies", transform: bucketPolicyDenies, status: 404, body: { message: "Not Found" }, link: /^s3:GetObject api\/v1\/data\.json$/ },
+  {
+    what: "the trust policy with aws:SourceAccount added back",
+    transform: trustWithSourceAccount,
+    status: 500,
+    body: { message: "Internal server error" },
+    link: /^AssumeRole holidays-s3-read-/,
+  },
+  {
+    what: "a wrong key in the integration URI",
+    transform: wrongKeyInUri,
+    status: 404,
+    body: { message: "Not Found" },
+    link: /^s3:GetObject api\/v1\/date\.json$/,
+  },
+  {
+    what: "the role without s3:GetObject",
+    transform: roleWithoutGetObject,
+    status: 404,
+    body: { message: "Not Found" },
+    link: /^s3:GetObject api\/v1\/data\.json$/,
+  },
+  {
+    what: "a bucket policy that denies",
+    transform: bucketPolicyDenies,
+    status: 404,
+    body: { message: "Not Found" },
+    link: /^s3:GetObject api\/v1\/data\.json$/,
+  },
 ];
 
 async function withGateway<T>(plan: Plan, fn: (gw: RunningGateway, answers: Answer[]) => Promise<T>): Promise<T> {
@@ -77,14 +109,25 @@ describe("offline twin: the whole request path, integration included", function 
       assert.equal(r.status, 200);
       assert.equal(r.headers["content-type"], "application/json; charset=utf-8");
       assert.deepEqual(JSON.parse(r.body), JSON.parse(plan.dataDocument));
-      assert.deepEqual(answers[0].path?.map((s) => [s.link.replace(/-[0-9a-f]{7}$/, ""), s.ok]), [
-        ["SigV4", true], ["authorization", true], ["integration", true], ["AssumeRole holidays-s3-read", true], ["s3:GetObject api/v1/data.json", true],
-      ]);
+      assert.deepEqual(
+        answers[0].path?.map((s) => [s.link.replace(/-[0-9a-f]{7}$/, ""), s.ok]),
+        [
+          ["SigV4", true],
+          ["authorization", true],
+          ["integration", true],
+          ["AssumeRole holidays-s3-read", true],
+          ["s3:GetObject api/v1/data.json", true],
+        ],
+      );
     });
   });
 
   it("reads the object from the declared S3 object, not from a copy: changing the object's content changes the answer", async () => {
-    const plan = await buildPlan("dev", {}, { transforms: [transformOf("aws:s3/bucketObjectv2:BucketObjectv2", (p) => ({ ...p, content: "{\"2099-01-01\":\"x\"}" }))] });
+    const plan = await buildPlan(
+      "dev",
+      {},
+      { transforms: [transformOf("aws:s3/bucketObjectv2:BucketObjectv2", (p) => ({ ...p, content: '{"2099-01-01":"x"}' }))] },
+    );
     await withGateway(plan, async (gw) => assert.deepEqual(JSON.parse((await callAsCaller(gw)).body), { "2099-01-01": "x" }));
   });
 
@@ -119,7 +162,11 @@ describe("offline twin: the whole request path, integration included", function 
   });
 
   it("refuses to model what it does not know (an HTTP integration) instead of guessing", async () => {
-    const plan = await buildPlan("dev", {}, { transforms: [transformOf("aws:apigateway/integration:Integration", (p) => ({ ...p, type: "HTTP", uri: "https://example.com/" }))] });
+    const plan = await buildPlan(
+      "dev",
+      {},
+      { transforms: [transformOf("aws:apigateway/integration:Integration", (p) => ({ ...p, type: "HTTP", uri: "https://example.com/" }))] },
+    );
     await assert.rejects(startGateway(plan), /integration HTTP https:\/\/example\.com\/ is not modelled/);
   });
 });

@@ -28,10 +28,21 @@ function outcome(out: string, titleStart: string): string {
   return found;
 }
 
-const retrust = (service: string): pulumi.ResourceTransform => (args) =>
-  args.type === "aws:iam/role:Role" && args.name === "caller-role"
-    ? { props: { ...args.props, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: [service] }, Action: ["sts:AssumeRole"] }] }) }, opts: args.opts }
-    : undefined;
+const retrust =
+  (service: string): pulumi.ResourceTransform =>
+  (args) =>
+    args.type === "aws:iam/role:Role" && args.name === "caller-role"
+      ? {
+          props: {
+            ...args.props,
+            assumeRolePolicy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Principal: { Service: [service] }, Action: ["sts:AssumeRole"] }],
+            }),
+          },
+          opts: args.opts,
+        }
+      : undefined;
 
 describe("npm run verify -- --local (the offline twin)", function () {
   this.timeout(90_000);
@@ -43,10 +54,16 @@ describe("npm run verify -- --local (the offline twin)", function () {
     // AWS_IAM method, unsigned → 403 MissingAuthenticationTokenException (API Gateway gateway responses).
     assert.match(outcome(out, "unsigned GET"), /^✔[\s\S]*→ 403 MissingAuthenticationTokenException: Missing Authentication Token$/);
     // Pulumi.dev.yaml serves 2019, 2020, 2025-2027: the dataset has 94 holidays in those years (the start story shows the same count).
-    assert.match(outcome(out, "caller Lambda"), /^✔ caller Lambda caller-fn-\w+ in account B returns the holidays of 2019, 2020, 2025, 2026, 2027\n {4}→ 94 holidays, equal to the dataset$/);
+    assert.match(
+      outcome(out, "caller Lambda"),
+      /^✔ caller Lambda caller-fn-\w+ in account B returns the holidays of 2019, 2020, 2025, 2026, 2027\n {4}→ 94 holidays, equal to the dataset$/,
+    );
     assert.match(outcome(out, "TestInvokeMethod"), /^✔[\s\S]*→ 200, 94 holidays$/);
     // exclusive: true in Pulumi.dev.yaml → the account-A deployer is denied explicitly.
-    assert.match(outcome(out, "GET signed as the deploying identity"), /^✔[\s\S]*403 AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/holidays-local-deployer\/local-session is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:\w+\/dev\/GET\/api\/v1\/data\.json with an explicit deny$/);
+    assert.match(
+      outcome(out, "GET signed as the deploying identity"),
+      /^✔[\s\S]*403 AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/holidays-local-deployer\/local-session is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:ap-northeast-1:111111111111:\w+\/dev\/GET\/api\/v1\/data\.json with an explicit deny$/,
+    );
     assert.match(outcome(out, "the API's live resource policy"), /^✔/);
     assert.match(outcome(out, "stage dev serves the latest deployment"), /^✔/);
     assert.match(out, /All 6 outcomes as expected/);
@@ -69,7 +86,10 @@ describe("npm run verify -- --local (the offline twin)", function () {
   it("fails and names the resource policy when it names another role than the caller", async () => {
     const swapCaller: pulumi.ResourceTransform = (args) =>
       args.type === "aws:apigateway/restApiPolicy:RestApiPolicy"
-        ? { props: { ...args.props, policy: String(args.props.policy).replace(/role\/caller-role-\w+/g, "role/someone-else") }, opts: args.opts }
+        ? {
+            props: { ...args.props, policy: String(args.props.policy).replace(/role\/caller-role-\w+/g, "role/someone-else") },
+            opts: args.opts,
+          }
         : undefined;
     const { code, out } = await run(["--local"], [swapCaller]);
     assert.equal(code, 1, out);
@@ -80,7 +100,9 @@ describe("npm run verify -- --local (the offline twin)", function () {
 
   it("fails and names the integration when the object the integration reads is not in the bucket", async () => {
     const moveObject: pulumi.ResourceTransform = (args) =>
-      args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { props: { ...args.props, key: "api/v1/elsewhere.json" }, opts: args.opts } : undefined;
+      args.type === "aws:s3/bucketObjectv2:BucketObjectv2"
+        ? { props: { ...args.props, key: "api/v1/elsewhere.json" }, opts: args.opts }
+        : undefined;
     const { code, out } = await run(["--local"], [moveObject]);
     assert.equal(code, 1, out);
     const t = outcome(out, "TestInvokeMethod");
@@ -112,13 +134,26 @@ describe("npm run verify -- --local (the offline twin)", function () {
       const unsigned = await fetch(`${target.endpoint}/restapis/${target.outputs.restApiId}`);
       assert.deepEqual([unsigned.status, unsigned.headers.get("x-amzn-errortype")], [403, "MissingAuthenticationTokenException"]);
       // Account B's deployer cannot see account A's API: it does not exist for that account.
-      const agw = new APIGatewayClient({ region: target.outputs.region, credentials: target.accountB, endpoint: target.endpoint, maxAttempts: 1 });
+      const agw = new APIGatewayClient({
+        region: target.outputs.region,
+        credentials: target.accountB,
+        endpoint: target.endpoint,
+        maxAttempts: 1,
+      });
       await assert.rejects(agw.send(new GetRestApiCommand({ restApiId: target.outputs.restApiId })), { name: "NotFoundException" });
       // Account A's deployer may not invoke account B's function (no resource-based policy on it).
-      const lambda = new LambdaClient({ region: target.outputs.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+      const lambda = new LambdaClient({
+        region: target.outputs.region,
+        credentials: target.accountA,
+        endpoint: target.endpoint,
+        maxAttempts: 1,
+      });
       await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: target.outputs.callerFunctionName })), (err: Error) => {
         assert.equal(err.name, "AccessDeniedException");
-        assert.match(err.message, /is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:ap-northeast-1:222222222222:function:/);
+        assert.match(
+          err.message,
+          /is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:ap-northeast-1:222222222222:function:/,
+        );
         return true;
       });
       agw.destroy();
@@ -150,12 +185,25 @@ describe("npm run verify: CLI", function () {
   });
 
   it("without the Pulumi CLI, says in one line how to get it (exit 1, no stack trace)", () => {
-    const r = spawnSync(process.execPath, ["-r", path.join(PROJECT_ROOT, "scripts", "tsHook.cjs"), path.join(PROJECT_ROOT, "verify", "cli.ts"), "--stack", "dev"], {
-      cwd: PROJECT_ROOT, encoding: "utf8", timeout: 50_000,
-      env: { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["-r", path.join(PROJECT_ROOT, "scripts", "tsHook.cjs"), path.join(PROJECT_ROOT, "verify", "cli.ts"), "--stack", "dev"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        timeout: 50_000,
+        env: {
+          PATH: path.dirname(process.execPath),
+          HOME: process.env.HOME ?? "/tmp",
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        },
+      },
+    );
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /^Could not read stack dev through the Pulumi CLI \(Automation API LocalWorkspace\): the Pulumi CLI was not found\. Fix: install the Pulumi CLI 3\.x/);
+    assert.match(
+      r.stdout,
+      /^Could not read stack dev through the Pulumi CLI \(Automation API LocalWorkspace\): the Pulumi CLI was not found\. Fix: install the Pulumi CLI 3\.x/,
+    );
     assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);
   });
 });
@@ -163,15 +211,40 @@ describe("npm run verify: CLI", function () {
 describe("verify: comparing the live resource policy with the rendered one", () => {
   const rendered = {
     Version: "2012-10-17",
-    Statement: [{ Sid: "AllowInvokers", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:role/a", "arn:aws:iam::222222222222:role/b"] }, Action: ["execute-api:Invoke"], Resource: ["arn:m"] }],
+    Statement: [
+      {
+        Sid: "AllowInvokers",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::222222222222:role/a", "arn:aws:iam::222222222222:role/b"] },
+        Action: ["execute-api:Invoke"],
+        Resource: ["arn:m"],
+      },
+    ],
   };
   it("treats a single value and a one-element list, and list order, as equal (IAM does)", () => {
-    const live = { Statement: [{ Resource: "arn:m", Action: "execute-api:Invoke", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222222222222:role/b", "arn:aws:iam::222222222222:role/a"] }, Sid: "AllowInvokers" }], Version: "2012-10-17" };
+    const live = {
+      Statement: [
+        {
+          Resource: "arn:m",
+          Action: "execute-api:Invoke",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::222222222222:role/b", "arn:aws:iam::222222222222:role/a"] },
+          Sid: "AllowInvokers",
+        },
+      ],
+      Version: "2012-10-17",
+    };
     assert.deepEqual(policyDifferences(live, rendered), []);
     assert.equal(normalizedPolicy(live), normalizedPolicy(rendered));
   });
   it("names the statement that differs, and statements missing on either side", () => {
-    const live = { Version: "2012-10-17", Statement: [{ ...rendered.Statement[0], Principal: { AWS: ["AROAEXAMPLEUNIQUEID"] } }, { Sid: "Extra", Effect: "Deny", Principal: "*", Action: "*", Resource: "*" }] };
+    const live = {
+      Version: "2012-10-17",
+      Statement: [
+        { ...rendered.Statement[0], Principal: { AWS: ["AROAEXAMPLEUNIQUEID"] } },
+        { Sid: "Extra", Effect: "Deny", Principal: "*", Action: "*", Resource: "*" },
+      ],
+    };
     const diffs = policyDifferences(live, rendered);
     assert.equal(diffs.length, 2);
     assert.match(diffs[0], /^statement AllowInvokers differs: live .*AROAEXAMPLEUNIQUEID/);

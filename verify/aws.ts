@@ -41,9 +41,15 @@ export async function awsTarget(stack: string): Promise<VerifyTarget> {
     config = Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, v.value]));
   } catch (err) {
     const text = (err as Error).message ?? String(err);
-    const why = /ENOENT|not found|could not find|Failed to find/i.test(text) && /pulumi/i.test(text)
-      ? "the Pulumi CLI was not found. Fix: install the Pulumi CLI 3.x and `pulumi login`, or run `npm run verify -- --local` to check the offline twin"
-      : `${text.split("\n").find((l) => l.trim() !== "")?.slice(0, 300) ?? text}. Fix: check the stack name (pulumi stack ls) and that you are logged in (pulumi whoami)`;
+    const why =
+      /ENOENT|not found|could not find|Failed to find/i.test(text) && /pulumi/i.test(text)
+        ? "the Pulumi CLI was not found. Fix: install the Pulumi CLI 3.x and `pulumi login`, or run `npm run verify -- --local` to check the offline twin"
+        : `${
+            text
+              .split("\n")
+              .find((l) => l.trim() !== "")
+              ?.slice(0, 300) ?? text
+          }. Fix: check the stack name (pulumi stack ls) and that you are logged in (pulumi whoami)`;
     throw new StackReadError(`Could not read stack ${stack} through the Pulumi CLI (Automation API LocalWorkspace): ${why}`);
   }
   const settings = settingsFromFlatConfig(config, readProjectName());

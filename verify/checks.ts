@@ -3,7 +3,14 @@
  * computed by the code that decides), and on failure the broken link and its fix.
  * Same code on AWS and on the offline twin: only `target.endpoint` / `target.resolveUrl` differ.
  */
-import { APIGatewayClient, GetDeploymentsCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, TestInvokeMethodCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  GetDeploymentsCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetStageCommand,
+  TestInvokeMethodCommand,
+} from "@aws-sdk/client-api-gateway";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { canonicalJson } from "../lib/canonicalJson";
 import { HOLIDAYS_PATH, holidaysForYears } from "../lib/holidays";
@@ -24,7 +31,8 @@ export interface Outcome {
   fix?: string;
 }
 
-const PULUMI_UP = "run `pulumi up` for this stack (it declares this exactly); if someone changed it by hand, `pulumi refresh` shows the drift first";
+const PULUMI_UP =
+  "run `pulumi up` for this stack (it declares this exactly); if someone changed it by hand, `pulumi refresh` shows the drift first";
 
 function describeError(err: unknown): string {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -66,12 +74,24 @@ export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
     // "Missing Authentication Token" (gateway response MISSING_AUTHENTICATION_TOKEN, API Gateway developer guide).
     if (res.status === 403 && type === "MissingAuthenticationTokenException") return { title, ok: true, detail };
     return {
-      title, ok: false, detail,
-      link: res.ok ? "API Gateway, account A: the GET method does not require AWS_IAM" : "API Gateway, account A: dataUrl does not reach the deployed method",
-      fix: res.ok ? `the method must use authorization AWS_IAM: ${PULUMI_UP}` : `check the stack output dataUrl and that the stage exists: ${PULUMI_UP}`,
+      title,
+      ok: false,
+      detail,
+      link: res.ok
+        ? "API Gateway, account A: the GET method does not require AWS_IAM"
+        : "API Gateway, account A: dataUrl does not reach the deployed method",
+      fix: res.ok
+        ? `the method must use authorization AWS_IAM: ${PULUMI_UP}`
+        : `check the stack output dataUrl and that the stage exists: ${PULUMI_UP}`,
     };
   } catch (err) {
-    return { title, ok: false, detail: describeError(err), link: "network: dataUrl is unreachable", fix: "check DNS/proxy for execute-api from here, and the stack output dataUrl" };
+    return {
+      title,
+      ok: false,
+      detail: describeError(err),
+      link: "network: dataUrl is unreachable",
+      fix: "check DNS/proxy for execute-api from here, and the stack output dataUrl",
+    };
   }
 }
 
@@ -82,7 +102,9 @@ export async function callerLambda(target: VerifyTarget): Promise<Outcome> {
   const expected = expectedHolidays(target);
   const client = new LambdaClient({ region: o.region, credentials: target.accountB, endpoint: target.endpoint, maxAttempts: 1 });
   try {
-    const r = await client.send(new InvokeCommand({ FunctionName: o.callerFunctionName, Payload: new TextEncoder().encode("{}"), LogType: "Tail" }));
+    const r = await client.send(
+      new InvokeCommand({ FunctionName: o.callerFunctionName, Payload: new TextEncoder().encode("{}"), LogType: "Tail" }),
+    );
     const text = new TextDecoder().decode(r.Payload ?? new Uint8Array());
     let payload: unknown;
     try {
@@ -95,10 +117,14 @@ export async function callerLambda(target: VerifyTarget): Promise<Outcome> {
       const detail = `function error (${r.FunctionError}) ${e.errorType ?? ""}: ${String(e.errorMessage ?? text).slice(0, 400)}`;
       return { title, ok: false, detail, ...diagnoseCallerError(e.errorType ?? "", String(e.errorMessage ?? "")) };
     }
-    if (sameHolidays(payload, expected)) return { title, ok: true, detail: `${Object.keys(expected).length} holidays, equal to the dataset` };
+    if (sameHolidays(payload, expected))
+      return { title, ok: true, detail: `${Object.keys(expected).length} holidays, equal to the dataset` };
     return {
-      title, ok: false, detail: `returned other data: ${summarizeMismatch(payload, expected)}`,
-      link: "S3, account A: the data object does not hold the configured years", fix: `${PULUMI_UP} (it uploads data.json for holidayYears)`,
+      title,
+      ok: false,
+      detail: `returned other data: ${summarizeMismatch(payload, expected)}`,
+      link: "S3, account A: the data object does not hold the configured years",
+      fix: `${PULUMI_UP} (it uploads data.json for holidayYears)`,
     };
   } catch (err) {
     return { title, ok: false, detail: describeError(err), ...diagnoseInvokeError(err, o.callerFunctionName) };
@@ -111,15 +137,27 @@ function diagnoseInvokeError(err: unknown, fn: string): { link: string; fix: str
   const name = (err as { name?: string }).name ?? "";
   const message = (err as { message?: string }).message ?? "";
   if (name === "InvalidParameterValueException" && /cannot be assumed/.test(message)) {
-    return { link: "Lambda, account B: the service cannot assume the caller's execution role", fix: `the role's trust policy must allow lambda.amazonaws.com to sts:AssumeRole: ${PULUMI_UP}` };
+    return {
+      link: "Lambda, account B: the service cannot assume the caller's execution role",
+      fix: `the role's trust policy must allow lambda.amazonaws.com to sts:AssumeRole: ${PULUMI_UP}`,
+    };
   }
   if (name === "AccessDeniedException") {
-    return { link: "you → Lambda, account B: this identity may not invoke the caller", fix: `use the profile/role of holidays-api:accountB (the one that deployed it), or grant it lambda:InvokeFunction on ${fn}` };
+    return {
+      link: "you → Lambda, account B: this identity may not invoke the caller",
+      fix: `use the profile/role of holidays-api:accountB (the one that deployed it), or grant it lambda:InvokeFunction on ${fn}`,
+    };
   }
   if (name === "ResourceNotFoundException") {
-    return { link: "Lambda, account B: the caller function does not exist", fix: "the stack outputs are stale or the function was deleted: `pulumi refresh`, then `pulumi up`" };
+    return {
+      link: "Lambda, account B: the caller function does not exist",
+      fix: "the stack outputs are stale or the function was deleted: `pulumi refresh`, then `pulumi up`",
+    };
   }
-  return { link: "Lambda, account B: the Invoke call failed", fix: "check the account-B credentials (holidays-api:accountB profile/roleArn) and the region" };
+  return {
+    link: "Lambda, account B: the Invoke call failed",
+    fix: "check the account-B credentials (holidays-api:accountB profile/roleArn) and the region",
+  };
 }
 
 /** Maps the caller's typed error (sigv4/errors) to the link it points at. */
@@ -127,20 +165,41 @@ function diagnoseCallerError(errorType: string, message: string): { link: string
   switch (errorType) {
     case "AccessDeniedError":
       return /explicit deny/.test(message)
-        ? { link: "API resource policy, account A: an explicit Deny matches the caller role (exclusive, source IP or organization)", fix: `the caller role must be an invoker and call from an allowed source: ${PULUMI_UP}` }
-        : { link: "API resource policy, account A: it does not allow the caller role (or the role's identity policy does not allow the method)", fix: `${PULUMI_UP}; if the caller role was recreated, \`pulumi up\` re-renders the policy with the new role` };
+        ? {
+            link: "API resource policy, account A: an explicit Deny matches the caller role (exclusive, source IP or organization)",
+            fix: `the caller role must be an invoker and call from an allowed source: ${PULUMI_UP}`,
+          }
+        : {
+            link: "API resource policy, account A: it does not allow the caller role (or the role's identity policy does not allow the method)",
+            fix: `${PULUMI_UP}; if the caller role was recreated, \`pulumi up\` re-renders the policy with the new role`,
+          };
     case "MissingAuthenticationTokenError":
-      return { link: "caller → API: its API_URL names no deployed GET method", fix: `the function's API_URL must be the stack's dataUrl: ${PULUMI_UP}` };
+      return {
+        link: "caller → API: its API_URL names no deployed GET method",
+        fix: `the function's API_URL must be the stack's dataUrl: ${PULUMI_UP}`,
+      };
     case "InvalidSignatureError":
     case "InvalidSecurityTokenError":
-      return { link: "caller → API: SigV4 signature refused (region or credentials)", fix: `API_REGION must be the API's region: ${PULUMI_UP}` };
+      return {
+        link: "caller → API: SigV4 signature refused (region or credentials)",
+        fix: `API_REGION must be the API's region: ${PULUMI_UP}`,
+      };
     case "RequestTimeoutError":
     case "NetworkError":
-      return { link: "caller → API: no network path from the Lambda to execute-api", fix: "a function in a VPC needs a NAT gateway or an execute-api VPC endpoint; check its networking" };
+      return {
+        link: "caller → API: no network path from the Lambda to execute-api",
+        fix: "a function in a VPC needs a NAT gateway or an execute-api VPC endpoint; check its networking",
+      };
     default:
       return /5\d\d/.test(message)
-        ? { link: "API integration, account A: the API answered 5xx", fix: "see the TestInvokeMethod check below for the integration's log" }
-        : { link: "caller Lambda, account B: the function failed", fix: "read its log group in CloudWatch Logs (the log tail is in this error)" };
+        ? {
+            link: "API integration, account A: the API answered 5xx",
+            fix: "see the TestInvokeMethod check below for the integration's log",
+          }
+        : {
+            link: "caller Lambda, account B: the function failed",
+            fix: "read its log group in CloudWatch Logs (the log tail is in this error)",
+          };
   }
 }
 
@@ -153,7 +212,13 @@ export async function integration(target: VerifyTarget): Promise<Outcome> {
     const resources = await client.send(new GetResourcesCommand({ restApiId: o.restApiId, limit: 500 }));
     const resource = resources.items?.find((r) => r.path === `/${HOLIDAYS_PATH}`);
     if (!resource?.id) {
-      return { title, ok: false, detail: `the API has no resource /${HOLIDAYS_PATH}`, link: "API definition, account A: the route is missing", fix: PULUMI_UP };
+      return {
+        title,
+        ok: false,
+        detail: `the API has no resource /${HOLIDAYS_PATH}`,
+        link: "API definition, account A: the route is missing",
+        fix: PULUMI_UP,
+      };
     }
     const t = await client.send(new TestInvokeMethodCommand({ restApiId: o.restApiId, resourceId: resource.id, httpMethod: "GET" }));
     const expected = expectedHolidays(target);
@@ -163,18 +228,39 @@ export async function integration(target: VerifyTarget): Promise<Outcome> {
     } catch {
       // keep the text
     }
-    if (t.status === 200 && sameHolidays(body, expected)) return { title, ok: true, detail: `200, ${Object.keys(expected).length} holidays` };
+    if (t.status === 200 && sameHolidays(body, expected))
+      return { title, ok: true, detail: `200, ${Object.keys(expected).length} holidays` };
     const logTail = (t.log ?? "").trim().split("\n").slice(-3).join(" | ");
     if (t.status === 200) {
-      return { title, ok: false, detail: `200 but other data: ${summarizeMismatch(body, expected)}`, link: "S3, account A: the data object does not hold the configured years", fix: PULUMI_UP };
+      return {
+        title,
+        ok: false,
+        detail: `200 but other data: ${summarizeMismatch(body, expected)}`,
+        link: "S3, account A: the data object does not hold the configured years",
+        fix: PULUMI_UP,
+      };
     }
     return {
-      title, ok: false, detail: `${t.status}: ${String(t.body).slice(0, 200)} (log: ${logTail})`,
-      link: t.status === 404 ? "integration → S3, account A: the object is not in the bucket" : "integration, account A: API Gateway cannot assume the S3-read role or read the object",
-      fix: t.status === 404 ? PULUMI_UP : `the integration role must trust apigateway.amazonaws.com and may s3:GetObject the object: ${PULUMI_UP}`,
+      title,
+      ok: false,
+      detail: `${t.status}: ${String(t.body).slice(0, 200)} (log: ${logTail})`,
+      link:
+        t.status === 404
+          ? "integration → S3, account A: the object is not in the bucket"
+          : "integration, account A: API Gateway cannot assume the S3-read role or read the object",
+      fix:
+        t.status === 404
+          ? PULUMI_UP
+          : `the integration role must trust apigateway.amazonaws.com and may s3:GetObject the object: ${PULUMI_UP}`,
     };
   } catch (err) {
-    return { title, ok: false, detail: describeError(err), link: "API Gateway control plane, account A: the API could not be read", fix: "use the profile/role of holidays-api:accountA; check that restApiId is in that account and region" };
+    return {
+      title,
+      ok: false,
+      detail: describeError(err),
+      link: "API Gateway control plane, account A: the API could not be read",
+      fix: "use the profile/role of holidays-api:accountA; check that restApiId is in that account and region",
+    };
   } finally {
     client.destroy();
   }
@@ -185,7 +271,12 @@ export async function exclusiveDeny(target: VerifyTarget): Promise<Outcome> {
   const o = target.outputs;
   const title = "GET signed as the deploying identity of account A is denied (exclusive)";
   if (!target.exclusive) {
-    return { title, ok: true, skipped: true, detail: "skipped: holidays-api:exclusive is false, so account A's principals with an identity grant may call" };
+    return {
+      title,
+      ok: true,
+      skipped: true,
+      detail: "skipped: holidays-api:exclusive is false, so account A's principals with an identity grant may call",
+    };
   }
   const send = createSignedFetch({ region: o.region, credentials: target.accountA, maxAttempts: 1 });
   try {
@@ -202,17 +293,28 @@ export async function exclusiveDeny(target: VerifyTarget): Promise<Outcome> {
     const detail = `${res.status} ${type ?? ""}: ${message.slice(0, 300)}`;
     // The DenyUnlistedPrincipals statement matches every principal that is not an invoker, so AWS names
     // the method and says "with an explicit deny" (API Gateway's AccessDenied message for a resource-policy Deny).
-    const explicit = new RegExp(`^User: \\S+ is not authorized to perform: execute-api:Invoke on resource: ${o.methodArn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} with an explicit deny$`);
+    const explicit = new RegExp(
+      `^User: \\S+ is not authorized to perform: execute-api:Invoke on resource: ${o.methodArn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} with an explicit deny$`,
+    );
     if (res.status === 403 && type === "AccessDeniedException" && explicit.test(message)) return { title, ok: true, detail };
     return {
-      title, ok: false, detail,
-      link: res.status === 200
-        ? "API resource policy, account A: the exclusive deny is not in force on the stage (or the deploying identity is itself an invoker)"
-        : "API resource policy, account A: the deploying identity was not refused by the exclusive deny",
+      title,
+      ok: false,
+      detail,
+      link:
+        res.status === 200
+          ? "API resource policy, account A: the exclusive deny is not in force on the stage (or the deploying identity is itself an invoker)"
+          : "API resource policy, account A: the deploying identity was not refused by the exclusive deny",
       fix: `${PULUMI_UP} (a policy takes effect only through a new deployment, which the program creates)`,
     };
   } catch (err) {
-    return { title, ok: false, detail: describeError(err), link: "you → API: the signed request failed", fix: "check the account-A credentials (holidays-api:accountA) and network access to execute-api" };
+    return {
+      title,
+      ok: false,
+      detail: describeError(err),
+      link: "you → API: the signed request failed",
+      fix: "check the account-A credentials (holidays-api:accountA) and network access to execute-api",
+    };
   }
 }
 
@@ -227,29 +329,59 @@ export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome
     try {
       const api = await client.send(new GetRestApiCommand({ restApiId: o.restApiId }));
       if (!api.policy) {
-        out.push({ title: policyTitle, ok: false, detail: "the API has no resource policy", link: "API resource policy, account A: missing", fix: PULUMI_UP });
+        out.push({
+          title: policyTitle,
+          ok: false,
+          detail: "the API has no resource policy",
+          link: "API resource policy, account A: missing",
+          fix: PULUMI_UP,
+        });
       } else {
         const diffs = policyDifferences(parsePolicyText(api.policy), JSON.parse(o.resourcePolicy));
-        out.push(diffs.length === 0
-          ? { title: policyTitle, ok: true, detail: "equal (statement by statement, ignoring order and single-value lists)" }
-          : { title: policyTitle, ok: false, detail: diffs.join("; ").slice(0, 600), link: "API resource policy, account A: it drifted from the program", fix: PULUMI_UP });
+        out.push(
+          diffs.length === 0
+            ? { title: policyTitle, ok: true, detail: "equal (statement by statement, ignoring order and single-value lists)" }
+            : {
+                title: policyTitle,
+                ok: false,
+                detail: diffs.join("; ").slice(0, 600),
+                link: "API resource policy, account A: it drifted from the program",
+                fix: PULUMI_UP,
+              },
+        );
       }
     } catch (err) {
-      out.push({ title: policyTitle, ok: false, detail: describeError(err), link: "API Gateway control plane, account A: GetRestApi failed", fix: "use the profile/role of holidays-api:accountA" });
+      out.push({
+        title: policyTitle,
+        ok: false,
+        detail: describeError(err),
+        link: "API Gateway control plane, account A: GetRestApi failed",
+        fix: "use the profile/role of holidays-api:accountA",
+      });
     }
     try {
       const stage = await client.send(new GetStageCommand({ restApiId: o.restApiId, stageName: o.stageName }));
       const deployments = await client.send(new GetDeploymentsCommand({ restApiId: o.restApiId, limit: 500 }));
       const latest = [...(deployments.items ?? [])].sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
-      out.push(latest?.id !== undefined && stage.deploymentId === latest.id
-        ? { title: stageTitle, ok: true, detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0})` }
-        : {
-          title: stageTitle, ok: false, detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
-          link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
-          fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
-        });
+      out.push(
+        latest?.id !== undefined && stage.deploymentId === latest.id
+          ? { title: stageTitle, ok: true, detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0})` }
+          : {
+              title: stageTitle,
+              ok: false,
+              detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
+              link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
+              fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
+            },
+      );
     } catch (err) {
-      out.push({ title: stageTitle, ok: false, detail: describeError(err), link: `stage ${o.stageName}, account A: it could not be read`, fix: PULUMI_UP });
+      out.push({
+        title: stageTitle,
+        ok: false,
+        detail: describeError(err),
+        link: `stage ${o.stageName}, account A: it could not be read`,
+        fix: PULUMI_UP,
+      });
     }
   } finally {
     client.destroy();

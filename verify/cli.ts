@@ -14,10 +14,14 @@ import type { VerifyTarget } from "./target";
 
 export const VERIFY_COMMAND = {
   command: "npm run verify",
-  summary: "After `pulumi up`, checks the deployment link by link and prints ✔/✘ per outcome; exits 0 only if every outcome is as expected, 1 otherwise (naming the broken link and its fix), 2 on a usage error.",
+  summary:
+    "After `pulumi up`, checks the deployment link by link and prints ✔/✘ per outcome; exits 0 only if every outcome is as expected, 1 otherwise (naming the broken link and its fix), 2 on a usage error.",
   options: {
-    stack: { type: "string", value: "NAME", help: "the stack to verify (required against AWS; default \"dev\" with --local)" },
-    local: { type: "boolean", help: "verify the offline twin instead of AWS: the stack's plan under mocks, served by the loopback execute-api gateway and a loopback Lambda/API Gateway control plane" },
+    stack: { type: "string", value: "NAME", help: 'the stack to verify (required against AWS; default "dev" with --local)' },
+    local: {
+      type: "boolean",
+      help: "verify the offline twin instead of AWS: the stack's plan under mocks, served by the loopback execute-api gateway and a loopback Lambda/API Gateway control plane",
+    },
   },
   examples: ["npm run verify -- --stack dev", "npm run verify -- --local"],
 } as const;
@@ -35,8 +39,10 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
   const { values, help } = parseCommandLine(VERIFY_COMMAND, args);
   const see = `Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`;
   if (help) return { stack: "dev", local: false, help: true };
-  if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack)) throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev. ${see}`);
-  if (!values.local && values.stack === undefined) throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin). ${see}`);
+  if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack))
+    throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev. ${see}`);
+  if (!values.local && values.stack === undefined)
+    throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin). ${see}`);
   return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false };
 }
 
@@ -82,7 +88,9 @@ export async function verify(args: string[], print: (text: string) => void = con
     for (const o of outcomes) print(renderOutcome(o));
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length === 0) {
-      print(`\nAll ${outcomes.length} outcomes as expected${outcomes.some((o) => o.skipped) ? " (skipped ones marked –)" : ""}: the deployment works end to end.`);
+      print(
+        `\nAll ${outcomes.length} outcomes as expected${outcomes.some((o) => o.skipped) ? " (skipped ones marked –)" : ""}: the deployment works end to end.`,
+      );
       return 0;
     }
     print(`\n✘ ${failed.length} of ${outcomes.length} outcomes not as expected. Broken link${failed.length > 1 ? "s" : ""}:`);
@@ -94,8 +102,11 @@ export async function verify(args: string[], print: (text: string) => void = con
 }
 
 if (require.main === module) {
-  verify(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
-    console.error(`npm run verify failed unexpectedly: ${err.message}`);
-    process.exit(1);
-  });
+  verify(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      console.error(`npm run verify failed unexpectedly: ${err.message}`);
+      process.exit(1);
+    },
+  );
 }

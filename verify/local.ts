@@ -24,7 +24,14 @@ export async function localTarget(stack: string, runOptions: Omit<RunOptions, "s
   const settings = settingsFromFlatConfig(readStackConfig(stack), readProjectName());
   const plan = await buildPlan(stack, {}, runOptions);
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
-  const deployer = (accountId: string) => mint(`deploying identity of account ${accountId}`, `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`, accountId, [ADMIN], !settings.exclusive);
+  const deployer = (accountId: string) =>
+    mint(
+      `deploying identity of account ${accountId}`,
+      `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
+      accountId,
+      [ADMIN],
+      !settings.exclusive,
+    );
   const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
   const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });
   // The twin's "DNS": the API's execute-api host is served by the local gateway.
@@ -32,7 +39,11 @@ export async function localTarget(stack: string, runOptions: Omit<RunOptions, "s
   const gatewayOrigin = new URL(gw.url).origin;
   const resolveUrl = (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${gatewayOrigin}${url.slice(apiOrigin.length)}` : url);
   const cp = await startControlPlane(plan, { identities: gw.identities, bundlePath: writeCallerBundle().path, resolveUrl });
-  const credentialsOf = (who: LocalIdentity) => async () => ({ accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey, sessionToken: who.sessionToken });
+  const credentialsOf = (who: LocalIdentity) => async () => ({
+    accessKeyId: who.accessKeyId,
+    secretAccessKey: who.secretAccessKey,
+    sessionToken: who.sessionToken,
+  });
   return {
     description: `stack ${stack} on the offline twin (gateway ${gw.url}, control plane ${cp.endpoint})`,
     outputs,

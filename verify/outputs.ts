@@ -16,7 +16,17 @@ export interface DeployedOutputs {
   holidayYears: number[];
 }
 
-const STRING_KEYS = ["region", "accountAId", "accountBId", "stageName", "restApiId", "dataUrl", "methodArn", "callerFunctionName", "resourcePolicy"] as const;
+const STRING_KEYS = [
+  "region",
+  "accountAId",
+  "accountBId",
+  "stageName",
+  "restApiId",
+  "dataUrl",
+  "methodArn",
+  "callerFunctionName",
+  "resourcePolicy",
+] as const;
 
 export class OutputsError extends Error {}
 
@@ -26,7 +36,9 @@ export function parseDeployedOutputs(stack: string, raw: Record<string, unknown>
   const yearsOk = Array.isArray(years) && years.length > 0 && years.every((y) => Number.isInteger(y));
   if (missing.length > 0 || !yearsOk) {
     const names = [...missing, ...(yearsOk ? [] : ["holidayYears"])].join(", ");
-    throw new OutputsError(`Stack ${stack} has no output(s) ${names}: it is not deployed, or was deployed by an older version of this program. Fix: run \`pulumi up\` for stack ${stack}, then verify again.`);
+    throw new OutputsError(
+      `Stack ${stack} has no output(s) ${names}: it is not deployed, or was deployed by an older version of this program. Fix: run \`pulumi up\` for stack ${stack}, then verify again.`,
+    );
   }
   const out = Object.fromEntries(STRING_KEYS.map((k) => [k, raw[k] as string])) as Omit<DeployedOutputs, "holidayYears">;
   return { ...out, holidayYears: years as number[] };

@@ -10,7 +10,12 @@ function normalize(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
     const items = value.map((v) => normalize(v));
     // Statement order is kept; any other list is a set of values.
-    return key === "Statement" ? items : items.map((v) => canonicalJson(v)).sort().map((t) => JSON.parse(t) as unknown);
+    return key === "Statement"
+      ? items
+      : items
+          .map((v) => canonicalJson(v))
+          .sort()
+          .map((t) => JSON.parse(t) as unknown);
   }
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -18,7 +23,13 @@ function normalize(value: unknown, key?: string): unknown {
     return out;
   }
   // A lone value where IAM also accepts a list (Action, Resource, principals, condition values).
-  if (typeof value === "string" && key !== undefined && !["Version", "Sid", "Effect"].includes(key) && !(key === "Principal" && value === "*")) return [value];
+  if (
+    typeof value === "string" &&
+    key !== undefined &&
+    !["Version", "Sid", "Effect"].includes(key) &&
+    !(key === "Principal" && value === "*")
+  )
+    return [value];
   return value;
 }
 

@@ -18,12 +18,16 @@ const provider = new aws.Provider("consumer", {
   allowedAccountIds: accountId ? [accountId] : undefined,
 });
 
-const caller = new CallerFunction("consumer", {
-  apiUrl: holidays.requireOutput("dataUrl") as pulumi.Output<string>,
-  apiRegion: region,
-  // Exactly the route it calls (data.json); the stack's `methodArns` lists every route, {year} included.
-  methodArns: (holidays.requireOutput("methodArn") as pulumi.Output<string>).apply((arn) => [arn]),
-}, { provider });
+const caller = new CallerFunction(
+  "consumer",
+  {
+    apiUrl: holidays.requireOutput("dataUrl") as pulumi.Output<string>,
+    apiRegion: region,
+    // Exactly the route it calls (data.json); the stack's `methodArns` lists every route, {year} included.
+    methodArns: (holidays.requireOutput("methodArn") as pulumi.Output<string>).apply((arn) => [arn]),
+  },
+  { provider },
+);
 
 export const callerRoleArn = caller.roleArn;
 export const callerFunctionName = caller.functionName;

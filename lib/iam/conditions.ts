@@ -35,7 +35,10 @@ export class UnsupportedPolicyError extends Error {
 /** A policy value that is not standard CIDR text is refused, never read the octal/short way (see cidr.ts). */
 function ipInCidr(cidr: string, ip: string): boolean {
   const range = parseStandardCidr(cidr, { prefixOptional: true });
-  if (!range) throw new UnsupportedPolicyError(`IP condition value ${JSON.stringify(cidr)} is not standard CIDR text (e.g. 203.0.113.0/24, 2001:db8::/32)`);
+  if (!range)
+    throw new UnsupportedPolicyError(
+      `IP condition value ${JSON.stringify(cidr)} is not standard CIDR text (e.g. 203.0.113.0/24, 2001:db8::/32)`,
+    );
   return cidrContains(range, ip);
 }
 
@@ -49,7 +52,10 @@ function lookup(context: RequestContextKeys, key: string): string[] | undefined 
 }
 
 /** True when every operator/key in the block holds for the request context. */
-export function conditionsHold(block: Record<string, Record<string, string | string[] | boolean>> | undefined, context: RequestContextKeys): boolean {
+export function conditionsHold(
+  block: Record<string, Record<string, string | string[] | boolean>> | undefined,
+  context: RequestContextKeys,
+): boolean {
   if (!block) return true;
   for (const [rawOperator, keys] of Object.entries(block)) {
     if (rawOperator.startsWith("ForAnyValue:") || rawOperator.startsWith("ForAllValues:")) {

@@ -88,7 +88,8 @@ function principalMatch(statement: PolicyStatement, r: Requester): "direct" | "a
   if (p === undefined) throw new UnsupportedPolicyError(`Statement ${statement.Sid ?? "(no Sid)"} of a resource policy has no Principal`);
   if (p === "*") return "direct";
   for (const key of Object.keys(p)) {
-    if (key !== "AWS" && key !== "Service") throw new UnsupportedPolicyError(`Principal type ${key} is not supported by the local evaluator`);
+    if (key !== "AWS" && key !== "Service")
+      throw new UnsupportedPolicyError(`Principal type ${key} is not supported by the local evaluator`);
   }
   if (r.kind === "service") return list(p.Service).includes(r.service) ? "direct" : "none";
   let match: "account" | "none" = "none";
@@ -124,10 +125,12 @@ function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind
     principal = principalMatch(s, req.requester);
     if (principal === "none") return "none";
   }
-  if (s.Action !== undefined && s.NotAction !== undefined) throw new UnsupportedPolicyError("A statement cannot have both Action and NotAction");
-  const actionOk = s.Action !== undefined
-    ? list(s.Action).some((a) => wildcardMatch(a, req.action, true))
-    : s.NotAction !== undefined && !list(s.NotAction).some((a) => wildcardMatch(a, req.action, true));
+  if (s.Action !== undefined && s.NotAction !== undefined)
+    throw new UnsupportedPolicyError("A statement cannot have both Action and NotAction");
+  const actionOk =
+    s.Action !== undefined
+      ? list(s.Action).some((a) => wildcardMatch(a, req.action, true))
+      : s.NotAction !== undefined && !list(s.NotAction).some((a) => wildcardMatch(a, req.action, true));
   if (!actionOk) return "none";
   if (kind === "trust") {
     // A role trust policy names no Resource: the resource is the role itself.
@@ -206,7 +209,9 @@ export function authorize(input: {
   }
   const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity").result);
   const identity: PolicyResult = identityResults.includes("Deny") ? "Deny" : identityResults.includes("Allow") ? "Allow" : "Neither";
-  const verdict = input.resourcePolicy ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource") : { result: "Neither" as const, sids: [] };
+  const verdict = input.resourcePolicy
+    ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource")
+    : { result: "Neither" as const, sids: [] };
   const resource = verdict.result;
   const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;
   const explicitDeny = identity === "Deny" || resource === "Deny";
@@ -222,11 +227,16 @@ export function authorize(input: {
     allowed = identity === "Allow" || resource === "Allow";
     reason = allowed
       ? `same account: the ${identity === "Allow" ? "identity" : "resource"} policy allows`
-      : resource === "AllowViaAccount" ? "same account: the resource policy only delegates to the account, and no identity policy allows" : "same account: neither policy allows";
+      : resource === "AllowViaAccount"
+        ? "same account: the resource policy only delegates to the account, and no identity policy allows"
+        : "same account: neither policy allows";
   } else {
     allowed = identity === "Allow" && (resource === "Allow" || resource === "AllowViaAccount");
-    reason = allowed ? "cross-account: both the identity and the resource policy allow"
-      : identity !== "Allow" ? "cross-account: no identity policy allows" : "cross-account: the resource policy does not allow";
+    reason = allowed
+      ? "cross-account: both the identity and the resource policy allow"
+      : identity !== "Allow"
+        ? "cross-account: no identity policy allows"
+        : "cross-account: the resource policy does not allow";
   }
   return { allowed, explicitDeny, identity, resource, sameAccount, reason, resourceStatements: verdict.sids };
 }
@@ -243,11 +253,21 @@ export function authorizeInvoke(input: {
 }
 
 /** May `service` assume the role with this trust policy, given the request context the service presents? */
-export function authorizeServiceAssumeRole(input: { trustPolicy: PolicyDocument; roleArn: string; service: string; context?: RequestContextKeys }): Decision {
+export function authorizeServiceAssumeRole(input: {
+  trustPolicy: PolicyDocument;
+  roleArn: string;
+  service: string;
+  context?: RequestContextKeys;
+}): Decision {
   const roleAccount = accountOfPrincipal(input.roleArn);
   if (!roleAccount) throw new UnsupportedPolicyError(`${JSON.stringify(input.roleArn)} is not a role ARN`);
   return authorize({
-    request: { requester: { kind: "service", service: input.service }, action: "sts:AssumeRole", resource: input.roleArn, context: input.context },
+    request: {
+      requester: { kind: "service", service: input.service },
+      action: "sts:AssumeRole",
+      resource: input.roleArn,
+      context: input.context,
+    },
     identityPolicies: [],
     resourcePolicy: input.trustPolicy,
     resourceAccountId: roleAccount,

@@ -53,7 +53,11 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     const results = who.identityPolicies.map((d) => evaluatePolicy(d, request, "identity"));
     if (!results.includes("Deny") && results.includes("Allow")) return undefined;
     // "User: … is not authorized to perform: … on resource: …" (IAM User Guide, "Troubleshoot access denied error messages").
-    return awsError(403, "AccessDeniedException", `User: ${who.caller.userArn} is not authorized to perform: ${action} on resource: ${resource}`);
+    return awsError(
+      403,
+      "AccessDeniedException",
+      `User: ${who.caller.userArn} is not authorized to perform: ${action} on resource: ${resource}`,
+    );
   }
 
   function restApiResponse(api: RecordedResource) {
@@ -71,12 +75,25 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
 
   function resourcesOf(api: RecordedResource) {
     const methods = of(T.method).filter((m) => str(m, "restApi") === api.id);
-    const methodsOn = (id: string) => Object.fromEntries(methods.filter((m) => str(m, "resourceId") === id)
-      .map((m) => [str(m, "httpMethod"), { httpMethod: str(m, "httpMethod"), authorizationType: str(m, "authorization") }]));
+    const methodsOn = (id: string) =>
+      Object.fromEntries(
+        methods
+          .filter((m) => str(m, "resourceId") === id)
+          .map((m) => [str(m, "httpMethod"), { httpMethod: str(m, "httpMethod"), authorizationType: str(m, "authorization") }]),
+      );
     const root = { id: String(api.state.rootResourceId), path: "/" };
-    return [root, ...of(T.resource).filter((r) => str(r, "restApi") === api.id).map((r) => ({
-      id: r.id, parentId: str(r, "parentId"), pathPart: str(r, "pathPart"), path: r.state.path, resourceMethods: methodsOn(r.id),
-    }))];
+    return [
+      root,
+      ...of(T.resource)
+        .filter((r) => str(r, "restApi") === api.id)
+        .map((r) => ({
+          id: r.id,
+          parentId: str(r, "parentId"),
+          pathPart: str(r, "pathPart"),
+          path: r.state.path,
+          resourceMethods: methodsOn(r.id),
+        })),
+    ];
   }
 
   // The objects were "written" when the twin started: their Last-Modified.
@@ -89,9 +106,10 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
    * the request's `headers`, answered in TestInvokeMethod's shape (status, body, headers, log, latency).
    */
   function testInvoke(apiId: string, resourceId: string, httpMethod: string, body: string): AwsAnswer {
-    const resource = resourceId === String(of(T.restApi).find((a) => a.id === apiId)?.state.rootResourceId)
-      ? { path: "/" }
-      : of(T.resource).find((r) => r.id === resourceId && str(r, "restApi") === apiId)?.state;
+    const resource =
+      resourceId === String(of(T.restApi).find((a) => a.id === apiId)?.state.rootResourceId)
+        ? { path: "/" }
+        : of(T.resource).find((r) => r.id === resourceId && str(r, "restApi") === apiId)?.state;
     if (!resource) return notFound("Resource");
     const method = plan.declared.api.methods.get(methodKey(httpMethod, String(resource.path)));
     if (!method) return notFound("Method");
@@ -105,7 +123,8 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     const params = matchRoute(called, [{ resourcePath: method.path }])?.params ?? new Map<string, string>();
     const headers: Record<string, string> = Object.create(null) as Record<string, string>;
     if (input.headers && typeof input.headers === "object") {
-      for (const [k, v] of Object.entries(input.headers as Record<string, unknown>)) if (typeof v === "string") headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries(input.headers as Record<string, unknown>))
+        if (typeof v === "string") headers[k.toLowerCase()] = v;
     }
     const started = Date.now();
     const answer = integrate(method, params, headers, []);
@@ -129,7 +148,10 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
 
   /** Answers one control-plane request, or undefined when the path is not one of these operations. */
   return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string): AwsAnswer | undefined {
-    const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+    const parts = pathname
+      .split("/")
+      .filter((p) => p !== "")
+      .map(decodeURIComponent);
     if (parts[0] !== "restapis" || parts.length < 2) return undefined;
     const verb = method.toUpperCase();
     const denied = authorized(who, verb, pathname);
@@ -139,7 +161,8 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
 
     if (verb === "GET" && parts.length === 2) return jsonAnswer(200, restApiResponse(api));
     if (verb === "GET" && parts.length === 3 && parts[2] === "deployments") {
-      const items = of(T.deployment).filter((d) => str(d, "restApi") === api.id)
+      const items = of(T.deployment)
+        .filter((d) => str(d, "restApi") === api.id)
         .map((d) => ({ id: d.id, description: str(d, "description"), createdDate: createdDate(d) }));
       return jsonAnswer(200, { item: items });
     }
@@ -147,7 +170,12 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     if (verb === "GET" && parts.length === 4 && parts[2] === "stages") {
       const stage = of(T.stage).find((s) => str(s, "restApi") === api.id && str(s, "stageName") === parts[3]);
       if (!stage) return notFound("Stage");
-      return jsonAnswer(200, { stageName: parts[3], deploymentId: str(stage, "deployment"), createdDate: createdDate(stage), lastUpdatedDate: createdDate(stage) });
+      return jsonAnswer(200, {
+        stageName: parts[3],
+        deploymentId: str(stage, "deployment"),
+        createdDate: createdDate(stage),
+        lastUpdatedDate: createdDate(stage),
+      });
     }
     if (verb === "POST" && parts.length === 6 && parts[2] === "resources" && parts[4] === "methods") {
       return testInvoke(api.id, parts[3], parts[5], body);

@@ -44,19 +44,21 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     const method = req.method ?? "GET";
     const service = pathname.startsWith("/2015-03-31/functions/") ? "lambda" : pathname.startsWith("/restapis") ? "apigateway" : undefined;
     if (!service) return awsError(404, "UnknownOperationException", `Unknown operation ${method} ${pathname}`);
-    const auth = await verifySigV4({ method, rawUrl, headers: req.headers, body }, {
-      region: plan.region,
-      service,
-      lookup: (accessKeyId) => {
-        const identity = byKey.get(accessKeyId);
-        return identity && { identity, credentials: identity };
+    const auth = await verifySigV4(
+      { method, rawUrl, headers: req.headers, body },
+      {
+        region: plan.region,
+        service,
+        lookup: (accessKeyId) => {
+          const identity = byKey.get(accessKeyId);
+          return identity && { identity, credentials: identity };
+        },
       },
-    });
+    );
     if (!auth.ok) return awsError(auth.status, auth.errorType, auth.message);
     const who = { caller: auth.identity.caller, identityPolicies: auth.identity.identityPolicies };
-    const result = service === "lambda"
-      ? await lambda(method, pathname, who, req.headers)
-      : apiGateway(method, pathname, who, body.toString("utf8"));
+    const result =
+      service === "lambda" ? await lambda(method, pathname, who, req.headers) : apiGateway(method, pathname, who, body.toString("utf8"));
     return result ?? awsError(404, "UnknownOperationException", `Unknown operation ${method} ${pathname}`);
   }
 
@@ -69,9 +71,12 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     });
     req.on("error", () => res.destroy());
     req.on("end", () => {
-      const done = size > MAX_BODY_BYTES
-        ? Promise.resolve(awsError(413, "RequestTooLargeException", "Request must be smaller than 262144 bytes for the Invoke operation"))
-        : answer(req, Buffer.concat(chunks)).catch((err: Error) => awsError(400, "BadRequestException", `The offline twin could not process the request: ${err.message}`));
+      const done =
+        size > MAX_BODY_BYTES
+          ? Promise.resolve(awsError(413, "RequestTooLargeException", "Request must be smaller than 262144 bytes for the Invoke operation"))
+          : answer(req, Buffer.concat(chunks)).catch((err: Error) =>
+              awsError(400, "BadRequestException", `The offline twin could not process the request: ${err.message}`),
+            );
       void done.then((a) => {
         if (res.destroyed) return;
         res.writeHead(a.status, { "x-amzn-requestid": randomUUID(), ...(a.headers ?? {}) });
@@ -86,9 +91,10 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

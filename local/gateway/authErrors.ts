@@ -43,10 +43,12 @@ export const REEXAMINE_QUERY = "Re-examine the query-string parameters.";
  * AWS gives every malformed Authorization header) with a message of its own, because whichever copy
  * it picked, a request could carry a second identity next to the one that is checked.
  */
-export const repeatedHeaderPart = (part: string, header: string) => `'${part}' appears more than once in Authorization header: '${header}'.`;
+export const repeatedHeaderPart = (part: string, header: string) =>
+  `'${part}' appears more than once in Authorization header: '${header}'.`;
 export const repeatedQueryParam = (param: string) => `'${param}' appears more than once in the query string. ${REEXAMINE_QUERY}`;
 
-export const badDate = (text: string) => `Date must be in ISO-8601 'basic format'. Got '${text}'. See http://en.wikipedia.org/wiki/ISO_8601`;
+export const badDate = (text: string) =>
+  `Date must be in ISO-8601 'basic format'. Got '${text}'. See http://en.wikipedia.org/wiki/ISO_8601`;
 export const unsupportedAlgorithm = (algorithm: string) => `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `;
 export const credentialParts = (credential: string) =>
   `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`;
@@ -57,6 +59,7 @@ export const wrongTerminator = (term: string) => `Credential should be scoped wi
 export const wrongScopeDate = (scopeDate: string, date: string) =>
   `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${date.slice(0, 8)}', from '${date}'.`;
 /** API Gateway's "- 5 min." wording: aws-amplify/aws-sdk-android#253, mhart/aws4#118. */
-export const signatureExpired = (date: string, limit: string, now: string) => `Signature expired: ${date} is now earlier than ${limit} (${now} - ${CLOCK_SKEW_MINUTES} min.)`;
+export const signatureExpired = (date: string, limit: string, now: string) =>
+  `Signature expired: ${date} is now earlier than ${limit} (${now} - ${CLOCK_SKEW_MINUTES} min.)`;
 export const signatureNotYetCurrent = (date: string, limit: string, now: string) =>
   `Signature not yet current: ${date} is still later than ${limit} (${now} + ${CLOCK_SKEW_MINUTES} min.)`;

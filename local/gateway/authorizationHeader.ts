@@ -43,6 +43,11 @@ export function parseAuthorizationHeader(header: string, hasDateHeader: boolean)
   if (missing.length > 0) return fail("IncompleteSignatureException", `${missing.join(" ")} Authorization=${header}`);
   return {
     ok: true,
-    claims: { algorithm, credential: found.get("Credential") ?? "", signedHeaders: found.get("SignedHeaders") ?? "", signature: found.get("Signature") ?? "" },
+    claims: {
+      algorithm,
+      credential: found.get("Credential") ?? "",
+      signedHeaders: found.get("SignedHeaders") ?? "",
+      signature: found.get("Signature") ?? "",
+    },
   };
 }

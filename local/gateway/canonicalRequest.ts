@@ -93,7 +93,10 @@ export function canonicalQuery(pairs: readonly QueryPair[], omitIndex = -1): str
  * Header lines by lower-case name, values in arrival order. From Node's `rawHeaders` (every line as
  * sent) when available; otherwise from a headers record (Node has already merged duplicates there).
  */
-export function headerLines(rawHeaders: readonly string[] | undefined, headers: Readonly<Record<string, string | string[] | undefined>>): Map<string, string[]> {
+export function headerLines(
+  rawHeaders: readonly string[] | undefined,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Map<string, string[]> {
   const lines = new Map<string, string[]>();
   const add = (name: string, value: string) => {
     const key = name.toLowerCase();
@@ -153,5 +156,12 @@ export interface CanonicalRequestParts {
 export function canonicalRequest(p: CanonicalRequestParts): string | undefined {
   const headers = canonicalHeaders(p.headers, p.signedNames);
   if (headers === undefined) return undefined;
-  return [p.method, canonicalUri(p.wirePath), canonicalQuery(p.query, p.omitQueryIndex), headers, p.signedHeadersText, sha256Hex(p.body)].join("\n");
+  return [
+    p.method,
+    canonicalUri(p.wirePath),
+    canonicalQuery(p.query, p.omitQueryIndex),
+    headers,
+    p.signedHeadersText,
+    sha256Hex(p.body),
+  ].join("\n");
 }

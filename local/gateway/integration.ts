@@ -15,7 +15,12 @@ import type { Answer, PathStep } from "./answer";
 /** Request headers by lower-case name, as Node gives them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-export type IntegrationWalk = (method: DeclaredMethod, pathParams: ReadonlyMap<string, string>, requestHeaders: RequestHeaders, path: PathStep[]) => Answer;
+export type IntegrationWalk = (
+  method: DeclaredMethod,
+  pathParams: ReadonlyMap<string, string>,
+  requestHeaders: RequestHeaders,
+  path: PathStep[],
+) => Answer;
 
 /** The service principal API Gateway acts as when it assumes an integration's credentials role. */
 export const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
@@ -49,7 +54,11 @@ interface BackendResponse {
 
 /** S3's REST error body ("Error responses", Amazon S3 API reference). */
 function s3Error(status: number, code: string, message: string): BackendResponse {
-  return { status, headers: { "Content-Type": "application/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>` };
+  return {
+    status,
+    headers: { "Content-Type": "application/xml" },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+  };
 }
 
 /**
@@ -59,21 +68,32 @@ function s3Error(status: number, code: string, message: string): BackendResponse
  */
 function assertModelled(method: DeclaredMethod): void {
   const where = `${method.httpMethod} ${method.path}`;
-  if (method.authorization !== "AWS_IAM") throw new UnsupportedPolicyError(`${where}: authorization ${method.authorization} is not modelled by the offline twin (only AWS_IAM)`);
+  if (method.authorization !== "AWS_IAM")
+    throw new UnsupportedPolicyError(`${where}: authorization ${method.authorization} is not modelled by the offline twin (only AWS_IAM)`);
   const i = method.integration;
   if (!i) return;
-  if (i.type !== "AWS" || !S3_PATH_URI.test(i.uri ?? "")) throw new UnsupportedPolicyError(`${where}: integration ${i.type} ${String(i.uri)} is not modelled (only AWS integrations with an s3:path/<bucket>/<key> URI)`);
-  if (i.integrationHttpMethod !== "GET") throw new UnsupportedPolicyError(`${where}: integrationHttpMethod ${String(i.integrationHttpMethod)} is not modelled (only GET = s3:GetObject)`);
+  if (i.type !== "AWS" || !S3_PATH_URI.test(i.uri ?? ""))
+    throw new UnsupportedPolicyError(
+      `${where}: integration ${i.type} ${String(i.uri)} is not modelled (only AWS integrations with an s3:path/<bucket>/<key> URI)`,
+    );
+  if (i.integrationHttpMethod !== "GET")
+    throw new UnsupportedPolicyError(
+      `${where}: integrationHttpMethod ${String(i.integrationHttpMethod)} is not modelled (only GET = s3:GetObject)`,
+    );
   if (!i.credentials) throw new UnsupportedPolicyError(`${where}: an S3 integration without a credentials role is not modelled`);
-  if (Object.keys(i.requestTemplates ?? {}).length > 0) throw new UnsupportedPolicyError(`${where}: integration request templates are not modelled`);
+  if (Object.keys(i.requestTemplates ?? {}).length > 0)
+    throw new UnsupportedPolicyError(`${where}: integration request templates are not modelled`);
   for (const [target, source] of Object.entries(i.requestParameters ?? {})) {
     if (!/^integration\.request\.(path|header)\.[^.]+$/.test(target) || !/^(method\.request\.(path|header)\.[^.]+|'[^']*')$/.test(source)) {
-      throw new UnsupportedPolicyError(`${where}: integration request parameter ${target} ← ${source} is not modelled (only path and header parameters from the method request or a literal)`);
+      throw new UnsupportedPolicyError(
+        `${where}: integration request parameter ${target} ← ${source} is not modelled (only path and header parameters from the method request or a literal)`,
+      );
     }
   }
   for (const r of method.integrationResponses) {
     for (const t of Object.values(r.responseTemplates)) {
-      if (/[$#]/.test(t)) throw new UnsupportedPolicyError(`${where}: the ${r.statusCode} response template uses VTL, which the twin does not evaluate`);
+      if (/[$#]/.test(t))
+        throw new UnsupportedPolicyError(`${where}: the ${r.statusCode} response template uses VTL, which the twin does not evaluate`);
     }
   }
 }
@@ -84,9 +104,14 @@ function assertModelled(method: DeclaredMethod): void {
  * (IntegrationResponse.selectionPattern, API Gateway API reference; "Set up an integration response in
  * API Gateway"). The pattern is taken to match the whole status text.
  */
-function selectIntegrationResponse(responses: readonly DeclaredIntegrationResponse[], status: number): DeclaredIntegrationResponse | undefined {
+function selectIntegrationResponse(
+  responses: readonly DeclaredIntegrationResponse[],
+  status: number,
+): DeclaredIntegrationResponse | undefined {
   const text = String(status);
-  const matching = responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text));
+  const matching = responses.find(
+    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text),
+  );
   return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
 }
 
@@ -96,7 +121,9 @@ function selectIntegrationResponse(responses: readonly DeclaredIntegrationRespon
  * An unmapped method-request value is not sent; header names are compared case-insensitively.
  */
 function integrationRequest(
-  mappings: Readonly<Record<string, string>>, pathParams: ReadonlyMap<string, string>, headers: Readonly<Record<string, string | string[] | undefined>>,
+  mappings: Readonly<Record<string, string>>,
+  pathParams: ReadonlyMap<string, string>,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
 ): { path: Map<string, string>; headers: Map<string, string> } {
   const source = (expr: string): string | undefined => {
     const literal = /^'(.*)'$/.exec(expr);
@@ -143,83 +170,118 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
   const { api, roles, buckets } = declared;
   for (const m of api.methods.values()) assertModelled(m);
   return function integrate(method, pathParams, requestHeaders, path) {
-  const done = (a: Answer): Answer => ({ ...a, path });
-  const fail = (link: string, detail: string): Answer => {
-    path.push({ link, ok: false, detail });
-    return done(configurationError());
-  };
-  const integration = method.integration;
-  if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
-  const request = integrationRequest(integration.requestParameters ?? {}, pathParams, requestHeaders);
-  // `{name}` in the URI is filled from integration.request.path.name; an unmapped one stays as written.
-  const uri = (integration.uri ?? "").replace(/\{([^{}]+)\}/g, (whole, name: string) => request.path.get(name) ?? whole);
-  const [, , , bucketName, key] = S3_PATH_URI.exec(uri) ?? [];
-  path.push({ link: "integration", ok: true, detail: `${integration.type} ${uri}` });
+    const done = (a: Answer): Answer => ({ ...a, path });
+    const fail = (link: string, detail: string): Answer => {
+      path.push({ link, ok: false, detail });
+      return done(configurationError());
+    };
+    const integration = method.integration;
+    if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
+    const request = integrationRequest(integration.requestParameters ?? {}, pathParams, requestHeaders);
+    // `{name}` in the URI is filled from integration.request.path.name; an unmapped one stays as written.
+    const uri = (integration.uri ?? "").replace(/\{([^{}]+)\}/g, (whole, name: string) => request.path.get(name) ?? whole);
+    const [, , , bucketName, key] = S3_PATH_URI.exec(uri) ?? [];
+    path.push({ link: "integration", ok: true, detail: `${integration.type} ${uri}` });
 
-  const roleArn = integration.credentials ?? "";
-  const role = roles.get(roleArn);
-  const roleName = role?.name ?? roleArn.split("/").pop() ?? roleArn;
-  if (!role) return fail(`AssumeRole ${roleName}`, "no such role is declared");
-  if (role.accountId !== api.accountId) return fail(`AssumeRole ${roleName}`, `the role is in account ${role.accountId}, not the API's ${api.accountId} (iam:PassRole cannot cross accounts)`);
-  const trust = authorizeServiceAssumeRole({ trustPolicy: role.trustPolicy, roleArn: role.arn, service: API_GATEWAY_SERVICE, context: ASSUME_ROLE_CONTEXT });
-  if (!trust.allowed) return fail(`AssumeRole ${roleName}`, `trust policy: ${trust.reason} (API Gateway does not have permission to assume the provided role)`);
-  path.push({ link: `AssumeRole ${roleName}`, ok: true });
-
-  const session: Caller = { principalArn: role.arn, userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`, accountId: role.accountId };
-  const bucket = buckets.get(bucketName);
-  let backend: BackendResponse;
-  const getLink = `s3:GetObject ${key}`;
-  if (!bucket) {
-    backend = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
-    path.push({ link: getLink, ok: false, detail: `404 NoSuchBucket (${bucketName} is not declared)` });
-  } else {
-    // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
-    // "What offline mode checks and what it cannot").
-    const s3Request = (action: string, resource: string) => authorize({
-      request: { requester: { kind: "identity", caller: session }, action, resource, context: { "aws:SecureTransport": "true" } },
-      identityPolicies: role.identityPolicies,
-      resourcePolicy: bucket.policy,
-      resourceAccountId: bucket.accountId,
+    const roleArn = integration.credentials ?? "";
+    const role = roles.get(roleArn);
+    const roleName = role?.name ?? roleArn.split("/").pop() ?? roleArn;
+    if (!role) return fail(`AssumeRole ${roleName}`, "no such role is declared");
+    if (role.accountId !== api.accountId)
+      return fail(
+        `AssumeRole ${roleName}`,
+        `the role is in account ${role.accountId}, not the API's ${api.accountId} (iam:PassRole cannot cross accounts)`,
+      );
+    const trust = authorizeServiceAssumeRole({
+      trustPolicy: role.trustPolicy,
+      roleArn: role.arn,
+      service: API_GATEWAY_SERVICE,
+      context: ASSUME_ROLE_CONTEXT,
     });
-    const get = s3Request("s3:GetObject", `${bucket.arn}/${key}`);
-    const object = bucket.objects.get(key);
-    if (!get.allowed) {
-      backend = s3Error(403, "AccessDenied", "Access Denied");
-      path.push({ link: getLink, ok: false, detail: `403 AccessDenied (${get.reason})` });
-    } else if (!object) {
-      // Without s3:ListBucket a missing key answers 403, with it 404 (GetObject, Amazon S3 API reference, Permissions).
-      const canList = s3Request("s3:ListBucket", bucket.arn).allowed;
-      backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
-      path.push({ link: getLink, ok: false, detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})` });
+    if (!trust.allowed)
+      return fail(
+        `AssumeRole ${roleName}`,
+        `trust policy: ${trust.reason} (API Gateway does not have permission to assume the provided role)`,
+      );
+    path.push({ link: `AssumeRole ${roleName}`, ok: true });
+
+    const session: Caller = {
+      principalArn: role.arn,
+      userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
+      accountId: role.accountId,
+    };
+    const bucket = buckets.get(bucketName);
+    let backend: BackendResponse;
+    const getLink = `s3:GetObject ${key}`;
+    if (!bucket) {
+      backend = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+      path.push({ link: getLink, ok: false, detail: `404 NoSuchBucket (${bucketName} is not declared)` });
     } else {
-      const etag = etagOf(object.content);
-      const ifNoneMatch = request.headers.get("if-none-match");
-      if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, etag)) {
-        backend = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
-        path.push({ link: getLink, ok: true, detail: "304 Not Modified" });
+      // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
+      // "What offline mode checks and what it cannot").
+      const s3Request = (action: string, resource: string) =>
+        authorize({
+          request: { requester: { kind: "identity", caller: session }, action, resource, context: { "aws:SecureTransport": "true" } },
+          identityPolicies: role.identityPolicies,
+          resourcePolicy: bucket.policy,
+          resourceAccountId: bucket.accountId,
+        });
+      const get = s3Request("s3:GetObject", `${bucket.arn}/${key}`);
+      const object = bucket.objects.get(key);
+      if (!get.allowed) {
+        backend = s3Error(403, "AccessDenied", "Access Denied");
+        path.push({ link: getLink, ok: false, detail: `403 AccessDenied (${get.reason})` });
+      } else if (!object) {
+        // Without s3:ListBucket a missing key answers 403, with it 404 (GetObject, Amazon S3 API reference, Permissions).
+        const canList = s3Request("s3:ListBucket", bucket.arn).allowed;
+        backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
+        path.push({
+          link: getLink,
+          ok: false,
+          detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})`,
+        });
       } else {
-        backend = { status: 200, headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) }, body: object.content };
-        path.push({ link: getLink, ok: true });
+        const etag = etagOf(object.content);
+        const ifNoneMatch = request.headers.get("if-none-match");
+        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, etag)) {
+          backend = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
+          path.push({ link: getLink, ok: true, detail: "304 Not Modified" });
+        } else {
+          backend = {
+            status: 200,
+            headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) },
+            body: object.content,
+          };
+          path.push({ link: getLink, ok: true });
+        }
       }
     }
-  }
 
-  const response = selectIntegrationResponse(method.integrationResponses, backend.status);
-  if (!response) return fail("integration response", `no integration response matches S3's ${backend.status} and none is the default (No match for output mapping and no default output mapping configured)`);
-  const declaredParams = method.methodResponses.get(response.statusCode);
-  if (!declaredParams) return fail("method response", `no method response ${response.statusCode} is declared`);
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [target, source] of Object.entries(response.responseParameters)) {
-    if (declaredParams[target] === undefined) return fail("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
-    const header = target.replace(/^method\.response\.header\./, "");
-    const literal = /^'(.*)'$/.exec(source);
-    const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
-    const value = literal ? literal[1] : fromBackend ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1] : undefined;
-    if (value !== undefined) headers[header.toLowerCase()] = value;
-  }
-  const template = response.responseTemplates["application/json"];
-  const contentType = headers["content-type"] ?? "application/json";
-  const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
-  return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others });
-}
+    const response = selectIntegrationResponse(method.integrationResponses, backend.status);
+    if (!response)
+      return fail(
+        "integration response",
+        `no integration response matches S3's ${backend.status} and none is the default (No match for output mapping and no default output mapping configured)`,
+      );
+    const declaredParams = method.methodResponses.get(response.statusCode);
+    if (!declaredParams) return fail("method response", `no method response ${response.statusCode} is declared`);
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [target, source] of Object.entries(response.responseParameters)) {
+      if (declaredParams[target] === undefined)
+        return fail("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
+      const header = target.replace(/^method\.response\.header\./, "");
+      const literal = /^'(.*)'$/.exec(source);
+      const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
+      const value = literal
+        ? literal[1]
+        : fromBackend
+          ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1]
+          : undefined;
+      if (value !== undefined) headers[header.toLowerCase()] = value;
+    }
+    const template = response.responseTemplates["application/json"];
+    const contentType = headers["content-type"] ?? "application/json";
+    const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
+    return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others });
+  };
 }

@@ -53,12 +53,16 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const resourcePath = rawPath.slice(api.stageName.length + 1) || "/";
     // Route selection over the declared resources: a literal segment, or one whole non-empty segment
     // for a `{param}` (lib/api matchRoute); no method there is Missing Authentication Token.
-    const candidates = [...api.methods.values()].filter((m) => m.httpMethod === req.method).map((m) => ({ resourcePath: m.path, method: m }));
+    const candidates = [...api.methods.values()]
+      .filter((m) => m.httpMethod === req.method)
+      .map((m) => ({ resourcePath: m.path, method: m }));
     const selected = matchRoute(resourcePath, candidates);
     if (!selected) {
       // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
       const syntax = authorizationSyntaxFailure(req);
-      return syntax ? errorAnswer(syntax.status, syntax.errorType, syntax.message) : errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+      return syntax
+        ? errorAnswer(syntax.status, syntax.errorType, syntax.message)
+        : errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
     }
     const method = selected.route.method;
 
@@ -91,7 +95,10 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const policyDetail = `resource policy ${decision.resource}${sids} + identity ${decision.identity}`;
     if (!decision.allowed) {
       path.push({ link: "authorization", ok: false, detail: `${policyDetail}: ${decision.reason}` });
-      return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, decision.explicitDeny), "Message"), path };
+      return {
+        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, decision.explicitDeny), "Message"),
+        path,
+      };
     }
     path.push({ link: "authorization", ok: true, detail: policyDetail });
     return integrate(method, selected.params, req.headers, path);
@@ -103,12 +110,14 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
  * <role> ✔ → s3:GetObject api/v1/data.json ✔ → 200 application/json; charset=utf-8`.
  */
 export function renderPath(answer: Answer): string {
-  const steps = (answer.path ?? []).map((s) => {
-    if (s.link === "authorization") return `${s.detail ?? "authorization"} ${s.ok ? "✔" : "✘"}`;
-    if (s.link === "integration" && s.ok) return undefined;
-    return `${s.link} ${s.ok ? "✔" : "✘"}${!s.ok && s.detail ? ` (${s.detail})` : ""}`;
-  }).filter((s): s is string => s !== undefined);
-  const outcome = answer.errorType ?? (answer.status >= 500 ? answer.body : answer.contentType ?? "");
+  const steps = (answer.path ?? [])
+    .map((s) => {
+      if (s.link === "authorization") return `${s.detail ?? "authorization"} ${s.ok ? "✔" : "✘"}`;
+      if (s.link === "integration" && s.ok) return undefined;
+      return `${s.link} ${s.ok ? "✔" : "✘"}${!s.ok && s.detail ? ` (${s.detail})` : ""}`;
+    })
+    .filter((s): s is string => s !== undefined);
+  const outcome = answer.errorType ?? (answer.status >= 500 ? answer.body : (answer.contentType ?? ""));
   return [...steps, `${answer.status} ${outcome}`].join(" → ");
 }
 

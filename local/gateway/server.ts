@@ -126,93 +126,96 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     deadlines.delete(socket);
   };
 
-  const server = http.createServer({
-    maxHeaderSize: 16 * 1024,
-    // Node's own timers, as a backstop to ours; checked every connectionsCheckingInterval.
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
-    // Missing Host is answered below, with a body, like every other 400.
-    requireHostHeader: false,
-  }, (req, res) => {
-    stats.requests++;
-    const started = process.hrtime.bigint();
-    const socket = req.socket;
-    arm(socket, limits.requestTimeoutMs);
-    res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
+  const server = http.createServer(
+    {
+      maxHeaderSize: 16 * 1024,
+      // Node's own timers, as a backstop to ours; checked every connectionsCheckingInterval.
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      // Missing Host is answered below, with a body, like every other 400.
+      requireHostHeader: false,
+    },
+    (req, res) => {
+      stats.requests++;
+      const started = process.hrtime.bigint();
+      const socket = req.socket;
+      arm(socket, limits.requestTimeoutMs);
+      res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
 
-    const send = (a: Answer) => {
-      if (res.headersSent || res.destroyed) return;
-      const headers: Record<string, string> = {
-        "content-type": a.contentType ?? "application/json",
-        "content-length": String(Buffer.byteLength(a.body)),
-        "x-amzn-requestid": randomUUID(),
+      const send = (a: Answer) => {
+        if (res.headersSent || res.destroyed) return;
+        const headers: Record<string, string> = {
+          "content-type": a.contentType ?? "application/json",
+          "content-length": String(Buffer.byteLength(a.body)),
+          "x-amzn-requestid": randomUUID(),
+        };
+        if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
+        // Headers the declared integration/method responses map (names come from the program, not the client).
+        for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
+        res.writeHead(a.status, headers);
+        res.end(a.body);
+        if (opts.logRequests) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          logger.line(`${req.method ?? "?"} ${JSON.stringify((req.url ?? "").slice(0, 200))} ${a.status} ${ms.toFixed(1)}ms`);
+        }
       };
-      if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
-      // Headers the declared integration/method responses map (names come from the program, not the client).
-      for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
-      res.writeHead(a.status, headers);
-      res.end(a.body);
-      if (opts.logRequests) {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.line(`${req.method ?? "?"} ${JSON.stringify((req.url ?? "").slice(0, 200))} ${a.status} ${ms.toFixed(1)}ms`);
-      }
-    };
-    /**
-     * Answers before the body is read, then closes gently: our side ends at once (FIN) while Node
-     * discards what the client still sends, and the socket is destroyed after LINGER_MS. Closing
-     * with unread data would send a reset, which can make the client lose the answer itself.
-     */
-    const refuse = (a: Answer) => {
-      res.once("finish", () => {
-        socket.end();
-        arm(socket, LINGER_MS);
+      /**
+       * Answers before the body is read, then closes gently: our side ends at once (FIN) while Node
+       * discards what the client still sends, and the socket is destroyed after LINGER_MS. Closing
+       * with unread data would send a reset, which can make the client lose the answer itself.
+       */
+      const refuse = (a: Answer) => {
+        res.once("finish", () => {
+          socket.end();
+          arm(socket, LINGER_MS);
+        });
+        send(a);
+      };
+
+      const hosts = hostLines(req.rawHeaders);
+      if (hosts.length !== 1) return refuse({ status: 400, body: BAD_REQUEST_BODY });
+      if (!acceptedHosts.has(hosts[0].toLowerCase())) return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
+
+      const tooLarge = () => errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long");
+      const declared = req.headers["content-length"];
+      if (declared !== undefined && Number(declared) > limits.maxBodyBytes) return refuse(tooLarge());
+
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let refused = false;
+      req.on("data", (c: Buffer) => {
+        if (refused) return;
+        size += c.length;
+        if (size > limits.maxBodyBytes) {
+          refused = true;
+          chunks.length = 0;
+          refuse(tooLarge());
+          return;
+        }
+        chunks.push(c);
       });
-      send(a);
-    };
-
-    const hosts = hostLines(req.rawHeaders);
-    if (hosts.length !== 1) return refuse({ status: 400, body: BAD_REQUEST_BODY });
-    if (!acceptedHosts.has(hosts[0].toLowerCase())) return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
-
-    const tooLarge = () => errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long");
-    const declared = req.headers["content-length"];
-    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) return refuse(tooLarge());
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on("data", (c: Buffer) => {
-      if (refused) return;
-      size += c.length;
-      if (size > limits.maxBodyBytes) {
-        refused = true;
-        chunks.length = 0;
-        refuse(tooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("error", () => res.destroy());
-    req.on("end", () => {
-      if (refused) return;
-      answer({
-        method: req.method ?? "GET",
-        rawUrl: req.url ?? "/",
-        headers: req.headers,
-        rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks),
-        sourceIp: (socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
-      })
-        .catch((err: unknown) => {
-          stats.internalErrors++;
-          logger.line(`gateway: internal error: ${err instanceof Error ? err.message : String(err)}`);
-          return errorAnswer(500, "InternalServerErrorException", "Internal server error");
+      req.on("error", () => res.destroy());
+      req.on("end", () => {
+        if (refused) return;
+        answer({
+          method: req.method ?? "GET",
+          rawUrl: req.url ?? "/",
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body: Buffer.concat(chunks),
+          sourceIp: (socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
         })
-        .then((a) => send(a));
-    });
-  });
+          .catch((err: unknown) => {
+            stats.internalErrors++;
+            logger.line(`gateway: internal error: ${err instanceof Error ? err.message : String(err)}`);
+            return errorAnswer(500, "InternalServerErrorException", "Internal server error");
+          })
+          .then((a) => send(a));
+      });
+    },
+  );
   server.maxConnections = limits.maxConnections;
 
   server.on("connection", (socket: Socket) => {
@@ -228,10 +231,16 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
       socket.destroy();
       return;
     }
-    const [status, text] = err.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"]
-      : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"] : [400, "Bad Request"];
+    const [status, text] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large"]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "Request Timeout"]
+          : [400, "Bad Request"];
     const body = JSON.stringify({ message: text });
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -248,16 +257,22 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     identities,
     plan,
     stats: () => ({ ...stats, droppedLogLines: logger.dropped }),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** The one-line JSON contract printed first on stdout. */
 export function contractLine(gw: RunningGateway): string {
-  const creds = (i: LocalIdentity) => ({ arn: i.caller.principalArn, accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey, sessionToken: i.sessionToken });
+  const creds = (i: LocalIdentity) => ({
+    arn: i.caller.principalArn,
+    accessKeyId: i.accessKeyId,
+    secretAccessKey: i.secretAccessKey,
+    sessionToken: i.sessionToken,
+  });
   return JSON.stringify({
     url: gw.url,
     dataUrl: gw.dataUrl,
@@ -286,17 +301,19 @@ export function writeContractFile(file: string, line: string): void {
 
 export const GATEWAY_COMMAND = {
   command: "npm run gateway",
-  summary: "Starts the local execute-api gateway on 127.0.0.1: it prints one JSON line (the contract: URLs, region, the local identities' credentials) on stdout first, then serves until SIGINT/SIGTERM. npm prints its own banner on stdout before it: read the contract from --contract-file, or run `npm run --silent gateway`.",
+  summary:
+    "Starts the local execute-api gateway on 127.0.0.1: it prints one JSON line (the contract: URLs, region, the local identities' credentials) on stdout first, then serves until SIGINT/SIGTERM. npm prints its own banner on stdout before it: read the contract from --contract-file, or run `npm run --silent gateway`.",
   options: {
     port: { type: "string", value: "N", help: "port on 127.0.0.1 (default 0: any free port)" },
-    "contract-file": { type: "string", value: "PATH", help: "also write the contract line to PATH (atomically, once listening: wait for the file to appear); removed on exit" },
+    "contract-file": {
+      type: "string",
+      value: "PATH",
+      help: "also write the contract line to PATH (atomically, once listening: wait for the file to appear); removed on exit",
+    },
     "log-requests": { type: "boolean", help: "log one line per request on stderr (never blocking; dropped under backpressure)" },
     ...STACK_OPTIONS,
   },
-  examples: [
-    "npm run gateway -- --port 0 --contract-file /tmp/gateway.json &",
-    "npm run --silent gateway -- --port 8787 | head -1",
-  ],
+  examples: ["npm run gateway -- --port 0 --contract-file /tmp/gateway.json &", "npm run --silent gateway -- --port 8787 | head -1"],
 } as const;
 
 /** `npm run gateway`: starts the gateway, prints the contract, and serves until SIGINT/SIGTERM. */
@@ -304,12 +321,16 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
   const port = parsePort(values.port);
   const { stack, overrides } = stackArgs(values);
   const plan = await buildPlan(stack, overrides);
-  const gw = await startGateway(plan, { port, logger, logRequests: values["log-requests"] === true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "EADDRINUSE") {
-      throw new CommandError(`--port ${port}: 127.0.0.1:${port} is already in use (a gateway still running? stop it), or pass --port 0 to pick a free port`);
-    }
-    throw err;
-  });
+  const gw = await startGateway(plan, { port, logger, logRequests: values["log-requests"] === true }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") {
+        throw new CommandError(
+          `--port ${port}: 127.0.0.1:${port} is already in use (a gateway still running? stop it), or pass --port 0 to pick a free port`,
+        );
+      }
+      throw err;
+    },
+  );
   const contract = contractLine(gw);
   process.stdout.write(`${contract}\n`);
   const file = values["contract-file"];
@@ -336,7 +357,9 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
   process.on("SIGUSR2", () => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    logger.line(`gateway memory: ${JSON.stringify({ rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapUsedMiB: +(m.heapUsed / 2 ** 20).toFixed(1) })}`);
+    logger.line(
+      `gateway memory: ${JSON.stringify({ rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapUsedMiB: +(m.heapUsed / 2 ** 20).toFixed(1) })}`,
+    );
   });
 }
 

@@ -12,8 +12,19 @@
 import { timingSafeEqual } from "node:crypto";
 import { formatAmzDate, parseAmzDate, parseHttpDate } from "./amzDate";
 import {
-  AuthFailure, CLOCK_SKEW_MINUTES, MESSAGES, badDate, credentialParts, fail, signatureExpired, signatureNotYetCurrent,
-  unsupportedAlgorithm, wrongRegion, wrongScopeDate, wrongService, wrongTerminator,
+  AuthFailure,
+  CLOCK_SKEW_MINUTES,
+  MESSAGES,
+  badDate,
+  credentialParts,
+  fail,
+  signatureExpired,
+  signatureNotYetCurrent,
+  unsupportedAlgorithm,
+  wrongRegion,
+  wrongScopeDate,
+  wrongService,
+  wrongTerminator,
 } from "./authErrors";
 import { SignatureClaims, parseAuthorizationHeader } from "./authorizationHeader";
 import { canonicalRequest, headerLines, joinedHeader, parseRawQuery } from "./canonicalRequest";
@@ -100,7 +111,13 @@ export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOpt
     const parsed = parsePresignedQuery(query.pairs);
     if (!parsed.ok) return parsed;
     const c = parsed.claims;
-    claimed = { ...c, form: "query", date: parseAmzDate(c.dateText), token: c.token ?? joinedHeader(lines, "x-amz-security-token"), omitQueryIndex: c.signatureIndex };
+    claimed = {
+      ...c,
+      form: "query",
+      date: parseAmzDate(c.dateText),
+      token: c.token ?? joinedHeader(lines, "x-amz-security-token"),
+      omitQueryIndex: c.signatureIndex,
+    };
   } else {
     const amzDate = joinedHeader(lines, "x-amz-date");
     const httpDate = joinedHeader(lines, "date");
@@ -108,7 +125,7 @@ export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOpt
     if (!parsed.ok) return parsed;
     // X-Amz-Date always overrides Date; Date may be ISO-8601 basic or an HTTP-date.
     const dateText = amzDate ?? httpDate ?? "";
-    const date = amzDate !== undefined ? parseAmzDate(amzDate) : parseAmzDate(dateText) ?? parseHttpDate(dateText);
+    const date = amzDate !== undefined ? parseAmzDate(amzDate) : (parseAmzDate(dateText) ?? parseHttpDate(dateText));
     claimed = { ...parsed.claims, form: "header", dateText, date, token: joinedHeader(lines, "x-amz-security-token"), omitQueryIndex: -1 };
   }
 
@@ -117,10 +134,16 @@ export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOpt
   const now = opts.now ?? new Date();
   const skew = claimed.date.getTime() - now.getTime();
   if (skew < -MAX_CLOCK_SKEW_MS) {
-    return fail("InvalidSignatureException", signatureExpired(amzDate, formatAmzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS)), formatAmzDate(now)));
+    return fail(
+      "InvalidSignatureException",
+      signatureExpired(amzDate, formatAmzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS)), formatAmzDate(now)),
+    );
   }
   if (skew > MAX_CLOCK_SKEW_MS) {
-    return fail("InvalidSignatureException", signatureNotYetCurrent(amzDate, formatAmzDate(new Date(now.getTime() + MAX_CLOCK_SKEW_MS)), formatAmzDate(now)));
+    return fail(
+      "InvalidSignatureException",
+      signatureNotYetCurrent(amzDate, formatAmzDate(new Date(now.getTime() + MAX_CLOCK_SKEW_MS)), formatAmzDate(now)),
+    );
   }
 
   const signedNames = claimed.signedHeaders.split(";");
@@ -143,9 +166,15 @@ export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOpt
   const canonical = query.malformed
     ? undefined
     : canonicalRequest({
-      method: req.method, wirePath, query: query.pairs, omitQueryIndex: claimed.omitQueryIndex, headers: lines,
-      signedNames, signedHeadersText: claimed.signedHeaders, body: req.body,
-    });
+        method: req.method,
+        wirePath,
+        query: query.pairs,
+        omitQueryIndex: claimed.omitQueryIndex,
+        headers: lines,
+        signedNames,
+        signedHeadersText: claimed.signedHeaders,
+        body: req.body,
+      });
   if (canonical === undefined) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
   const expected = signature(
     signingKey(found.credentials.secretAccessKey, scopeDate, scopeRegion, scopeService),

@@ -15,14 +15,27 @@ const CALLER = "arn:aws:iam::222222222222:role/caller";
 function declare(extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]> = {}): () => Record<string, unknown> {
   return () => {
     const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
-    const api = new HolidaysApi("h", {
-      region: "ap-northeast-1",
-      objects: [{ key: "api/v1/data.json", body: '{"2026-01-01":"元日"}\n' }, { key: "api/v1/2026/data.json", year: 2026, body: '{"2026-01-01":"元日"}\n' }],
-      stageName: "test",
-      invokerArns: [CALLER],
-      ...extra,
-    }, { provider });
-    return { dataUrl: api.dataUrl, methodArn: api.methodArn, resourcePolicy: api.resourcePolicy, bucketName: api.bucketName, executionArn: api.executionArn };
+    const api = new HolidaysApi(
+      "h",
+      {
+        region: "ap-northeast-1",
+        objects: [
+          { key: "api/v1/data.json", body: '{"2026-01-01":"元日"}\n' },
+          { key: "api/v1/2026/data.json", year: 2026, body: '{"2026-01-01":"元日"}\n' },
+        ],
+        stageName: "test",
+        invokerArns: [CALLER],
+        ...extra,
+      },
+      { provider },
+    );
+    return {
+      dataUrl: api.dataUrl,
+      methodArn: api.methodArn,
+      resourcePolicy: api.resourcePolicy,
+      bucketName: api.bucketName,
+      executionArn: api.executionArn,
+    };
   };
 }
 
@@ -52,7 +65,8 @@ describe("HolidaysApi component (alone)", () => {
   });
 
   it("takes Outputs for the access options (exclusive: Output<false> drops the deny of unlisted principals)", async () => {
-    const denies = (r: ProgramRun) => (JSON.parse(String(r.outputs.resourcePolicy)) as PolicyDocument).Statement.filter((s) => s.Effect === "Deny").length;
+    const denies = (r: ProgramRun) =>
+      (JSON.parse(String(r.outputs.resourcePolicy)) as PolicyDocument).Statement.filter((s) => s.Effect === "Deny").length;
     const open = await runUnderMocks(declare({ exclusive: pulumi.output(false) }));
     assert.equal(denies(open), denies(run) - 1, "exclusive (the default) adds exactly one Deny");
   });

@@ -52,19 +52,78 @@ export type Mutation =
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.constant<Mutation>({ kind: "none" }), weight: 2 },
-  fc.record({ kind: fc.constant("protoQuery" as const), name: fc.oneof(fc.constantFrom(...PROTO_NAMES), printable), encoded: fc.boolean(), value: printable }),
-  fc.record({ kind: fc.constant("signatureInQuery" as const), value: fc.oneof(fc.constant("anything"), fc.string({ unit: fc.constantFrom(..."0123456789abcdef".split("")), minLength: 64, maxLength: 64 })) }),
+  fc.record({
+    kind: fc.constant("protoQuery" as const),
+    name: fc.oneof(fc.constantFrom(...PROTO_NAMES), printable),
+    encoded: fc.boolean(),
+    value: printable,
+  }),
+  fc.record({
+    kind: fc.constant("signatureInQuery" as const),
+    value: fc.oneof(
+      fc.constant("anything"),
+      fc.string({ unit: fc.constantFrom(..."0123456789abcdef".split("")), minLength: 64, maxLength: 64 }),
+    ),
+  }),
   fc.record({ kind: fc.constant("duplicateHost" as const), same: fc.boolean() }),
   fc.constant<Mutation>({ kind: "dropHost" }),
-  fc.record({ kind: fc.constant("otherHost" as const), host: fc.constantFrom("localhost", "127.0.0.1", "127.0.0.1:1", "evil.example", "127.0.0.2:PORT", "") }),
-  fc.record({ kind: fc.constant("signedHeadersName" as const), name: fc.oneof(fc.constantFrom(...PROTO_NAMES, "", "HOST", "x-missing"), printable) }),
+  fc.record({
+    kind: fc.constant("otherHost" as const),
+    host: fc.constantFrom("localhost", "127.0.0.1", "127.0.0.1:1", "evil.example", "127.0.0.2:PORT", ""),
+  }),
+  fc.record({
+    kind: fc.constant("signedHeadersName" as const),
+    name: fc.oneof(fc.constantFrom(...PROTO_NAMES, "", "HOST", "x-missing"), printable),
+  }),
   fc.record({ kind: fc.constant("authorizationSyntax" as const), variant: fc.integer({ min: 0, max: 11 }), text: printable }),
-  fc.record({ kind: fc.constant("duplicateHeader" as const), name: fc.constantFrom("authorization", "x-amz-date", "x-amz-security-token", "date"), same: fc.boolean() }),
-  fc.record({ kind: fc.constant("flip" as const), where: fc.constantFrom("target" as const, "header" as const, "body" as const), at: fc.nat(), char: fc.constantFrom(..."aZ0%+/=&?;, ~\u00e9".split("")) }),
-  fc.record({ kind: fc.constant("body" as const), size: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.constantFrom(65_537, 2 * 1024 * 1024)), contentSha: fc.constantFrom("none" as const, "right" as const, "wrong" as const, "unsigned" as const) }),
-  fc.record({ kind: fc.constant("date" as const), text: fc.oneof(fc.constantFrom("", "20261301T250000Z", "99999999T999999Z", "2026-11-24T00:00:00Z", "Mon, 09 Sep 2011 23:36:00 GMT", "19700101T000000Z"), printable) }),
-  fc.record({ kind: fc.constant("presignParam" as const), param: fc.constantFrom("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"), action: fc.constantFrom("drop" as const, "duplicate" as const, "change" as const) }),
-  fc.record({ kind: fc.constant("extraUnsignedHeader" as const), name: fc.constantFrom("x-extra", "constructor", "__proto__", "toString", "user-agent"), value: printable }),
+  fc.record({
+    kind: fc.constant("duplicateHeader" as const),
+    name: fc.constantFrom("authorization", "x-amz-date", "x-amz-security-token", "date"),
+    same: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant("flip" as const),
+    where: fc.constantFrom("target" as const, "header" as const, "body" as const),
+    at: fc.nat(),
+    char: fc.constantFrom(..."aZ0%+/=&?;, ~\u00e9".split("")),
+  }),
+  fc.record({
+    kind: fc.constant("body" as const),
+    size: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.constantFrom(65_537, 2 * 1024 * 1024)),
+    contentSha: fc.constantFrom("none" as const, "right" as const, "wrong" as const, "unsigned" as const),
+  }),
+  fc.record({
+    kind: fc.constant("date" as const),
+    text: fc.oneof(
+      fc.constantFrom(
+        "",
+        "20261301T250000Z",
+        "99999999T999999Z",
+        "2026-11-24T00:00:00Z",
+        "Mon, 09 Sep 2011 23:36:00 GMT",
+        "19700101T000000Z",
+      ),
+      printable,
+    ),
+  }),
+  fc.record({
+    kind: fc.constant("presignParam" as const),
+    param: fc.constantFrom(
+      "X-Amz-Algorithm",
+      "X-Amz-Credential",
+      "X-Amz-Date",
+      "X-Amz-Expires",
+      "X-Amz-SignedHeaders",
+      "X-Amz-Security-Token",
+      "X-Amz-Signature",
+    ),
+    action: fc.constantFrom("drop" as const, "duplicate" as const, "change" as const),
+  }),
+  fc.record({
+    kind: fc.constant("extraUnsignedHeader" as const),
+    name: fc.constantFrom("x-extra", "constructor", "__proto__", "toString", "user-agent"),
+    value: printable,
+  }),
   fc.record({ kind: fc.constant("garbage" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
   fc.record({ kind: fc.constant("rawLine" as const), text: printable }),
 );
@@ -85,7 +144,15 @@ export async function validRequest(t: FuzzTarget, presigned: boolean): Promise<R
   }
   const signed = await createSigner({ region: t.region, credentials: t.caller }).sign(toHttpRequest(url));
   const wire = new URL(wireUrl(signed));
-  return { target: `${wire.pathname}${wire.search}`, headers: [["Host", t.host], ...Object.entries(signed.headers).filter(([n]) => n !== "host").map(([n, v]) => [n, String(v)] as [string, string])] };
+  return {
+    target: `${wire.pathname}${wire.search}`,
+    headers: [
+      ["Host", t.host],
+      ...Object.entries(signed.headers)
+        .filter(([n]) => n !== "host")
+        .map(([n, v]) => [n, String(v)] as [string, string]),
+    ],
+  };
 }
 
 const setHeader = (r: RawRequest, name: string, f: (v: string) => string): RawRequest => ({
@@ -131,8 +198,17 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
       return setHeader(valid, "host", () => m.host.replace("PORT", String(t.port)));
     case "signedHeadersName": {
       const withName = (list: string) => `${m.name};${list}`;
-      if (valid.target.includes("X-Amz-SignedHeaders=")) return { ...valid, target: valid.target.replace(/X-Amz-SignedHeaders=([^&]*)/, (_x, l: string) => `X-Amz-SignedHeaders=${encodeURIComponent(withName(decodeURIComponent(l)))}`) };
-      return setHeader(valid, "authorization", (v) => v.replace(/SignedHeaders=([^,]*)/, (_x, l: string) => `SignedHeaders=${withName(l)}`));
+      if (valid.target.includes("X-Amz-SignedHeaders="))
+        return {
+          ...valid,
+          target: valid.target.replace(
+            /X-Amz-SignedHeaders=([^&]*)/,
+            (_x, l: string) => `X-Amz-SignedHeaders=${encodeURIComponent(withName(decodeURIComponent(l)))}`,
+          ),
+        };
+      return setHeader(valid, "authorization", (v) =>
+        v.replace(/SignedHeaders=([^,]*)/, (_x, l: string) => `SignedHeaders=${withName(l)}`),
+      );
     }
     case "authorizationSyntax": {
       const auth = valid.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1];
@@ -165,17 +241,39 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
       if (m.where === "target") return { ...valid, target: replaceAt(valid.target, m.at, m.char === " " ? "+" : m.char) };
       if (m.where === "body") return { ...valid, body: replaceAt(String(valid.body ?? ""), m.at, m.char) };
       const i = m.at % valid.headers.length;
-      return { ...valid, headers: valid.headers.map(([n, v], j) => [n, j === i ? replaceAt(v, m.at >> 3, m.char === "\u00e9" ? "e" : m.char).trim() || "x" : v]) };
+      return {
+        ...valid,
+        headers: valid.headers.map(([n, v], j) => [
+          n,
+          j === i ? replaceAt(v, m.at >> 3, m.char === "\u00e9" ? "e" : m.char).trim() || "x" : v,
+        ]),
+      };
     }
     case "body":
       return {
         ...valid,
         body: "b".repeat(m.size),
-        headers: m.contentSha === "none" ? valid.headers : [...valid.headers, ["x-amz-content-sha256", m.contentSha === "unsigned" ? "UNSIGNED-PAYLOAD" : m.contentSha === "right" ? "x" : "0".repeat(64)]],
+        headers:
+          m.contentSha === "none"
+            ? valid.headers
+            : [
+                ...valid.headers,
+                [
+                  "x-amz-content-sha256",
+                  m.contentSha === "unsigned" ? "UNSIGNED-PAYLOAD" : m.contentSha === "right" ? "x" : "0".repeat(64),
+                ],
+              ],
       };
     case "date":
-      if (valid.target.includes("X-Amz-Date=")) return { ...valid, target: valid.target.replace(/X-Amz-Date=[^&]*/, `X-Amz-Date=${encodeURIComponent(m.text)}`) };
-      return { ...valid, headers: [...valid.headers.filter(([n]) => n.toLowerCase() !== "x-amz-date"), ...(m.text ? [["Date", m.text] as [string, string]] : [])] };
+      if (valid.target.includes("X-Amz-Date="))
+        return { ...valid, target: valid.target.replace(/X-Amz-Date=[^&]*/, `X-Amz-Date=${encodeURIComponent(m.text)}`) };
+      return {
+        ...valid,
+        headers: [
+          ...valid.headers.filter(([n]) => n.toLowerCase() !== "x-amz-date"),
+          ...(m.text ? [["Date", m.text] as [string, string]] : []),
+        ],
+      };
     case "presignParam":
       return { ...valid, target: mutateQueryParam(valid.target, m.param, m.action) };
     case "extraUnsignedHeader":
@@ -190,7 +288,9 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
 /** Names the valid request signed (from its Authorization header or X-Amz-SignedHeaders). */
 function signedNames(valid: RawRequest): string[] {
   const auth = valid.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1];
-  const list = auth ? /SignedHeaders=([^,]*)/.exec(auth)?.[1] : decodeURIComponent(/X-Amz-SignedHeaders=([^&]*)/.exec(valid.target)?.[1] ?? "");
+  const list = auth
+    ? /SignedHeaders=([^,]*)/.exec(auth)?.[1]
+    : decodeURIComponent(/X-Amz-SignedHeaders=([^&]*)/.exec(valid.target)?.[1] ?? "");
   return (list ?? "").split(";");
 }
 
@@ -202,7 +302,8 @@ export function expectedErrorType(m: Mutation, presigned: boolean): string | und
   if (m.kind !== "authorizationSyntax" || presigned) return undefined;
   // 0: `Credential= AKIA…`, 1: trailing `, <text>` (missing equal-sign unless <text> has one), 2/3: repeated part.
   if (m.variant === 0 || m.variant === 2 || m.variant === 3) return "IncompleteSignatureException";
-  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("="))) return "IncompleteSignatureException";
+  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("=")))
+    return "IncompleteSignatureException";
   return undefined;
 }
 
@@ -222,5 +323,8 @@ export function sameSignedContent(valid: RawRequest, sent: RawRequest | Buffer):
 
 export function fixBodyHash(sent: RawRequest | Buffer, sha: (s: string) => string): RawRequest | Buffer {
   if (Buffer.isBuffer(sent)) return sent;
-  return { ...sent, headers: sent.headers.map(([n, v]) => [n, n === "x-amz-content-sha256" && v === "x" ? sha(String(sent.body ?? "")) : v]) };
+  return {
+    ...sent,
+    headers: sent.headers.map(([n, v]) => [n, n === "x-amz-content-sha256" && v === "x" ? sha(String(sent.body ?? "")) : v]),
+  };
 }

@@ -4,7 +4,10 @@ import * as path from "node:path";
 import { ENTRY_FILE, bundleCaller } from "../../scripts/bundle";
 
 export interface BundledHandler {
-  handler: (event?: unknown, context?: { getRemainingTimeInMillis?: () => number; awsRequestId?: string }) => Promise<Record<string, string>>;
+  handler: (
+    event?: unknown,
+    context?: { getRemainingTimeInMillis?: () => number; awsRequestId?: string },
+  ) => Promise<Record<string, string>>;
 }
 
 let counter = 0;

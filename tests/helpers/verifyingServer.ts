@@ -55,11 +55,18 @@ export async function startVerifyingServer(opts: { region: string; credentials: 
         },
       });
       state.seen.push({
-        method: incoming.method, rawUrl: incoming.rawUrl, headers: req.headers, body: body.toString("utf8"),
-        accessKeyId: result.ok ? result.identity : undefined, verified: result.ok, failure: result.ok ? undefined : result.message,
+        method: incoming.method,
+        rawUrl: incoming.rawUrl,
+        headers: req.headers,
+        body: body.toString("utf8"),
+        accessKeyId: result.ok ? result.identity : undefined,
+        verified: result.ok,
+        failure: result.ok ? undefined : result.message,
       });
-      const reply = state.script.shift()
-        ?? (result.ok ? { status: 200, body: JSON.stringify({ ok: true }), headers: { "content-type": "application/json" } }
+      const reply =
+        state.script.shift() ??
+        (result.ok
+          ? { status: 200, body: JSON.stringify({ ok: true }), headers: { "content-type": "application/json" } }
           : { status: 403, body: JSON.stringify({ message: result.message }), headers: { "x-amzn-errortype": result.errorType } });
       const send = () => {
         if (res.destroyed) return;
@@ -78,6 +85,10 @@ export async function startVerifyingServer(opts: { region: string; credentials: 
   server.on("connection", () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  state.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }
