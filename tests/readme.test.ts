@@ -6,7 +6,7 @@
  * outcomes are stated here independently (the holidays document, AWS's unsigned answer, exit codes).
  */
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { helpText, parseCommandLine } from "../local/cli";
@@ -52,6 +52,7 @@ function block(id: string): Block {
 /** Each marked block and how this file keeps it true. */
 const HANDLED = [
   "first-commands",
+  "tree",
   "start-options",
   "other-commands",
   "deploy",
@@ -401,13 +402,37 @@ describe("README, as written", function () {
     for (const f of files) assert.ok(table.includes(`tests/${f}`), `README's test table does not list tests/${f}`);
   });
 
+  it('"Where things are" names every source file of the repository, and only files that exist', () => {
+    // Each line of the tree is `<indent><name>  <what>`; a name ending in "/" opens a folder for the lines
+    // indented under it. Folders described as a whole (policy/, examples/consumer/, tests/) are not expanded.
+    const listed = new Set<string>();
+    const stack: { indent: number; dir: string }[] = [];
+    for (const line of block("tree").code.split("\n")) {
+      const m = /^( *)(\S+)/.exec(line);
+      if (!m) continue;
+      const indent = m[1].length;
+      while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+      const full = (stack.length > 0 ? stack[stack.length - 1].dir : "") + m[2];
+      if (full.endsWith("/")) stack.push({ indent, dir: full });
+      else listed.add(full);
+      assert.ok(fs.existsSync(path.join(ROOT, full)), `"Where things are" names ${full}, which does not exist`);
+    }
+    const expanded = ["components/", "lib/", "sigv4/", "lambda/", "local/", "verify/", "scripts/", "bench/"];
+    const sources = execFileSync("git", ["ls-files", ...expanded, "index.ts"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f !== "");
+    for (const f of sources) assert.ok(listed.has(f), `"Where things are" does not list ${f}`);
+  });
+
   it("every file or folder the README names in backticks exists", () => {
     const named = new Set<string>();
     for (const [, p] of README.matchAll(/`((?:[\w.-]+\/)+(?:[\w.-]+\.(?:ts|mjs|js|json|yaml|md|txt))?)`/g)) named.add(p);
     // Not repository paths: what commands write under dist/ (gitignored), and API Gateway's S3 "path"
     // style of integration URI.
     for (const p of named) {
-      if (p.startsWith("dist/") || p === "path/" || p.startsWith("api/") || p.startsWith("~/") || p.includes("…")) continue;
+      // handlers/: the design card's name for what lambda/ and sigv4/ hold ("Where things are" maps it).
+      if (p.startsWith("dist/") || p === "path/" || p === "handlers/" || p.startsWith("api/") || p.startsWith("~/") || p.includes("…"))
+        continue;
       assert.ok(fs.existsSync(path.join(ROOT, p)), `README names ${p}, which does not exist`);
     }
   });
