@@ -1,6 +1,9 @@
 /**
  * API Gateway's answers to authentication failures: every one is HTTP 403 with an
  * `x-amzn-errortype` and a `message`. Messages are AWS's own wording, each with where it was seen.
+ * They are copied verbatim, trailing spaces included: API Gateway ends the single-sentence scope
+ * messages (`unsupportedAlgorithm`, `wrongRegion`, `wrongService`, `wrongTerminator`) with ". ",
+ * because AWS appends one sentence per failed check (see the issues cited at `wrongRegion`). Do not trim them.
  */
 export interface AuthFailure {
   ok: false;
@@ -20,6 +23,7 @@ export const MESSAGES = {
   // AWS re:Post knowledge center "Troubleshoot signature mismatch errors ... API Gateway".
   signatureMismatch:
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+  // UnrecognizedClientException's text for an unknown key or a wrong token (e.g. aws/aws-cli#3495).
   invalidToken: "The security token included in the request is invalid.",
   // Both auth forms at once: mhart/dynalite validations (probed against AWS's Coral front end).
   bothForms: "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
