@@ -23,7 +23,8 @@ export const MESSAGES = {
   // AWS re:Post knowledge center "Troubleshoot signature mismatch errors ... API Gateway".
   signatureMismatch:
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-  // UnrecognizedClientException's text for an unknown key or a wrong token (e.g. aws/aws-cli#3495).
+  // UnrecognizedClientException's text for an unknown key or a wrong token, as AWS front ends answer it
+  // (HTTP 403 in iann0036/iamlive#58; the same text from other services in aws-azure-login#37).
   invalidToken: "The security token included in the request is invalid.",
   // Both auth forms at once: mhart/dynalite validations (probed against AWS's Coral front end).
   bothForms: "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
