@@ -112,12 +112,26 @@ function expandResource(pattern: string, resource: string): string {
   return `arn:${arn.partition}:execute-api:${arn.region}:${arn.accountId}:${apiId}${pattern.slice("execute-api:".length)}`;
 }
 
-/** Whether the statement applies to the request; for resource/trust policies, how its principal matched. */
-function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind): "direct" | "account" | "none" {
+/** Statements whose element names and Effect were already checked (the gateway sees the same few on every request). */
+const checkedElements = new WeakSet<PolicyStatement>();
+
+function checkElements(s: PolicyStatement): void {
+  if (checkedElements.has(s)) return;
   for (const key of Object.keys(s)) {
     if (!KNOWN_KEYS.has(key)) throw new UnsupportedPolicyError(`Policy element ${key} is not supported by the local evaluator`);
   }
   if (s.Effect !== "Allow" && s.Effect !== "Deny") throw new UnsupportedPolicyError(`Effect ${String(s.Effect)} is not Allow or Deny`);
+  checkedElements.add(s);
+}
+
+/** The request context conditions see: the request's own keys and the requester's, built once per request. */
+function contextOf(req: AccessRequest): RequestContextKeys {
+  return { ...req.context, ...requesterKeys(req.requester) };
+}
+
+/** Whether the statement applies to the request; for resource/trust policies, how its principal matched. */
+function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind, context: RequestContextKeys): "direct" | "account" | "none" {
+  checkElements(s);
   let principal: "direct" | "account" | "none" = "direct";
   if (kind === "identity") {
     if (s.Principal !== undefined) throw new UnsupportedPolicyError("An identity policy must not have a Principal");
@@ -136,7 +150,6 @@ function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind
     // A role trust policy names no Resource: the resource is the role itself.
     if (s.Resource !== undefined) throw new UnsupportedPolicyError("A role trust policy has no Resource element");
   } else if (!list(s.Resource).some((r) => wildcardMatch(expandResource(r, req.resource), req.resource))) return "none";
-  const context: RequestContextKeys = { ...req.context, ...requesterKeys(req.requester) };
   return conditionsHold(s.Condition, context) ? principal : "none";
 }
 
@@ -146,12 +159,12 @@ interface Verdict {
   sids: string[];
 }
 
-function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): Verdict {
+function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind, context: RequestContextKeys = contextOf(req)): Verdict {
   if (!Array.isArray(doc.Statement)) throw new UnsupportedPolicyError("Policy Statement must be a list");
   let result: ResourcePolicyResult = "Neither";
   const allowSids: string[] = [];
   for (const s of doc.Statement) {
-    const match = statementMatch(s, req, kind);
+    const match = statementMatch(s, req, kind, context);
     if (match === "none") continue;
     if (s.Effect === "Deny") return { result: "Deny", sids: [s.Sid ?? "(no Sid)"] };
     allowSids.push(s.Sid ?? "(no Sid)");
@@ -207,10 +220,11 @@ export function authorize(input: {
   if (request.requester.kind === "service" && input.identityPolicies.length > 0) {
     throw new UnsupportedPolicyError("A service principal has no identity policies");
   }
-  const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity").result);
+  const context = contextOf(request);
+  const identityResults = input.identityPolicies.map((d) => evaluate(d, request, "identity", context).result);
   const identity: PolicyResult = identityResults.includes("Deny") ? "Deny" : identityResults.includes("Allow") ? "Allow" : "Neither";
   const verdict = input.resourcePolicy
-    ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource")
+    ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource", context)
     : { result: "Neither" as const, sids: [] };
   const resource = verdict.result;
   const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;

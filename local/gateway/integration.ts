@@ -8,8 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import { parseArn } from "../../lib/arn";
-import { authorize, authorizeServiceAssumeRole, type Caller, UnsupportedPolicyError } from "../../lib/iam/evaluate";
-import type { Declared, DeclaredIntegrationResponse, DeclaredMethod } from "../declared";
+import { authorize, authorizeServiceAssumeRole, type Caller, type Decision, UnsupportedPolicyError } from "../../lib/iam/evaluate";
+import type { Declared, DeclaredBucket, DeclaredIntegrationResponse, DeclaredMethod, DeclaredObject, DeclaredRole } from "../declared";
 import type { Answer, PathStep } from "./answer";
 
 /** Request headers by lower-case name, as Node gives them. */
@@ -98,6 +98,18 @@ function assertModelled(method: DeclaredMethod): void {
   }
 }
 
+/** Declared selection patterns, compiled once (they come from the program, not the client). */
+const selectionPatterns = new Map<string, RegExp>();
+function selectionRegExp(pattern: string): RegExp {
+  let re = selectionPatterns.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(`^(?:${pattern})$`);
+    if (selectionPatterns.size >= 1024) selectionPatterns.clear();
+    selectionPatterns.set(pattern, re);
+  }
+  return re;
+}
+
 /**
  * The integration response for the backend status: for AWS and HTTP integrations the selectionPattern
  * is matched against the backend's HTTP status code, and the response without one is the default
@@ -110,7 +122,7 @@ function selectIntegrationResponse(
 ): DeclaredIntegrationResponse | undefined {
   const text = String(status);
   const matching = responses.find(
-    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text),
+    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && selectionRegExp(r.selectionPattern).test(text),
   );
   return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
 }
@@ -149,7 +161,7 @@ function integrationRequest(
  * its bytes ("Objects created by the PUT Object … and are encrypted by SSE-S3 or plaintext, have ETags
  * that are an MD5 digest of their object data", `Object.ETag`, Amazon S3 API reference).
  */
-const etagOf = (content: string): string => `"${createHash("md5").update(content).digest("hex")}"`;
+const md5Etag = (content: string): string => `"${createHash("md5").update(content).digest("hex")}"`;
 
 /**
  * If-None-Match as S3 applies it: "Return the object only if its entity tag (ETag) is different from
@@ -161,14 +173,105 @@ function noneMatchHolds(header: string, etag: string): boolean {
   return tags.includes("*") || tags.includes(etag);
 }
 
+/** An outcome the walk computes from declared things only, memoized per the declared object it depends on. */
+function memo<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (key) => {
+    if (cache.has(key)) return cache.get(key) as V;
+    const value = compute(key); // a throw (UnsupportedPolicyError) is not cached: it throws again next time
+    cache.set(key, value);
+    return value;
+  };
+}
+
+/** The method response an integration response yields for one backend answer, or the link that breaks. */
+type MethodResult =
+  | { ok: true; status: number; body: string; contentType: string; headers: ReadonlyMap<string, string> }
+  | { ok: false; link: string; detail: string };
+
 /**
  * From an allowed (or, for TestInvokeMethod, unauthenticated) method call to the client's answer:
  * integration → AssumeRole → S3 → integration and method responses, over what the program declared.
  * `lastModified` is the objects' Last-Modified (an HTTP-date): when the twin "wrote" them.
+ *
+ * Every link is still walked per request and the `path` is the same, but what a link decides from
+ * declared things alone is computed once and kept with the declared object it depends on (issue 12):
+ * the trust-policy decision per role, the S3 decisions per role + bucket + declared key (a key the
+ * program does not declare is evaluated every time, so nothing is kept per client-chosen key), the
+ * ETag and S3's answers per object, and the integration/method response per method + S3 answer.
  */
 export function createIntegrationWalk(declared: Declared, lastModified: string): IntegrationWalk {
   const { api, roles, buckets } = declared;
   for (const m of api.methods.values()) assertModelled(m);
+
+  const trustOf = memo((role: DeclaredRole) =>
+    authorizeServiceAssumeRole({ trustPolicy: role.trustPolicy, roleArn: role.arn, service: API_GATEWAY_SERVICE, context: ASSUME_ROLE_CONTEXT }),
+  );
+  const sessionOf = memo(
+    (role: DeclaredRole): Caller => ({
+      principalArn: role.arn,
+      userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
+      accountId: role.accountId,
+    }),
+  );
+  // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
+  // "What offline mode checks and what it cannot").
+  const s3Authorize = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string) =>
+    authorize({
+      request: { requester: { kind: "identity", caller: sessionOf(role) }, action, resource, context: { "aws:SecureTransport": "true" } },
+      identityPolicies: role.identityPolicies,
+      resourcePolicy: bucket.policy,
+      resourceAccountId: bucket.accountId,
+    });
+  /** Per role, per bucket: decisions keyed by action + declared resource (declared keys only: bounded by the program). */
+  const s3Decisions = new WeakMap<DeclaredRole, WeakMap<DeclaredBucket, Map<string, Decision>>>();
+  const s3Decision = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string, declaredResource: boolean) => {
+    if (!declaredResource) return s3Authorize(role, bucket, action, resource);
+    let byBucket = s3Decisions.get(role);
+    if (!byBucket) s3Decisions.set(role, (byBucket = new WeakMap()));
+    let decisions = byBucket.get(bucket);
+    if (!decisions) byBucket.set(bucket, (decisions = new Map()));
+    const id = `${action}\u0000${resource}`;
+    let d = decisions.get(id);
+    if (d === undefined) decisions.set(id, (d = s3Authorize(role, bucket, action, resource)));
+    return d;
+  };
+  /** S3's two successful answers per object, ETag computed once (kept while the content is the same). */
+  const objectAnswers = new WeakMap<DeclaredObject, { content: string; etag: string; ok: BackendResponse; notModified: BackendResponse }>();
+  const answersOf = (object: DeclaredObject) => {
+    const known = objectAnswers.get(object);
+    if (known && known.content === object.content) return known;
+    const etag = md5Etag(object.content);
+    const fresh = {
+      content: object.content,
+      etag,
+      ok: {
+        status: 200,
+        headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) },
+        body: object.content,
+      },
+      notModified: { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" },
+    };
+    objectAnswers.set(object, fresh);
+    return fresh;
+  };
+  const s3Errors = new Map<string, BackendResponse>();
+  const s3ErrorOnce = (status: number, code: string, message: string) => {
+    const id = `${status} ${code}`;
+    let e = s3Errors.get(id);
+    if (!e) s3Errors.set(id, (e = s3Error(status, code, message)));
+    return e;
+  };
+  /** Per method, per S3 answer (both declared or fixed): the method response it yields. */
+  const methodResults = new WeakMap<DeclaredMethod, WeakMap<BackendResponse, MethodResult>>();
+  const methodResult = (method: DeclaredMethod, backend: BackendResponse): MethodResult => {
+    let byBackend = methodResults.get(method);
+    if (!byBackend) methodResults.set(method, (byBackend = new WeakMap()));
+    let r = byBackend.get(backend);
+    if (!r) byBackend.set(backend, (r = mapResponse(method, backend)));
+    return r;
+  };
+
   return function integrate(method, pathParams, requestHeaders, path) {
     const done = (a: Answer): Answer => ({ ...a, path });
     const fail = (link: string, detail: string): Answer => {
@@ -192,12 +295,7 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
         `AssumeRole ${roleName}`,
         `the role is in account ${role.accountId}, not the API's ${api.accountId} (iam:PassRole cannot cross accounts)`,
       );
-    const trust = authorizeServiceAssumeRole({
-      trustPolicy: role.trustPolicy,
-      roleArn: role.arn,
-      service: API_GATEWAY_SERVICE,
-      context: ASSUME_ROLE_CONTEXT,
-    });
+    const trust = trustOf(role);
     if (!trust.allowed)
       return fail(
         `AssumeRole ${roleName}`,
@@ -205,83 +303,75 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
       );
     path.push({ link: `AssumeRole ${roleName}`, ok: true });
 
-    const session: Caller = {
-      principalArn: role.arn,
-      userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
-      accountId: role.accountId,
-    };
     const bucket = buckets.get(bucketName);
     let backend: BackendResponse;
     const getLink = `s3:GetObject ${key}`;
     if (!bucket) {
-      backend = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
+      backend = s3ErrorOnce(404, "NoSuchBucket", "The specified bucket does not exist");
       path.push({ link: getLink, ok: false, detail: `404 NoSuchBucket (${bucketName} is not declared)` });
     } else {
-      // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
-      // "What offline mode checks and what it cannot").
-      const s3Request = (action: string, resource: string) =>
-        authorize({
-          request: { requester: { kind: "identity", caller: session }, action, resource, context: { "aws:SecureTransport": "true" } },
-          identityPolicies: role.identityPolicies,
-          resourcePolicy: bucket.policy,
-          resourceAccountId: bucket.accountId,
-        });
-      const get = s3Request("s3:GetObject", `${bucket.arn}/${key}`);
       const object = bucket.objects.get(key);
+      const get = s3Decision(role, bucket, "s3:GetObject", `${bucket.arn}/${key}`, object !== undefined);
       if (!get.allowed) {
-        backend = s3Error(403, "AccessDenied", "Access Denied");
+        backend = s3ErrorOnce(403, "AccessDenied", "Access Denied");
         path.push({ link: getLink, ok: false, detail: `403 AccessDenied (${get.reason})` });
       } else if (!object) {
         // Without s3:ListBucket a missing key answers 403, with it 404 (GetObject, Amazon S3 API reference, Permissions).
-        const canList = s3Request("s3:ListBucket", bucket.arn).allowed;
-        backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
+        const canList = s3Decision(role, bucket, "s3:ListBucket", bucket.arn, true).allowed;
+        backend = canList
+          ? s3ErrorOnce(404, "NoSuchKey", "The specified key does not exist.")
+          : s3ErrorOnce(403, "AccessDenied", "Access Denied");
         path.push({
           link: getLink,
           ok: false,
           detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})`,
         });
       } else {
-        const etag = etagOf(object.content);
+        const answers = answersOf(object);
         const ifNoneMatch = request.headers.get("if-none-match");
-        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, etag)) {
-          backend = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
+        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, answers.etag)) {
+          backend = answers.notModified;
           path.push({ link: getLink, ok: true, detail: "304 Not Modified" });
         } else {
-          backend = {
-            status: 200,
-            headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) },
-            body: object.content,
-          };
+          backend = answers.ok;
           path.push({ link: getLink, ok: true });
         }
       }
     }
 
-    const response = selectIntegrationResponse(method.integrationResponses, backend.status);
-    if (!response)
-      return fail(
-        "integration response",
-        `no integration response matches S3's ${backend.status} and none is the default (No match for output mapping and no default output mapping configured)`,
-      );
-    const declaredParams = method.methodResponses.get(response.statusCode);
-    if (!declaredParams) return fail("method response", `no method response ${response.statusCode} is declared`);
-    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [target, source] of Object.entries(response.responseParameters)) {
-      if (declaredParams[target] === undefined)
-        return fail("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
-      const header = target.replace(/^method\.response\.header\./, "");
-      const literal = /^'(.*)'$/.exec(source);
-      const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
-      const value = literal
-        ? literal[1]
-        : fromBackend
-          ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1]
-          : undefined;
-      if (value !== undefined) headers[header.toLowerCase()] = value;
-    }
-    const template = response.responseTemplates["application/json"];
-    const contentType = headers["content-type"] ?? "application/json";
-    const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
-    return done({ status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others });
+    const result = methodResult(method, backend);
+    if (!result.ok) return fail(result.link, result.detail);
+    return done({ status: result.status, body: result.body, contentType: result.contentType, headers: new Map(result.headers) });
   };
+}
+
+/** Integration response → method response for one S3 answer (selection, declared parameters, mapping). */
+function mapResponse(method: DeclaredMethod, backend: BackendResponse): MethodResult {
+  const broken = (link: string, detail: string): MethodResult => ({ ok: false, link, detail });
+  const response = selectIntegrationResponse(method.integrationResponses, backend.status);
+  if (!response)
+    return broken(
+      "integration response",
+      `no integration response matches S3's ${backend.status} and none is the default (No match for output mapping and no default output mapping configured)`,
+    );
+  const declaredParams = method.methodResponses.get(response.statusCode);
+  if (!declaredParams) return broken("method response", `no method response ${response.statusCode} is declared`);
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [target, source] of Object.entries(response.responseParameters)) {
+    if (declaredParams[target] === undefined)
+      return broken("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
+    const header = target.replace(/^method\.response\.header\./, "");
+    const literal = /^'(.*)'$/.exec(source);
+    const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
+    const value = literal
+      ? literal[1]
+      : fromBackend
+        ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1]
+        : undefined;
+    if (value !== undefined) headers[header.toLowerCase()] = value;
+  }
+  const template = response.responseTemplates["application/json"];
+  const contentType = headers["content-type"] ?? "application/json";
+  const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
+  return { ok: true, status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others };
 }

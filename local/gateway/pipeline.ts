@@ -15,6 +15,7 @@ import { matchRoute } from "../../lib/api";
 import { accessDeniedMessage, authorizeInvoke } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
+import type { DeclaredMethod } from "../declared";
 import type { LocalIdentity } from "../identities";
 import type { Plan } from "../plan";
 import { type Answer, errorAnswer, type PathStep } from "./answer";
@@ -40,6 +41,16 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   // The objects were written when the gateway started: their Last-Modified (an HTTP-date).
   const integrate = createIntegrationWalk(plan.declared, (now?.() ?? new Date()).toUTCString());
 
+  // The declared methods per HTTP method, listed once (only declared methods are keys: bounded, and a
+  // client's method name is only looked up).
+  const byHttpMethod = new Map<string, { resourcePath: string; method: DeclaredMethod }[]>();
+  for (const m of api.methods.values()) {
+    const list = byHttpMethod.get(m.httpMethod) ?? [];
+    list.push({ resourcePath: m.path, method: m });
+    byHttpMethod.set(m.httpMethod, list);
+  }
+  const candidatesFor = (httpMethod: string) => byHttpMethod.get(httpMethod) ?? [];
+
   return async function answer(req) {
     const result = await decide(req);
     observe?.(req, result);
@@ -53,10 +64,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const resourcePath = rawPath.slice(api.stageName.length + 1) || "/";
     // Route selection over the declared resources: a literal segment, or one whole non-empty segment
     // for a `{param}` (lib/api matchRoute); no method there is Missing Authentication Token.
-    const candidates = [...api.methods.values()]
-      .filter((m) => m.httpMethod === req.method)
-      .map((m) => ({ resourcePath: m.path, method: m }));
-    const selected = matchRoute(resourcePath, candidates);
+    const selected = matchRoute(resourcePath, candidatesFor(req.method));
     if (!selected) {
       // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
       const syntax = authorizationSyntaxFailure(req);
