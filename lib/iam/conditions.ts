@@ -42,13 +42,28 @@ function ipInCidr(cidr: string, ip: string): boolean {
   return cidrContains(range, ip);
 }
 
-function lookup(context: RequestContextKeys, key: string): string[] | undefined {
-  const wanted = key.toLowerCase();
-  for (const [k, v] of Object.entries(context)) {
-    if (k.toLowerCase() !== wanted || v === undefined) continue;
-    return Array.isArray(v) ? v : [String(v)];
+/**
+ * The context by lower-case key (keys are case-insensitive; the first defined value of a key wins),
+ * built once per context object: one request's context is looked up by every statement's conditions.
+ */
+const indexes = new WeakMap<RequestContextKeys, Map<string, string[]>>();
+
+function indexOf(context: RequestContextKeys): Map<string, string[]> {
+  let index = indexes.get(context);
+  if (index === undefined) {
+    index = new Map();
+    for (const [k, v] of Object.entries(context)) {
+      const key = k.toLowerCase();
+      if (v === undefined || index.has(key)) continue;
+      index.set(key, Array.isArray(v) ? v : [String(v)]);
+    }
+    indexes.set(context, index);
   }
-  return undefined;
+  return index;
+}
+
+function lookup(context: RequestContextKeys, key: string): string[] | undefined {
+  return indexOf(context).get(key.toLowerCase());
 }
 
 /** True when every operator/key in the block holds for the request context. */

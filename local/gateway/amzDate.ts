@@ -31,7 +31,14 @@ export function parseHttpDate(value: string): Date | undefined {
   return DAYS[d.getUTCDay()] === m[1] ? d : undefined;
 }
 
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Date → `20150830T123600Z` (seconds precision, UTC), as toISOString writes it without `-`, `:` and milliseconds. */
 export function formatAmzDate(d: Date): string {
+  const year = d.getUTCFullYear();
+  if (year >= 1000 && year <= 9999) {
+    return `${year}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}T${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
+  }
   return d
     .toISOString()
     .replace(/\.\d{3}Z$/, "Z")

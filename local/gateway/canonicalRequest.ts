@@ -140,6 +140,9 @@ export function canonicalHeaders(lines: ReadonlyMap<string, readonly string[]>, 
 
 export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 
+/** SHA-256 of no bytes: a GET's payload hash, computed once. */
+const EMPTY_PAYLOAD_SHA256 = sha256Hex("");
+
 export interface CanonicalRequestParts {
   method: string;
   wirePath: string;
@@ -162,6 +165,6 @@ export function canonicalRequest(p: CanonicalRequestParts): string | undefined {
     canonicalQuery(p.query, p.omitQueryIndex),
     headers,
     p.signedHeadersText,
-    sha256Hex(p.body),
+    p.body.length === 0 ? EMPTY_PAYLOAD_SHA256 : sha256Hex(p.body),
   ].join("\n");
 }
