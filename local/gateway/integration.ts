@@ -137,23 +137,48 @@ function integrationRequest(
   pathParams: ReadonlyMap<string, string>,
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): { path: Map<string, string>; headers: Map<string, string> } {
-  const source = (expr: string): string | undefined => {
-    const literal = /^'(.*)'$/.exec(expr);
-    if (literal) return literal[1];
-    const [, kind, name] = /^method\.request\.(path|header)\.(.+)$/.exec(expr) ?? [];
-    if (kind === "path") return pathParams.get(name);
-    const value = kind === "header" ? headers[name.toLowerCase()] : undefined;
-    return Array.isArray(value) ? value.join(",") : value;
-  };
   const out = { path: new Map<string, string>(), headers: new Map<string, string>() };
-  for (const [target, expr] of Object.entries(mappings)) {
-    const value = source(expr);
-    const [, kind, name] = /^integration\.request\.(path|header)\.(.+)$/.exec(target) ?? [];
-    if (value === undefined || !name) continue;
-    if (kind === "path") out.path.set(name, value);
-    else out.headers.set(name.toLowerCase(), value);
+  for (const m of parsedMappings(mappings)) {
+    let value: string | undefined;
+    if (m.from === "literal") value = m.name;
+    else if (m.from === "path") value = pathParams.get(m.name);
+    else if (m.from === "header") {
+      const v = headers[m.name];
+      value = Array.isArray(v) ? v.join(",") : v;
+    }
+    if (value === undefined || !m.target) continue;
+    if (m.kind === "path") out.path.set(m.target, value);
+    else out.headers.set(m.target.toLowerCase(), value);
   }
   return out;
+}
+
+/** One declared mapping, parsed once: where the value comes from and where it goes. */
+interface ParsedMapping {
+  from: "literal" | "path" | "header" | "none";
+  /** The literal, the path parameter's name, or the lower-case header name. */
+  name: string;
+  kind: string | undefined;
+  target: string | undefined;
+}
+
+const NO_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({});
+const parsedByMappings = new WeakMap<Readonly<Record<string, string>>, ParsedMapping[]>();
+
+function parsedMappings(mappings: Readonly<Record<string, string>>): ParsedMapping[] {
+  const known = parsedByMappings.get(mappings);
+  if (known) return known;
+  const parsed = Object.entries(mappings).map(([target, expr]): ParsedMapping => {
+    const [, kind, name] = /^integration\.request\.(path|header)\.(.+)$/.exec(target) ?? [];
+    const literal = /^'(.*)'$/.exec(expr);
+    if (literal) return { from: "literal", name: literal[1], kind, target: name };
+    const [, sourceKind, sourceName] = /^method\.request\.(path|header)\.(.+)$/.exec(expr) ?? [];
+    if (sourceKind === "path") return { from: "path", name: sourceName, kind, target: name };
+    if (sourceKind === "header") return { from: "header", name: sourceName.toLowerCase(), kind, target: name };
+    return { from: "none", name: "", kind, target: name };
+  });
+  parsedByMappings.set(mappings, parsed);
+  return parsed;
 }
 
 /**
@@ -280,7 +305,7 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
     };
     const integration = method.integration;
     if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
-    const request = integrationRequest(integration.requestParameters ?? {}, pathParams, requestHeaders);
+    const request = integrationRequest(integration.requestParameters ?? NO_MAPPINGS, pathParams, requestHeaders);
     // `{name}` in the URI is filled from integration.request.path.name; an unmapped one stays as written.
     const uri = (integration.uri ?? "").replace(/\{([^{}]+)\}/g, (whole, name: string) => request.path.get(name) ?? whole);
     const [, , , bucketName, key] = S3_PATH_URI.exec(uri) ?? [];

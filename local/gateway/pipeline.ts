@@ -12,7 +12,7 @@
  * fully-read request and returns one answer, with the path it took.
  */
 import { matchRoute } from "../../lib/api";
-import { accessDeniedMessage, authorizeInvoke } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorizeInvoke, type Decision } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
 import type { DeclaredMethod } from "../declared";
@@ -29,6 +29,9 @@ export interface GatewayRequest extends IncomingSignedRequest {
   /** The TCP peer address (IPv4-mapped IPv6 already unwrapped): `aws:SourceIp`. */
   sourceIp: string;
 }
+
+/** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
+export const MAX_DECISIONS = 1024;
 
 export type Pipeline = (req: GatewayRequest) => Promise<Answer>;
 
@@ -50,6 +53,32 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     byHttpMethod.set(m.httpMethod, list);
   }
   const candidatesFor = (httpMethod: string) => byHttpMethod.get(httpMethod) ?? [];
+
+  /**
+   * The invoke decision is a pure function of the authenticated identity (its policies are fixed while
+   * the gateway runs), the method ARN and aws:SourceIp (the only request context keys presented), so
+   * it is kept per identity under the exact ARN + source IP: a different ARN or address is evaluated
+   * afresh, never answered from another's verdict. Bounded: cleared when it reaches MAX_DECISIONS.
+   */
+  const decisions = new WeakMap<LocalIdentity, Map<string, { decision: Decision; policyDetail: string }>>();
+  const authorized = (identity: LocalIdentity, resource: string, sourceIp: string) => {
+    let known = decisions.get(identity);
+    if (!known) decisions.set(identity, (known = new Map()));
+    const id = `${sourceIp}\u0000${resource}`;
+    const hit = known.get(id);
+    if (hit) return hit;
+    const decision = authorizeInvoke({
+      request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp, secureTransport: true },
+      identityPolicies: identity.identityPolicies,
+      resourcePolicy: api.resourcePolicy,
+      resourceAccountId: api.accountId,
+    });
+    const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
+    const entry = { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
+    if (known.size >= MAX_DECISIONS) known.clear();
+    known.set(id, entry);
+    return entry;
+  };
 
   return async function answer(req) {
     const result = await decide(req);
@@ -93,14 +122,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const identity = auth.identity;
     // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
     const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
-    const decision = authorizeInvoke({
-      request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp: req.sourceIp, secureTransport: true },
-      identityPolicies: identity.identityPolicies,
-      resourcePolicy: api.resourcePolicy,
-      resourceAccountId: api.accountId,
-    });
-    const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
-    const policyDetail = `resource policy ${decision.resource}${sids} + identity ${decision.identity}`;
+    const { decision, policyDetail } = authorized(identity, resource, req.sourceIp);
     if (!decision.allowed) {
       path.push({ link: "authorization", ok: false, detail: `${policyDetail}: ${decision.reason}` });
       return {
