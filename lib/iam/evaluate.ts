@@ -130,7 +130,12 @@ function contextOf(req: AccessRequest): RequestContextKeys {
 }
 
 /** Whether the statement applies to the request; for resource/trust policies, how its principal matched. */
-function statementMatch(s: PolicyStatement, req: AccessRequest, kind: PolicyKind, context: RequestContextKeys): "direct" | "account" | "none" {
+function statementMatch(
+  s: PolicyStatement,
+  req: AccessRequest,
+  kind: PolicyKind,
+  context: RequestContextKeys,
+): "direct" | "account" | "none" {
   checkElements(s);
   let principal: "direct" | "account" | "none" = "direct";
   if (kind === "identity") {

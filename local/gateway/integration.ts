@@ -230,15 +230,18 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
   for (const m of api.methods.values()) assertModelled(m);
 
   const trustOf = memo((role: DeclaredRole) =>
-    authorizeServiceAssumeRole({ trustPolicy: role.trustPolicy, roleArn: role.arn, service: API_GATEWAY_SERVICE, context: ASSUME_ROLE_CONTEXT }),
-  );
-  const sessionOf = memo(
-    (role: DeclaredRole): Caller => ({
-      principalArn: role.arn,
-      userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
-      accountId: role.accountId,
+    authorizeServiceAssumeRole({
+      trustPolicy: role.trustPolicy,
+      roleArn: role.arn,
+      service: API_GATEWAY_SERVICE,
+      context: ASSUME_ROLE_CONTEXT,
     }),
   );
+  const sessionOf = memo((role: DeclaredRole): Caller => ({
+    principalArn: role.arn,
+    userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
+    accountId: role.accountId,
+  }));
   // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
   // "What offline mode checks and what it cannot").
   const s3Authorize = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string) =>

@@ -126,7 +126,18 @@ export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOpt
     // X-Amz-Date always overrides Date; Date may be ISO-8601 basic or an HTTP-date.
     const dateText = amzDate ?? httpDate ?? "";
     const date = amzDate !== undefined ? parseAmzDate(amzDate) : (parseAmzDate(dateText) ?? parseHttpDate(dateText));
-    claimed = { ...parsed.claims, form: "header", dateText, date, token: joinedHeader(lines, "x-amz-security-token"), omitQueryIndex: -1 };
+    const c = parsed.claims;
+    claimed = {
+      algorithm: c.algorithm,
+      credential: c.credential,
+      signedHeaders: c.signedHeaders,
+      signature: c.signature,
+      form: "header",
+      dateText,
+      date,
+      token: joinedHeader(lines, "x-amz-security-token"),
+      omitQueryIndex: -1,
+    };
   }
 
   if (!claimed.date) return fail("IncompleteSignatureException", badDate(claimed.dateText));
