@@ -301,10 +301,9 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
   };
 
   return function integrate(method, pathParams, requestHeaders, path) {
-    const done = (a: Answer): Answer => ({ ...a, path });
     const fail = (link: string, detail: string): Answer => {
       path.push({ link, ok: false, detail });
-      return done(configurationError());
+      return { ...configurationError(), path };
     };
     const integration = method.integration;
     if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
@@ -369,7 +368,7 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
 
     const result = methodResult(method, backend);
     if (!result.ok) return fail(result.link, result.detail);
-    return done({ status: result.status, body: result.body, contentType: result.contentType, headers: new Map(result.headers) });
+    return { status: result.status, body: result.body, contentType: result.contentType, headers: new Map(result.headers), path };
   };
 }
 

@@ -139,7 +139,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     },
     (req, res) => {
       stats.requests++;
-      const started = process.hrtime.bigint();
+      const started = opts.logRequests ? process.hrtime.bigint() : 0n; // only a logged line needs the time
       const socket = req.socket;
       arm(socket, limits.requestTimeoutMs);
       res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
