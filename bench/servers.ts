@@ -5,6 +5,7 @@
  * With BENCH_CPU_PROFILE=FILE it records a V8 CPU profile (what `node --cpu-prof` records) from
  * when it is ready until SIGTERM, so the profile shows serving, not start-up.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { Session } from "node:inspector";
 import * as http from "node:http";
@@ -18,8 +19,16 @@ async function bare(): Promise<void> {
   const body = plan.dataDocument;
   // The gateway sends a fresh x-amzn-requestid per answer; the bare server sends one of the same length.
   const requestId = "00000000-0000-4000-8000-000000000000";
+  // …and the same headers as its 200: a content-length (not chunked), the object's ETag and Last-Modified.
+  const headers = {
+    "content-type": HOLIDAYS_CONTENT_TYPE,
+    "content-length": String(Buffer.byteLength(body)),
+    "x-amzn-requestid": requestId,
+    etag: `"${createHash("md5").update(body).digest("hex")}"`,
+    "last-modified": new Date().toUTCString(),
+  };
   const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": HOLIDAYS_CONTENT_TYPE, "x-amzn-requestid": requestId });
+    res.writeHead(200, headers);
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
