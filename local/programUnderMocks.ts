@@ -53,6 +53,12 @@ export interface RunOptions {
   stackOutputs?: StackOutputs;
   /** Folder of the program to run (its Pulumi.yaml names the project, its index.ts is the entry). Default: this project. */
   programDir?: string;
+  /**
+   * Run the program anew even when an identical run is remembered (see {@link runProgram}): for tests
+   * of what a new run does (the same inputs give the same result; nothing leaks from one run into the next).
+   * @default false
+   */
+  fresh?: boolean;
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -318,10 +324,11 @@ function rootMessage(err: unknown): string {
  * program folder, stack, config and stack outputs, and an identical request gets a deep copy of it (its
  * own arrays and plain objects: a caller may change what it gets without changing what the next one
  * gets). The test suite asks for the same few stacks ≈60 times; each fresh run re-imports index.ts and
- * declares ~130 resources. A run with transforms or slowTypes, and any run that failed, is run fresh.
+ * declares ~130 resources. A run with transforms or slowTypes or `fresh`, and any run that failed, is run
+ * anew (a fresh run is not remembered either).
  */
 export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
-  const remember = (opts.transforms ?? []).length === 0 && Object.keys(opts.slowTypes ?? {}).length === 0;
+  const remember = opts.fresh !== true && (opts.transforms ?? []).length === 0 && Object.keys(opts.slowTypes ?? {}).length === 0;
   if (!remember) return runFresh(config, opts);
   const key = runKey(config, opts);
   let pending = remembered.get(key);
