@@ -53,6 +53,12 @@ export interface RunOptions {
   stackOutputs?: StackOutputs;
   /** Folder of the program to run (its Pulumi.yaml names the project, its index.ts is the entry). Default: this project. */
   programDir?: string;
+  /**
+   * Run the program anew even when an identical run is remembered (see {@link runProgram}): for tests
+   * of what a new run does (the same inputs give the same result; nothing leaks from one run into the next).
+   * @default false
+   */
+  fresh?: boolean;
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -312,8 +318,57 @@ function rootMessage(err: unknown): string {
 /**
  * Runs a program's `index.ts` (freshly imported, after `setMocks`) with a stack's flat config: this
  * project's by default, or the one in `opts.programDir` (e.g. examples/consumer).
+ *
+ * A run is deterministic in its inputs (the program reads no clock, no environment and no randomness:
+ * tests/noClock.test.ts), so a run without `transforms` or `slowTypes` is remembered per process by
+ * program folder, stack, config and stack outputs, and an identical request gets a deep copy of it (its
+ * own arrays and plain objects: a caller may change what it gets without changing what the next one
+ * gets). The test suite asks for the same few stacks ≈60 times; each fresh run re-imports index.ts and
+ * declares ~130 resources. A run with transforms or slowTypes or `fresh`, and any run that failed, is run
+ * anew (a fresh run is not remembered either).
  */
-export function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+  const remember = opts.fresh !== true && (opts.transforms ?? []).length === 0 && Object.keys(opts.slowTypes ?? {}).length === 0;
+  if (!remember) return runFresh(config, opts);
+  const key = runKey(config, opts);
+  let pending = remembered.get(key);
+  if (!pending) {
+    pending = runFresh(config, opts);
+    remembered.set(key, pending);
+    // A failed run is not remembered: the next identical request runs it again (and fails afresh).
+    pending.catch(() => remembered.delete(key));
+  }
+  return deepCopy(await pending);
+}
+
+const remembered = new Map<string, Promise<ProgramRun>>();
+
+/** What determines a run: the program, the stack, its config and the outputs its StackReferences read. */
+function runKey(config: Record<string, string>, opts: RunOptions): string {
+  const sorted = (o: Record<string, unknown>) =>
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]);
+  return JSON.stringify([
+    path.resolve(opts.programDir ?? PROJECT_ROOT),
+    opts.stack ?? "dev",
+    sorted(config),
+    sorted(opts.stackOutputs ?? {}).map(([k, v]) => [k, sorted(v as Record<string, unknown>)]),
+  ]);
+}
+
+/** Copies arrays and plain objects (prototype-free ones stay prototype-free); class instances (assets) are shared. */
+function deepCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(deepCopy) as T;
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy = Object.create(proto) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) copy[k] = deepCopy(v);
+  return copy as T;
+}
+
+function runFresh(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
   const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");
   return runUnderMocks(
     () => {

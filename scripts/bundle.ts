@@ -7,7 +7,7 @@
  * `npm start`, the bench and the tests write them with `writeCallerBundle()`, so what is tested is
  * what is deployed.
  */
-import { BuildOptions, buildSync } from "esbuild";
+import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -61,9 +61,76 @@ const CHAIN_IMPORT = "./credentialChain";
  * stay runtime requires. (The bench also builds its comparison variant with it.)
  */
 export function bundleFile(entry: string, external: string[] = []): string {
-  const [out] = buildSync({ ...COMMON, entryPoints: [entry], external: [...(COMMON.external ?? []), ...external] }).outputFiles ?? [];
+  const options: BuildOptions = { ...COMMON, entryPoints: [entry], external: [...(COMMON.external ?? []), ...external] };
+  const cacheFile = path.join(CACHE_DIR, `${sha256(JSON.stringify([esbuildVersion, process.cwd(), lockfileHash(), options]))}.json`);
+  const remembered = readRemembered(cacheFile);
+  if (remembered !== undefined) return remembered;
+  const result = buildSync({ ...options, metafile: true });
+  const [out] = result.outputFiles ?? [];
   if (!out) throw new Error(`esbuild wrote nothing for ${entry}`);
+  remember(cacheFile, out.text, Object.keys(result.metafile?.inputs ?? {}));
   return out.text;
+}
+
+// An on-disk cache of bundles, so every process that plans (npm run plan, npm start, each test worker
+// and each child process the tests start) does not run esbuild again (≈0.4 s here) for unchanged
+// sources. A bundle is a function of esbuild's version, its options, the working folder (module paths
+// in the output are relative to it), the installed packages and the content of every file esbuild read
+// (its metafile's `inputs`, https://esbuild.github.io/api/#metafile). The key holds the first four;
+// each entry records the last as SHA-256 per file, and is used only if every file still has its hash.
+// Any change to any input file, or to node_modules/.package-lock.json (rewritten by every npm install),
+// builds afresh. Entries are written atomically (temporary file, then rename).
+const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "holidays-api", "bundles");
+
+interface RememberedBundle {
+  /** Absolute path → SHA-256 (hex) of every file esbuild read. */
+  inputs: Record<string, string>;
+  text: string;
+}
+
+const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+function fileHash(file: string): string | undefined {
+  try {
+    return sha256(fs.readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+function lockfileHash(): string {
+  return fileHash(path.join(ROOT, "node_modules", ".package-lock.json")) ?? "none";
+}
+
+function readRemembered(cacheFile: string): string | undefined {
+  let entry: RememberedBundle;
+  try {
+    entry = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as RememberedBundle;
+  } catch {
+    return undefined;
+  }
+  const files = Object.keys(entry.inputs ?? {});
+  if (files.length === 0 || typeof entry.text !== "string") return undefined;
+  for (const file of files) if (fileHash(file) !== entry.inputs[file]) return undefined;
+  return entry.text;
+}
+
+function remember(cacheFile: string, text: string, inputs: string[]): void {
+  const hashes: Record<string, string> = {};
+  for (const input of inputs) {
+    const file = path.resolve(input); // metafile paths are relative to the working folder
+    const hash = fileHash(file);
+    if (hash === undefined) return; // an input esbuild read but we cannot (a virtual module): do not remember
+    hashes[file] = hash;
+  }
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ inputs: hashes, text } satisfies RememberedBundle));
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // A cache that cannot be written only costs the next process a build.
+  }
 }
 
 let cached: Bundle | undefined;
