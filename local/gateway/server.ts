@@ -344,15 +344,16 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
   }
   logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C or kill ${process.pid} to stop)`);
   const stop = () => {
+    // The contract goes first, synchronously: whoever stopped us may end its session (and us) before
+    // the server has closed, and a stale contract would point the next reader at a dead port.
+    if (file) fs.rmSync(file, { force: true });
     // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
     logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
-    void gw.close().then(() => {
-      if (file) fs.rmSync(file, { force: true });
-      setTimeout(() => process.exit(0), 50).unref();
-    });
+    void gw.close().then(() => setTimeout(() => process.exit(0), 50).unref());
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  process.once("SIGHUP", stop); // the terminal or session that started us has gone
   // SIGUSR2: one line of memory figures, after a full GC when node runs with --expose-gc (npm run fuzz does).
   process.on("SIGUSR2", () => {
     (globalThis as { gc?: () => void }).gc?.();
