@@ -19,6 +19,7 @@ import { createSignedFetch } from "../sigv4/signedFetch";
 import { createSigner } from "../sigv4/signer";
 import { toHttpRequest } from "../sigv4/signingRequest";
 import { startGateway } from "../local/gateway/server";
+import { lambdaEnvironment } from "../local/lambdaRuntime";
 import { buildPlan } from "../local/plan";
 import { sign } from "../tests/helpers/http";
 import { parseCommandLineOrExit } from "../local/cli";
@@ -121,15 +122,7 @@ async function benchColdPath(todayCode: string): Promise<void> {
     const gw = await startGateway(await buildPlan("dev"));
     try {
       const [caller] = gw.identities;
-      // What the Lambda runtime gives the function: its env and the role's credentials as AWS_* variables.
-      const env = {
-        API_URL: gw.dataUrl,
-        API_REGION: gw.region,
-        AWS_REGION: gw.region,
-        AWS_ACCESS_KEY_ID: caller.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
-        AWS_SESSION_TOKEN: caller.sessionToken,
-      };
+      const env = lambdaEnvironment({ API_URL: gw.dataUrl, API_REGION: gw.region }, gw.region, caller);
       const runs = QUICK ? 7 : 21;
       const today: Cold[] = [];
       const now: Cold[] = [];

@@ -4,6 +4,34 @@
  */
 import { spawn } from "node:child_process";
 
+/** Temporary credentials of the function's execution role. */
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/**
+ * The environment the Lambda runtime gives a function: its configured variables, the region, and its
+ * execution role's temporary credentials as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN ("Defined runtime environment variables", AWS Lambda developer guide).
+ */
+export function lambdaEnvironment(
+  variables: Record<string, string>,
+  region: string,
+  role: RoleCredentials,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...variables,
+    ...extra,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: role.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+    AWS_SESSION_TOKEN: role.sessionToken,
+  };
+}
+
 export interface Invocation {
   ok: boolean;
   result?: unknown;

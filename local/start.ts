@@ -19,7 +19,7 @@ import { writeCallerBundle } from "../scripts/bundle";
 import { Answer, brokenLink, createPipeline, renderPath } from "./gateway/pipeline";
 import { RunningGateway, startGateway } from "./gateway/server";
 import { LOOPBACK_SOURCE, LocalIdentity, expectationFor } from "./identities";
-import { invokeBundle } from "./lambdaRuntime";
+import { invokeBundle, lambdaEnvironment } from "./lambdaRuntime";
 import { STACK_OPTIONS, parseCommandLine, runMain, stackArgs } from "./cli";
 import { Plan, buildPlan, isProgramError, renderPlan } from "./plan";
 import { Reply, isLoopbackSource, sendGet } from "./storyRequests";
@@ -140,14 +140,7 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     print(
       `\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn}, from ${LOOPBACK_SOURCE} ==`,
     );
-    const run = await invokeBundle(bundlePath, {
-      API_URL: gw.dataUrl,
-      API_REGION: gw.region,
-      AWS_REGION: gw.region,
-      AWS_ACCESS_KEY_ID: caller.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
-      AWS_SESSION_TOKEN: caller.sessionToken,
-    });
+    const run = await invokeBundle(bundlePath, lambdaEnvironment({ API_URL: gw.dataUrl, API_REGION: gw.region }, gw.region, caller));
     for (const line of run.logs) print(`  log: ${line}`);
     if (run.ok) print(JSON.stringify(run.result, null, 2));
     const callerExpectation = expectationFor(plan, caller, LOOPBACK_SOURCE);

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { canonicalRequest, canonicalUri, headerLines, parseRawQuery } from "../local/gateway/canonicalRequest";
 import { signature, signingKey, stringToSign } from "../local/gateway/signingKey";
+import { findCases } from "./helpers/sigv4Suite";
 
-const SUITE = path.join(__dirname, "fixtures", "sigv4-test-suite");
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const SCOPE = "20150830/us-east-1/service/aws4_request";
 
@@ -22,17 +22,6 @@ const NOT_ON_THE_WIRE: Record<string, string> = {
   "get-header-value-multiline": "obsolete line folding, which Node's HTTP parser (like API Gateway's front end) does not accept",
   "post-sts-header-after": "the token is added after signing: not part of the canonical request by design",
 };
-
-function findCases(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const full = path.join(dir, entry.name);
-    if (fs.existsSync(path.join(full, `${entry.name}.req`))) out.push(full);
-    else out.push(...findCases(full));
-  }
-  return out.sort();
-}
 
 function readWire(text: string): { method: string; target: string; rawHeaders: string[]; body: string } {
   const [head, ...bodyParts] = text.split("\n\n");
@@ -48,7 +37,7 @@ function readWire(text: string): { method: string; target: string; rawHeaders: s
 }
 
 describe("the gateway's canonical request against AWS's SigV4 test suite", () => {
-  for (const dir of findCases(SUITE)) {
+  for (const dir of findCases()) {
     const name = path.basename(dir);
     const read = (ext: string) => fs.readFileSync(path.join(dir, `${name}.${ext}`), "utf8");
     if (NOT_ON_THE_WIRE[name]) {

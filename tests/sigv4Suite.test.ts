@@ -13,8 +13,8 @@ import * as path from "node:path";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { toHttpRequest } from "../sigv4/signingRequest";
+import { findCases } from "./helpers/sigv4Suite";
 
-const SUITE = path.join(__dirname, "fixtures", "sigv4-test-suite");
 const DATE = new Date("2015-08-30T12:36:00Z");
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const TOKEN =
@@ -44,17 +44,6 @@ function parseReq(text: string): ParsedReq {
   return { method: m[1], target: m[2], headers, body: bodyParts.join("\n\n") };
 }
 
-function findCases(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const full = path.join(dir, entry.name);
-    if (fs.existsSync(path.join(full, `${entry.name}.req`))) out.push(full);
-    else out.push(...findCases(full));
-  }
-  return out.sort();
-}
-
 /** Cases where execute-api deliberately differs from the suite's assumption, with the reason. */
 const DIFFERS: Record<string, string> = {
   "get-utf8":
@@ -68,7 +57,7 @@ const DIFFERS: Record<string, string> = {
 };
 
 describe("SigV4 test suite (tests/fixtures/sigv4-test-suite)", () => {
-  const cases = findCases(SUITE);
+  const cases = findCases();
 
   it("has the 31 documented cases", () => {
     assert.equal(cases.length, 31);

@@ -11,7 +11,7 @@ import { evaluatePolicy, authorizeServiceAssumeRole } from "../../lib/iam/evalua
 import { partitionOf } from "../../lib/arn";
 import type { PolicyDocument } from "../../lib/policy";
 import type { LocalIdentity } from "../identities";
-import { invokeBundle } from "../lambdaRuntime";
+import { invokeBundle, lambdaEnvironment } from "../lambdaRuntime";
 import type { Plan } from "../plan";
 import { AwsAnswer, awsError } from "./awsAnswer";
 import type { ControlPlaneCaller } from "./apiGateway";
@@ -80,14 +80,7 @@ export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
     if (env.API_URL) env.API_URL = opts.resolveUrl(env.API_URL);
     const run = await invokeBundle(
       opts.bundlePath,
-      {
-        ...env,
-        AWS_REGION: plan.region,
-        AWS_LAMBDA_FUNCTION_NAME: String(fn.state.name),
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_SESSION_TOKEN: credentials.sessionToken,
-      },
+      lambdaEnvironment(env, plan.region, credentials, { AWS_LAMBDA_FUNCTION_NAME: String(fn.state.name) }),
       Number(fn.inputs.timeout ?? 3) * 1000,
     );
 
