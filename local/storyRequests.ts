@@ -63,7 +63,7 @@ export async function sendGet(opts: {
   const headers = opts.who ? await signedHeaders(opts.url, opts.who, opts.region, opts.tamper ?? false) : { host: new URL(opts.url).host };
   if (isLoopbackSource(opts.sourceIp)) return overSocket(opts.url, headers, opts.sourceIp);
   const u = new URL(opts.url);
-  const a = await opts.pipeline({
+  const a = opts.pipeline({
     method: "GET",
     rawUrl: `${u.pathname}${u.search}`,
     headers,

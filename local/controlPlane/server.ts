@@ -44,7 +44,7 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     const method = req.method ?? "GET";
     const service = pathname.startsWith("/2015-03-31/functions/") ? "lambda" : pathname.startsWith("/restapis") ? "apigateway" : undefined;
     if (!service) return awsError(404, "UnknownOperationException", `Unknown operation ${method} ${pathname}`);
-    const auth = await verifySigV4(
+    const auth = verifySigV4(
       { method, rawUrl, headers: req.headers, body },
       {
         region: plan.region,

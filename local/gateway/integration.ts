@@ -211,7 +211,7 @@ function memo<K extends object, V>(compute: (key: K) => V): (key: K) => V {
 
 /** The method response an integration response yields for one backend answer, or the link that breaks. */
 type MethodResult =
-  | { ok: true; status: number; body: string; contentType: string; headers: ReadonlyMap<string, string> }
+  | { ok: true; status: number; body: string; bytes: Buffer; contentType: string; headers: ReadonlyMap<string, string> }
   | { ok: false; link: string; detail: string };
 
 /**
@@ -368,7 +368,14 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
 
     const result = methodResult(method, backend);
     if (!result.ok) return fail(result.link, result.detail);
-    return { status: result.status, body: result.body, contentType: result.contentType, headers: new Map(result.headers), path };
+    return {
+      status: result.status,
+      body: result.body,
+      bytes: result.bytes,
+      contentType: result.contentType,
+      headers: new Map(result.headers),
+      path,
+    };
   };
 }
 
@@ -400,5 +407,6 @@ function mapResponse(method: DeclaredMethod, backend: BackendResponse): MethodRe
   const template = response.responseTemplates["application/json"];
   const contentType = headers["content-type"] ?? "application/json";
   const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
-  return { ok: true, status: Number(response.statusCode), body: template ?? backend.body, contentType, headers: others };
+  const body = template ?? backend.body;
+  return { ok: true, status: Number(response.statusCode), body, bytes: Buffer.from(body, "utf8"), contentType, headers: others };
 }

@@ -11,7 +11,7 @@
  * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
  * fully-read request and returns one answer, with the path it took.
  */
-import { matchRoute } from "../../lib/api";
+import { type RouteMatch, routeMatcher } from "../../lib/api";
 import { accessDeniedMessage, authorizeInvoke, type Decision } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
@@ -33,7 +33,8 @@ export interface GatewayRequest extends IncomingSignedRequest {
 /** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
 export const MAX_DECISIONS = 1024;
 
-export type Pipeline = (req: GatewayRequest) => Promise<Answer>;
+/** Synchronous: every link is decided from what the program declares, in memory; no promise per request (issue 12). */
+export type Pipeline = (req: GatewayRequest) => Answer;
 
 /** Called with every answer and the request it answers (the story prints the path). */
 export type AnswerObserver = (req: GatewayRequest, answer: Answer) => void;
@@ -44,15 +45,19 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   // The objects were written when the gateway started: their Last-Modified (an HTTP-date).
   const integrate = createIntegrationWalk(plan.declared, (now?.() ?? new Date()).toUTCString());
 
-  // The declared methods per HTTP method, listed once (only declared methods are keys: bounded, and a
-  // client's method name is only looked up).
+  // The declared methods per HTTP method, listed and compiled for route selection once (only declared
+  // methods are keys: bounded, and a client's method name is only looked up).
   const byHttpMethod = new Map<string, { resourcePath: string; method: DeclaredMethod }[]>();
   for (const m of api.methods.values()) {
     const list = byHttpMethod.get(m.httpMethod) ?? [];
     list.push({ resourcePath: m.path, method: m });
     byHttpMethod.set(m.httpMethod, list);
   }
-  const candidatesFor = (httpMethod: string) => byHttpMethod.get(httpMethod) ?? [];
+  type Candidate = { resourcePath: string; method: DeclaredMethod };
+  const matchers = new Map<string, (path: string) => RouteMatch<Candidate> | undefined>();
+  for (const [httpMethod, list] of byHttpMethod) matchers.set(httpMethod, routeMatcher(list));
+  const select = (httpMethod: string, resourcePath: string) => matchers.get(httpMethod)?.(resourcePath);
+  const stagePrefix = `/${api.stageName}`;
 
   /**
    * The invoke decision is a pure function of the authenticated identity (its policies are fixed while
@@ -80,20 +85,24 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     return entry;
   };
 
-  return async function answer(req) {
-    const result = await decide(req);
+  return function answer(req) {
+    const result = decide(req);
     observe?.(req, result);
     return result;
   };
 
-  async function decide(req: GatewayRequest): Promise<Answer> {
-    const rawPath = req.rawUrl.split("?")[0];
-    const firstSegment = rawPath.split("/")[1] ?? "";
-    if (firstSegment !== api.stageName) return errorAnswer(403, "ForbiddenException", "Forbidden");
-    const resourcePath = rawPath.slice(api.stageName.length + 1) || "/";
+  function decide(req: GatewayRequest): Answer {
+    const q = req.rawUrl.indexOf("?");
+    const rawPath = q === -1 ? req.rawUrl : req.rawUrl.slice(0, q);
+    // The first segment names the stage: `/dev` or `/dev/…`.
+    const stageEnds = rawPath.startsWith(stagePrefix) ? stagePrefix.length : -1;
+    if (stageEnds === -1 || (rawPath.length > stageEnds && rawPath[stageEnds] !== "/")) {
+      return errorAnswer(403, "ForbiddenException", "Forbidden");
+    }
+    const resourcePath = rawPath.slice(stageEnds) || "/";
     // Route selection over the declared resources: a literal segment, or one whole non-empty segment
-    // for a `{param}` (lib/api matchRoute); no method there is Missing Authentication Token.
-    const selected = matchRoute(resourcePath, candidatesFor(req.method));
+    // for a `{param}` (lib/api routeMatcher); no method there is Missing Authentication Token.
+    const selected = select(req.method, resourcePath);
     if (!selected) {
       // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
       const syntax = authorizationSyntaxFailure(req);
@@ -103,7 +112,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     }
     const method = selected.route.method;
 
-    const auth = await verifySigV4(req, {
+    const auth = verifySigV4(req, {
       region: api.region,
       service: "execute-api",
       now: now?.(),

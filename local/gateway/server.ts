@@ -93,6 +93,14 @@ const BAD_REQUEST_BODY = JSON.stringify({ message: "Bad Request" });
 /** How long a refused request's connection may keep sending (discarded) after the answer. */
 const LINGER_MS = 2_000;
 
+const NO_BODY = Buffer.alloc(0);
+
+/** `aws:SourceIp`: the TCP peer, an IPv4-mapped IPv6 address unwrapped. */
+const sourceIpOf = (socket: Socket): string => {
+  const address = socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+};
+
 /** Host header lines of a request, from `rawHeaders` (Node's `headers.host` keeps only the first). */
 function hostLines(rawHeaders: readonly string[]): string[] {
   const out: string[] = [];
@@ -109,21 +117,40 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
   const stats = { requests: 0, internalErrors: 0, timedOut: 0, openConnections: 0 };
   let acceptedHosts = new Set<string>();
 
-  const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
-  const arm = (socket: Socket, ms: number) => {
-    const previous = deadlines.get(socket);
-    if (previous) clearTimeout(previous);
-    const timer = setTimeout(() => {
+  /**
+   * Deadlines: each connection's is a number (when it must be done), checked by one sweep timer, so a
+   * request costs an assignment rather than a setTimeout and a clearTimeout (issue 12). A connection
+   * is closed at most one sweep interval (an eighth of the shortest limit, at most 250 ms) late.
+   */
+  const deadlines = new Map<Socket, number>();
+  const arm = (socket: Socket, ms: number) => void deadlines.set(socket, performance.now() + ms);
+  const sweepEveryMs = Math.max(5, Math.min(250, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs, LINGER_MS) / 8));
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (const [socket, due] of deadlines) {
+      if (due > now) continue;
+      deadlines.delete(socket);
       stats.timedOut++;
       socket.destroy();
-    }, ms);
-    timer.unref();
-    deadlines.set(socket, timer);
+    }
+  }, sweepEveryMs);
+  sweeper.unref();
+
+  /**
+   * Answers are written together, once per turn of the event loop (setImmediate runs after the poll
+   * phase has read every ready connection), not one by one as each is decided. On loopback each write
+   * to a waiting client wakes it; back-to-back writes share that wake-up. Measured here under 10
+   * connections: the gateway's write cost per answer fell from about 35 to 15 µs (issue 12).
+   */
+  let pending: (() => void)[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    for (const write of batch) write();
   };
-  const disarm = (socket: Socket) => {
-    const timer = deadlines.get(socket);
-    if (timer) clearTimeout(timer);
-    deadlines.delete(socket);
+  const later = (write: () => void) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(write);
   };
 
   const server = http.createServer(
@@ -142,20 +169,22 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
       const started = opts.logRequests ? process.hrtime.bigint() : 0n; // only a logged line needs the time
       const socket = req.socket;
       arm(socket, limits.requestTimeoutMs);
-      res.once("finish", () => arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs));
 
       const send = (a: Answer) => {
         if (res.headersSent || res.destroyed) return;
+        const body = a.bytes ?? Buffer.from(a.body, "utf8");
         const headers: Record<string, string> = {
           "content-type": a.contentType ?? "application/json",
-          "content-length": String(Buffer.byteLength(a.body)),
+          "content-length": String(body.length),
           "x-amzn-requestid": randomUUID(),
         };
         if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
         // Headers the declared integration/method responses map (names come from the program, not the client).
-        for (const [name, value] of a.headers ?? []) headers[name.toLowerCase()] = value;
+        if (a.headers) for (const [name, value] of a.headers) headers[name.toLowerCase()] = value;
         res.writeHead(a.status, headers);
-        res.end(a.body);
+        res.end(body);
+        // The response is with the kernel (loopback takes a few KiB at once): the keep-alive clock starts.
+        arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs);
         if (opts.logRequests) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           logger.line(`${req.method ?? "?"} ${JSON.stringify((req.url ?? "").slice(0, 200))} ${a.status} ${ms.toFixed(1)}ms`);
@@ -173,13 +202,36 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
         });
         send(a);
       };
+      const decide = (body: Buffer) => {
+        let a: Answer;
+        try {
+          a = answer({
+            method: req.method ?? "GET",
+            rawUrl: req.url ?? "/",
+            headers: req.headers,
+            rawHeaders: req.rawHeaders,
+            body,
+            sourceIp: sourceIpOf(socket),
+          });
+        } catch (err) {
+          stats.internalErrors++;
+          logger.line(`gateway: internal error: ${err instanceof Error ? err.message : String(err)}`);
+          a = errorAnswer(500, "InternalServerErrorException", "Internal server error");
+        }
+        later(() => send(a));
+      };
 
       const hosts = hostLines(req.rawHeaders);
       if (hosts.length !== 1) return refuse({ status: 400, body: BAD_REQUEST_BODY });
       if (!acceptedHosts.has(hosts[0].toLowerCase())) return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
 
-      const tooLarge = () => errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long");
+      // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3: "If this
+      // is a request message and none of the above are true, then the message body length is zero"):
+      // it is decided now, without waiting for the stream's end. Node discards the (empty) rest.
       const declared = req.headers["content-length"];
+      if (declared === undefined && req.headers["transfer-encoding"] === undefined) return decide(NO_BODY);
+
+      const tooLarge = () => errorAnswer(413, "RequestEntityTooLargeException", "Request Too Long");
       if (declared !== undefined && Number(declared) > limits.maxBodyBytes) return refuse(tooLarge());
 
       const chunks: Buffer[] = [];
@@ -198,21 +250,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
       });
       req.on("error", () => res.destroy());
       req.on("end", () => {
-        if (refused) return;
-        answer({
-          method: req.method ?? "GET",
-          rawUrl: req.url ?? "/",
-          headers: req.headers,
-          rawHeaders: req.rawHeaders,
-          body: Buffer.concat(chunks),
-          sourceIp: (socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
-        })
-          .catch((err: unknown) => {
-            stats.internalErrors++;
-            logger.line(`gateway: internal error: ${err instanceof Error ? err.message : String(err)}`);
-            return errorAnswer(500, "InternalServerErrorException", "Internal server error");
-          })
-          .then((a) => send(a));
+        if (!refused) decide(Buffer.concat(chunks));
       });
     },
   );
@@ -223,7 +261,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     arm(socket, limits.headersTimeoutMs);
     socket.once("close", () => {
       stats.openConnections--;
-      disarm(socket);
+      deadlines.delete(socket);
     });
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
@@ -259,6 +297,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     stats: () => ({ ...stats, droppedLogLines: logger.dropped }),
     close: () =>
       new Promise((resolve) => {
+        clearInterval(sweeper);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -96,7 +96,8 @@ export function authorizationSyntaxFailure(req: IncomingSignedRequest): AuthFail
   return parsed.ok ? undefined : parsed;
 }
 
-export async function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I>): Promise<AuthResult<I>> {
+/** Synchronous: nothing in it waits, and the gateway answers without a promise per request (issue 12). */
+export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I>): AuthResult<I> {
   const { wirePath, rawQuery } = splitTarget(req.rawUrl);
   const query = parseRawQuery(rawQuery);
   const lines = headerLines(req.rawHeaders, req.headers);

@@ -46,7 +46,7 @@ export async function startVerifyingServer(opts: { region: string; credentials: 
     req.on("end", async () => {
       const body = Buffer.concat(chunks);
       const incoming: IncomingSignedRequest = { method: req.method ?? "GET", rawUrl: req.url ?? "/", headers: req.headers, body };
-      const result = await verifySigV4(incoming, {
+      const result = verifySigV4(incoming, {
         region: opts.region,
         service: "execute-api",
         lookup: (k) => {
