@@ -1,7 +1,7 @@
 /**
  * What the caller Lambda does on each invocation, given its signing client and configuration: GET the
  * holidays document with SigV4 (execute-api) and return the parsed `{"YYYY-MM-DD": "祝日名"}` object,
- * logging one JSON line per call (never credentials). lambda/handler.ts is the entry that builds it at
+ * logging one JSON line per call on stdout (never credentials). lambda/handler.ts is the entry that builds it at
  * cold start.
  *
  * While the execution environment stays warm it keeps the last document and its ETag, and
@@ -73,9 +73,25 @@ export function createCallerHandler(config: CallerConfig, signedFetch: SignedFet
 
     function log(fields: Record<string, unknown>): void {
       const line = { ...fields, url, latencyMs: Date.now() - started, requestId: context?.awsRequestId };
-      console.log(JSON.stringify(line));
+      writeLogLine(JSON.stringify(line));
     }
   };
+}
+
+/**
+ * One JSON line on stdout, written directly rather than through `console.log`. Lambda relays whatever
+ * a function writes to stdout or stderr ("you can use methods on the console object, or any logging
+ * library that writes to stdout or stderr", AWS Lambda Developer Guide, "Log and monitor Node.js
+ * Lambda functions", https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html). The runtime's
+ * console, by contrast, prefixes each line with a timestamp, request id and level in its text format,
+ * and nests the line as a string `message` in its JSON format; written directly, the line stays one
+ * JSON object whose fields CloudWatch Logs Insights discovers (the line carries the request id
+ * itself). It also spares a cold start the console's first-use cost (≈1 ms here, `npm run bench`).
+ * The same approach as Powertools for AWS Lambda's Logger, which writes through its own Console on
+ * process.stdout (aws-powertools/powertools-lambda-typescript, packages/logger/src/Logger.ts).
+ */
+function writeLogLine(line: string): void {
+  process.stdout.write(line + "\n"); // not a template literal: esbuild would print its newline raw, splitting the minified line
 }
 
 /** A non-2xx answer as its typed error; a 304 we did not ask for is an invalid response. */

@@ -31,14 +31,21 @@ from botocore.auth import SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 url, region, ak, sk, tk, age, expires = sys.argv[1:8]
-class Past(real.datetime):
-    @classmethod
-    def utcnow(cls):
-        return real.datetime.utcnow() - real.timedelta(seconds=int(age))
-class Clock:
-    datetime = Past
-    timedelta = real.timedelta
-botocore.auth.datetime = Clock
+past = real.timedelta(seconds=int(age))
+if hasattr(botocore.auth, "get_current_datetime"):
+    # Newer botocore reads the clock through botocore.compat.get_current_datetime, imported into botocore.auth.
+    now = botocore.auth.get_current_datetime
+    botocore.auth.get_current_datetime = lambda *a, **k: now(*a, **k) - past
+else:
+    # Older botocore calls datetime.datetime.utcnow() in botocore.auth itself.
+    class Past(real.datetime):
+        @classmethod
+        def utcnow(cls):
+            return real.datetime.utcnow() - past
+    class Clock:
+        datetime = Past
+        timedelta = real.timedelta
+    botocore.auth.datetime = Clock
 req = AWSRequest(method="GET", url=url)
 SigV4QueryAuth(Credentials(ak, sk, tk), "execute-api", region, expires=int(expires)).add_auth(req)
 print(req.url)

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { RunningGateway, startGateway } from "../local/gateway/server";
 import { LocalIdentity } from "../local/identities";
 import { Plan, buildPlan } from "../local/plan";
-import { loadBundledHandler, withEnv } from "./helpers/loadBundle";
+import { captureStdoutLines, loadBundledHandler, withEnv } from "./helpers/loadBundle";
 import { RawResponse, send, sign } from "./helpers/http";
 
 const run = promisify(execFile);
@@ -207,11 +207,7 @@ describe("routes through the offline twin (full path)", function () {
       AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
       AWS_SESSION_TOKEN: caller.sessionToken,
     });
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (...args: unknown[]) => {
-      lines.push(args.map(String).join(" "));
-    };
+    const { lines, restore: restoreStdout } = captureStdoutLines();
     try {
       const { handler } = loadBundledHandler();
       const first = await handler();
@@ -219,7 +215,7 @@ describe("routes through the offline twin (full path)", function () {
       assert.equal(first["2025-02-24"], "天皇誕生日 振替休日");
       assert.deepEqual(second, first);
     } finally {
-      console.log = original;
+      restoreStdout();
       restore();
     }
     const logged = lines.map((l) => JSON.parse(l) as { status: number; cache: string });

@@ -53,3 +53,28 @@ export function writeBundleCopy(): { index: string; remove: () => void } {
   for (const [name, code] of Object.entries(bundleCaller().files)) fs.writeFileSync(path.join(folder, name), code);
   return { index: path.join(folder, ENTRY_FILE), remove: () => fs.rmSync(folder, { recursive: true, force: true }) };
 }
+
+/**
+ * Collects the lines the bundled caller writes to stdout (its JSON log lines, lambda/caller.ts) while
+ * it runs in this process, instead of letting them reach the reporter; `restore()` puts stdout back.
+ */
+export function captureStdoutLines(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const original = process.stdout.write;
+  let partial = "";
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    partial += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const parts = partial.split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts);
+    const callback = rest.find((r): r is () => void => typeof r === "function");
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  return {
+    lines,
+    restore: () => {
+      process.stdout.write = original;
+    },
+  };
+}
