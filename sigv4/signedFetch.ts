@@ -10,7 +10,7 @@ import { BufferedResponse, ResponseHeaders } from "./bufferedResponse";
 import { InvalidResponseError, NetworkError, RequestTimeoutError, SignedFetchError, apiErrorFrom } from "./errors";
 import { createSigner } from "./signer";
 import { SignableInit, toHttpRequest, wireUrl } from "./signingRequest";
-import { Transport, nodeTransport } from "./httpTransport";
+import { FetchLike, fetchTransport, nodeTransport } from "./httpTransport";
 
 export interface SignedFetchOptions {
   /** Signing region, e.g. `ap-northeast-1`. */
@@ -31,11 +31,12 @@ export interface SignedFetchOptions {
   /** Random source in [0, 1) for jitter; injectable for tests. */
   random?: () => number;
   /**
-   * What sends each signed attempt: any fetch-compatible function (e.g. `globalThis.fetch`).
+   * What sends each signed attempt: any fetch-compatible function (e.g. `globalThis.fetch`), given
+   * `redirect: "manual"` and the attempt's `AbortSignal.timeout`.
    * Default: node:http/node:https with a keep-alive agent (httpTransport.ts), which spares a cold
    * start undici's first-use cost.
    */
-  fetch?: Transport;
+  fetch?: FetchLike;
 }
 
 export interface SignedRequestInit extends SignableInit {
@@ -66,7 +67,7 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   const base = options.backoffBaseMs ?? 100;
   const cap = options.backoffCapMs ?? 2000;
   const random = options.random ?? Math.random;
-  const send = options.fetch ?? nodeTransport;
+  const send = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
 
   return async function signedFetch(input, init = {}) {
     const unsigned = toHttpRequest(input, init);
@@ -83,13 +84,7 @@ export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
       const budget = Math.min(attemptTimeoutMs, remaining);
       let response: Response;
       try {
-        response = await send(url, {
-          method: signed.method,
-          headers,
-          body: signed.body as string | Buffer | undefined,
-          signal: AbortSignal.timeout(budget),
-          redirect: "manual",
-        });
+        response = await send(url, { method: signed.method, headers, body: signed.body as string | Buffer | undefined, timeoutMs: budget });
       } catch (err) {
         lastError = err;
         const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
