@@ -75,7 +75,6 @@ export const nodeTransport: Transport = (url, init) =>
     const target = new URL(url);
     const { request, agent } = agentFor(target.protocol);
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -84,8 +83,8 @@ export const nodeTransport: Transport = (url, init) =>
     };
     const req = request(target, { method: init.method, headers: init.headers, agent });
     // A timer, not an AbortSignal: the first AbortSignal and EventTarget listener cost a cold start ≈1 ms
-    // here (issue 12); the attempt ends the same way.
-    timer = setTimeout(() => {
+    // here (issue 12); the attempt ends the same way. Set before any listener, so settle() always sees it.
+    const timer = setTimeout(() => {
       settle(() => reject(timeoutError()));
       req.destroy();
     }, init.timeoutMs);
