@@ -382,7 +382,14 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
     }
   }
   logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C or kill ${process.pid} to stop)`);
+  let stopping = false;
   const stop = () => {
+    // Handlers stay installed (`on`, not `once`) and a repeated signal is a no-op: with `once`, Node
+    // restores a signal's default action as its last listener is removed, so a second SIGTERM arriving
+    // then (npm forwards each `kill` it gets; a shell's EXIT trap often sends another) ended the process
+    // before the contract file below was removed.
+    if (stopping) return;
+    stopping = true;
     // The contract goes first, synchronously: whoever stopped us may end its session (and us) before
     // the server has closed, and a stale contract would point the next reader at a dead port.
     if (file) fs.rmSync(file, { force: true });
@@ -390,9 +397,9 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
     logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
     void gw.close().then(() => setTimeout(() => process.exit(0), 50).unref());
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  process.once("SIGHUP", stop); // the terminal or session that started us has gone
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGHUP", stop); // the terminal or session that started us has gone
   // SIGUSR2: one line of memory figures, after a full GC when node runs with --expose-gc (npm run fuzz does).
   process.on("SIGUSR2", () => {
     (globalThis as { gc?: () => void }).gc?.();
