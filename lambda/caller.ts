@@ -86,7 +86,7 @@ export function createCallerHandler(config: CallerConfig, signedFetch: SignedFet
  * console, by contrast, prefixes each line with a timestamp, request id and level in its text format,
  * and nests the line as a string `message` in its JSON format; written directly, the line stays one
  * JSON object whose fields CloudWatch Logs Insights discovers (the line carries the request id
- * itself). It also spares a cold start the console's first-use cost (≈1 ms here, `npm run bench`).
+ * itself). It also spares a cold start the console's first-use cost (≈1 ms here, measured alone).
  * The same approach as Powertools for AWS Lambda's Logger, which writes through its own Console on
  * process.stdout (aws-powertools/powertools-lambda-typescript, packages/logger/src/Logger.ts).
  */

@@ -9,8 +9,8 @@
 // takes to import @pulumi/pulumi, in every process that imports it. Both serve only
 // `pulumi.runtime.serializeFunction` (closures turned into Lambda code), which this project never
 // calls: the caller is bundled by esbuild (scripts/bundle.ts). Pulumi once made the TypeScript import
-// lazy for the same reason ("Avoid importing typescript unless necessary", pulumi/pulumi#10185); the
-// closure code has since come back onto the import path.
+// lazy for the same reason ("Avoid importing typescript unless necessary", pulumi/pulumi#10185); in
+// @pulumi/pulumi 3.270 the closure code is on the import path again (the chain above).
 //
 // So those two requires, and only from those two Pulumi files, return a stand-in that loads the real
 // module on its first use: nothing is skipped, only deferred. Set HOLIDAYS_EAGER_PULUMI=1 to turn it off.
