@@ -24,7 +24,7 @@ import { buildPlan } from "../local/plan";
 import { sign } from "../tests/helpers/http";
 import { parseCommandLineOrExit } from "../local/cli";
 import { startVerifyingServer } from "../tests/helpers/verifyingServer";
-import { cpuMsOf, kib, median, ms, quantile, run, startServer, stop, times } from "./measure";
+import { cpuMsOf, endedChildrenCpuMs, kib, median, ms, quantile, run, startServer, stop, times } from "./measure";
 
 const ROOT = path.join(__dirname, "..");
 const NODE = process.execPath;
@@ -451,9 +451,25 @@ async function benchTestLoop(runs: number): Promise<void> {
       notes.push(`the test loop as before failed once and was run again (${err.message.slice(0, 300)})`);
       return before();
     });
+  // CPU of every process of a run (information: where wall time waits on neighbours, CPU time mostly
+  // does not); the commands of the test step run one after another, so the difference is theirs.
+  const withCpu = async (f: () => Promise<number>): Promise<[number, number | undefined]> => {
+    const c0 = endedChildrenCpuMs();
+    const wall = await f();
+    const c1 = endedChildrenCpuMs();
+    return [wall, c0 === undefined || c1 === undefined ? undefined : c1 - c0];
+  };
+  const bCpu: number[] = [];
+  const aCpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    b.push(await beforeOrRetry());
-    a.push(await now(true));
+    const [bWall, bc] = await withCpu(beforeOrRetry);
+    const [aWall, ac] = await withCpu(() => now(true));
+    b.push(bWall);
+    a.push(aWall);
+    if (bc !== undefined && ac !== undefined) {
+      bCpu.push(bc);
+      aCpu.push(ac);
+    }
   }
   // The rerun with nothing changed is information, not judged: timed once, after the last pair.
   const warm = await now(false);
@@ -462,7 +478,11 @@ async function benchTestLoop(runs: number): Promise<void> {
   const r = median(a.map((x, i) => x / b[i]));
   row({
     figure: `\`npm test\` wall time (strict type check and lint included), median of ${runs} back-to-back pairs`,
-    value: `${ms(median(a))} with no caches; ${ms(warm)} rerun with nothing changed (${times(warm / median(b))})`,
+    value: `${ms(median(a))} with no caches; ${ms(warm)} rerun with nothing changed (${times(warm / median(b))})${
+      aCpu.length
+        ? `; CPU of all its processes ${ms(median(aCpu))} against ${ms(median(bCpu))} before (${times(median(aCpu.map((x, i) => x / bCpu[i])))}, information)`
+        : ""
+    }`,
     comparison: `before (ts-node hook; tsc and eslint each in full): ${ms(median(b))}`,
     ratio: times(r),
     budget: "≤ 0.60×",

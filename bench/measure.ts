@@ -72,14 +72,38 @@ export function stop(child: ChildProcess): Promise<void> {
 
 let ticksPerSecond: number | undefined;
 
+/** Fields 3 onwards of /proc/PID/stat (counted after the ")" that closes field 2, the command name). */
+function statFields(pid: number): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+const ticksToMs = (ticks: number): number => {
+  ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  return (ticks * 1000) / ticksPerSecond;
+};
+
 /** CPU time (user + system) a process has used so far, in ms, from /proc; undefined where there is none. */
 export function cpuMsOf(pid: number): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-    // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ")" that closes field 2.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    const fields = statFields(pid);
+    // Fields 14 and 15 of /proc/PID/stat: utime, stime (proc(5)).
+    return ticksToMs(Number(fields[11]) + Number(fields[12]));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (user + system), in ms, of this process's children that have ended and been waited for,
+ * their own waited-for descendants included (fields 16 and 17 of /proc/self/stat: cutime, cstime,
+ * proc(5)); undefined where there is no /proc. The difference across a run of commands is the CPU they
+ * used, whatever the load: where wall time waits on neighbours, CPU time mostly does not.
+ */
+export function endedChildrenCpuMs(): number | undefined {
+  try {
+    const fields = statFields(process.pid);
+    return ticksToMs(Number(fields[13]) + Number(fields[14]));
   } catch {
     return undefined;
   }
