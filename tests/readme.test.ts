@@ -8,6 +8,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { helpText, parseCommandLine } from "../local/cli";
 import { CALL_COMMAND } from "../local/call";
@@ -305,11 +306,13 @@ describe("README, as written", function () {
     const parts: Record<string, string> = {};
     let r: Run;
     let contractFile = "";
-    const pyFile = path.join(ROOT, "get_holidays.py");
+    // "save this as get_holidays.py": saved in a folder of its own, not in the working tree (a file
+    // appearing there mid-run changes what scripts/check.mjs hashes, so a pass would not be remembered).
+    let pyDir = "";
 
     before(async () => {
-      // "save this as get_holidays.py"
-      fs.writeFileSync(pyFile, block("botocore").code);
+      pyDir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-readme-py-"));
+      fs.writeFileSync(path.join(pyDir, "get_holidays.py"), block("botocore").code);
       const steps = [
         "gateway-start",
         "gateway-curl",
@@ -319,17 +322,19 @@ describe("README, as written", function () {
         "routes-conditional",
         "gateway-stop",
       ];
-      // The harness adds only separators, the contract path, and a stop if a step fails.
+      // The harness adds only separators, the contract path, a stop if a step fails, and a `cd` into the
+      // folder where get_holidays.py was saved for the step that runs it.
+      const run = (id: string) => (id === "gateway-python" ? `(\ncd ${JSON.stringify(pyDir)}\n${block(id).code}\n)` : block(id).code);
       const script = [
         "set -e",
         "trap 'kill %1 2>/dev/null || true' EXIT",
-        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, block(id).code]),
+        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, run(id)]),
         'echo "@@@ GW=$GW"',
       ].join("\n");
       try {
         r = await bash(script);
       } finally {
-        fs.rmSync(pyFile, { force: true });
+        fs.rmSync(pyDir, { recursive: true, force: true });
       }
       for (const chunk of r.stdout.split(/^@@@ /m).slice(1)) {
         const nl = chunk.indexOf("\n");
