@@ -10,7 +10,8 @@ export const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 
 export const ms = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
 export const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
-export const times = (r: number): string => `${r.toFixed(2)}×`;
+/** A ratio to three decimals: at two, a value just past its budget (0.303 against 0.30) would print as the budget itself. */
+export const times = (r: number): string => `${r.toFixed(3)}×`;
 
 export interface Exit {
   code: number | null;

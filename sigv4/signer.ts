@@ -1,6 +1,7 @@
 import { Hash } from "@smithy/hash-node";
 import type { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { signingDates } from "./signingDate";
 import { QuerySafeSignatureV4 } from "./signingRequest";
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, as the AWS SDK for JavaScript v3 uses in Node. */
@@ -38,8 +39,19 @@ export function createSigner(opts: {
 export const MAX_SHARED_SIGNERS = 256;
 const signers = new Map<string, SignatureV4>();
 
+/**
+ * {@link QuerySafeSignatureV4} with the signing time rendered from the UTC getters (signingDate.ts:
+ * smithy's `formatDate` goes through `Date#toISOString`, whose first call costs a cold start ≈1 ms).
+ * Any date it does not render (a number, a string, a 5-digit year) is smithy's to format.
+ */
+class ProjectSignatureV4 extends QuerySafeSignatureV4 {
+  protected override formatDate(now: Date | number | string): { longDate: string; shortDate: string } {
+    return (now instanceof Date ? signingDates(now) : undefined) ?? super.formatDate(now);
+  }
+}
+
 function newSigner(region: string, service: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): SignatureV4 {
-  return new QuerySafeSignatureV4({
+  return new ProjectSignatureV4({
     service,
     region,
     credentials,

@@ -10,7 +10,11 @@ const DATE = new Date("2026-01-02T03:04:05Z");
 const CREDS = { accessKeyId: "AKIDSIGNERTEST000001", secretAccessKey: "signer/test/secret", sessionToken: "signer-token" };
 
 /** The expected Authorization: an independent signer (pure-JS SHA-256), built afresh for this one call. */
-async function expectedAuthorization(creds: typeof CREDS, region = "ap-northeast-1"): Promise<string> {
+async function expectedAuthorization(
+  creds: typeof CREDS,
+  region = "ap-northeast-1",
+  signingDate: Date | number | string = DATE,
+): Promise<string> {
   const fresh = new SignatureV4({
     service: "execute-api",
     region,
@@ -19,11 +23,11 @@ async function expectedAuthorization(creds: typeof CREDS, region = "ap-northeast
     uriEscapePath: true,
     applyChecksum: false,
   });
-  return String((await fresh.sign(toHttpRequest(URL), { signingDate: DATE })).headers.authorization);
+  return String((await fresh.sign(toHttpRequest(URL), { signingDate })).headers.authorization);
 }
 
-const authorizationOf = async (signer: SignatureV4) =>
-  String((await signer.sign(toHttpRequest(URL), { signingDate: DATE })).headers.authorization);
+const authorizationOf = async (signer: SignatureV4, signingDate: Date | number | string = DATE) =>
+  String((await signer.sign(toHttpRequest(URL), { signingDate })).headers.authorization);
 
 describe("createSigner", () => {
   it("reuses one signer for equal static credentials, and signs as a fresh signer would", async () => {
@@ -47,6 +51,26 @@ describe("createSigner", () => {
     for (const v of variants) assert.notEqual(v, base);
     assert.equal(await authorizationOf(variants[0]), await expectedAuthorization(otherSecret));
     assert.equal(await authorizationOf(variants[2]), await expectedAuthorization(CREDS, "us-east-1"));
+  });
+
+  it("signs every form of signing date as smithy's own signer does (a Date, epoch seconds, a date string, a 5-digit year)", async () => {
+    const signer = createSigner({ region: "ap-northeast-1", credentials: CREDS });
+    const dates: (Date | number | string)[] = [
+      DATE,
+      new Date("2024-02-29T23:59:59.999Z"),
+      DATE.getTime() / 1000,
+      "2026-01-02T03:04:05Z",
+      new Date(Date.UTC(10000, 0, 1)),
+    ];
+    for (const date of dates)
+      assert.equal(await authorizationOf(signer, date), await expectedAuthorization(CREDS, "ap-northeast-1", date), String(date));
+    // And the rendering itself, stated independently: the date's own X-Amz-Date and scope.
+    const signed = await signer.sign(toHttpRequest(URL), { signingDate: DATE });
+    assert.equal(signed.headers["x-amz-date"], "20260102T030405Z");
+    assert.match(
+      String(signed.headers.authorization),
+      /Credential=AKIDSIGNERTEST000001\/20260102\/ap-northeast-1\/execute-api\/aws4_request,/,
+    );
   });
 
   it("never shares a signer built on a credential provider (it may rotate)", () => {
