@@ -12,8 +12,9 @@ const Sha256 = Hash.bind(null, "sha256");
  * test helpers' `sign` and the bench):
  * `@smithy/signature-v4` with node:crypto's SHA-256 (`@smithy/hash-node`, as the SDK uses in Node), no
  * `x-amz-content-sha256` header (execute-api does not need it), paths double-encoded as every non-S3
- * service requires, and a prototype-safe canonical query (signingRequest.ts: smithy's own renders a
- * `__proto__` parameter as `[object Object]`).
+ * service requires, a prototype-safe canonical query (signingRequest.ts: smithy's own renders a
+ * `__proto__` parameter as `[object Object]`), and the signing time rendered without `toISOString`
+ * (signingDate.ts).
  */
 export function createSigner(opts: {
   region: string;
