@@ -14,21 +14,21 @@ import { createHash, createHmac } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import autocannon from "autocannon";
 import * as aws4 from "aws4";
-import { ENTRY_FILE, bundleCaller, bundleFile, writeCallerBundle } from "../scripts/bundle";
+import { ENTRY_FILE, bundleCaller, bundleFile, writeCallerBundle } from "../lambda/bundle";
 import { createSignedFetch } from "../sigv4/signedFetch";
 import { createSigner } from "../sigv4/signer";
 import { toHttpRequest } from "../sigv4/signingRequest";
-import { startGateway } from "../local/gateway/server";
-import { lambdaEnvironment } from "../local/lambdaRuntime";
-import { buildPlan } from "../local/plan";
-import { sign } from "../tests/helpers/http";
-import { parseCommandLineOrExit } from "../local/cli";
-import { startVerifyingServer } from "../tests/helpers/verifyingServer";
+import { startGateway } from "../twin/gateway/server";
+import { lambdaEnvironment } from "../twin/lambdaRuntime";
+import { buildPlan } from "../twin/plan";
+import { sign } from "../tools/testkit/http";
+import { parseCommandLineOrExit } from "../tools/cli/args";
+import { startVerifyingServer } from "../tools/testkit/verifyingServer";
 import { cpuMsOf, endedChildrenCpuMs, kib, median, ms, quantile, run, startServer, stop, times } from "./measure";
 
 const ROOT = path.join(__dirname, "..");
 const NODE = process.execPath;
-const HOOK = path.join(ROOT, "scripts", "tsHook.cjs");
+const HOOK = path.join(ROOT, "tools", "tsHook.cjs");
 const STEPS = ["size", "cold", "warm", "signing", "gateway", "plan", "start", "test"] as const;
 const BENCH_COMMAND = {
   command: "npm run bench",
@@ -398,7 +398,7 @@ async function benchCommand(name: string, file: string, runs: number): Promise<v
   const r = median(after) / median(before);
   row({
     figure: `\`${name}\`, whole process, median of ${runs}`,
-    value: `${ms(median(after))} (node -r scripts/tsHook.cjs: sucrase)`,
+    value: `${ms(median(after))} (node -r tools/tsHook.cjs: sucrase)`,
     comparison: `same code under ts-node --transpile-only (before): ${ms(median(before))}`,
     ratio: times(r),
     budget: "≤ 0.70×",
@@ -436,7 +436,7 @@ async function benchTestLoop(runs: number): Promise<void> {
   // `warm`: a second run with nothing changed.
   const now = async (cold: boolean) => {
     if (cold) fs.rmSync(cache, { recursive: true, force: true });
-    const r = await run(NODE, [path.join(ROOT, "scripts", "test.mjs"), "--reporter", "dot"], { cwd: ROOT });
+    const r = await run(NODE, [path.join(ROOT, "tools", "test.mjs"), "--reporter", "dot"], { cwd: ROOT });
     if (r.code !== 0)
       throw new Error(
         `npm test exited ${r.code}: ${(r.stdout + r.stderr)
@@ -522,8 +522,8 @@ function printTable(): void {
     ["warm", benchWarmCalls],
     ["signing", benchSigning],
     ["gateway", benchGateway],
-    ["plan", () => benchCommand("npm run plan", path.join(ROOT, "local", "plan.ts"), QUICK ? 3 : 5)],
-    ["start", () => benchCommand("npm start", path.join(ROOT, "local", "start.ts"), QUICK ? 2 : 3)],
+    ["plan", () => benchCommand("npm run plan", path.join(ROOT, "twin", "plan.ts"), QUICK ? 3 : 5)],
+    ["start", () => benchCommand("npm start", path.join(ROOT, "twin", "story.ts"), QUICK ? 2 : 3)],
     ["test", () => benchTestLoop(QUICK ? 1 : 3)],
   ];
   let failed = false;

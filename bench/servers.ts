@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import { Session } from "node:inspector";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { contractLine, startGateway } from "../local/gateway/server";
-import { buildPlan } from "../local/plan";
+import { contractLine, startGateway } from "../twin/gateway/server";
+import { buildPlan } from "../twin/plan";
 import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
 
 async function bare(): Promise<void> {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
-import { bundleCaller } from "../scripts/bundle";
+import { bundleCaller } from "../lambda/bundle";
 import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
 
 export interface CallerFunctionArgs {

@@ -49,7 +49,7 @@ export function environmentCredentials(env: Record<string, string | undefined>):
 
 /** Loads the full chain from its own module (its own file in the bundle) only when it is needed. */
 function loadCredentialChain(): AwsCredentialIdentityProvider {
-  // A runtime require, not an import: the bundler keeps it out of index.js (scripts/bundle.ts).
+  // A runtime require, not an import: the bundler keeps it out of index.js (lambda/bundle.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const chain = require("./credentialChain") as typeof import("./credentialChain");
   return chain.credentialChain();

@@ -13,7 +13,7 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-s
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AccountAccess } from "../lib/config";
-import { PROJECT_ROOT, readProjectName } from "../local/stackConfig";
+import { PROJECT_ROOT, readProjectName } from "../tools/cli/stackConfig";
 import { parseDeployedOutputs } from "./outputs";
 import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";

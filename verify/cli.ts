@@ -4,8 +4,8 @@
  * broken link and its fix), 2 on a usage error.
  */
 import { ConfigError } from "../lib/config";
-import { UsageError, helpText, parseCommandLine } from "../local/cli";
-import { isProgramError } from "../local/plan";
+import { UsageError, helpText, parseCommandLine } from "../tools/cli/args";
+import { isProgramError } from "../twin/plan";
 import { Outcome, runChecks } from "./checks";
 import { awsTarget, StackReadError } from "./aws";
 import { localTarget } from "./local";
@@ -34,7 +34,7 @@ export interface VerifyArgs {
   help: boolean;
 }
 
-/** Parses the command line with the shared parser (local/cli.ts); a {@link UsageError} for anything malformed. */
+/** Parses the command line with the shared parser (tools/cli/args.ts); a {@link UsageError} for anything malformed. */
 export function parseVerifyArgs(args: string[]): VerifyArgs {
   const { values, help } = parseCommandLine(VERIFY_COMMAND, args);
   const see = `Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`;

@@ -1,18 +1,18 @@
 /**
  * `npm run verify -- --local`: the checks against the offline twin. The twin is the program's plan
- * under mocks, served by the loopback execute-api gateway (local/gateway) and the loopback control
- * plane (local/controlPlane: Lambda Invoke running the real bundle, API Gateway GetRestApi, GetStage,
+ * under mocks, served by the loopback execute-api gateway (twin/gateway) and the loopback control
+ * plane (twin/controlPlane: Lambda Invoke running the real bundle, API Gateway GetRestApi, GetStage,
  * GetDeployments, GetResources, TestInvokeMethod). The stack outputs are the plan's outputs; the
  * deploying identities of both accounts are minted like the gateway's other local identities.
  */
 import { partitionOf } from "../lib/arn";
-import { writeCallerBundle } from "../scripts/bundle";
-import { startControlPlane } from "../local/controlPlane/server";
-import { startGateway } from "../local/gateway/server";
-import { LocalIdentity, mint } from "../local/identities";
-import { buildPlan } from "../local/plan";
-import type { RunOptions } from "../local/programUnderMocks";
-import { readProjectName, readStackConfig } from "../local/stackConfig";
+import { writeCallerBundle } from "../lambda/bundle";
+import { startControlPlane } from "../twin/controlPlane/server";
+import { startGateway } from "../twin/gateway/server";
+import { LocalIdentity, mint } from "../twin/identities";
+import { buildPlan } from "../twin/plan";
+import type { RunOptions } from "../twin/program";
+import { readProjectName, readStackConfig } from "../tools/cli/stackConfig";
 import { parseDeployedOutputs } from "./outputs";
 import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";

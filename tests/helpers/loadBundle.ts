@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENTRY_FILE, bundleCaller } from "../../scripts/bundle";
+import { ENTRY_FILE, bundleCaller } from "../../lambda/bundle";
 
 export interface BundledHandler {
   handler: (

@@ -1,0 +1,232 @@
+/**
+ * `npm run fuzz -- --requests N --seed S [--concurrency C]`: a long hostile run against the gateway
+ * as users run it (`twin/gateway/server.ts` in its own process, stderr read). The same generator
+ * and oracle as the property test (tests/helpers/hostileRequests.ts). Reports counts by class and
+ * status, crashes, unexpected 5xx, false accepts, internal exceptions (the gateway's own count, from
+ * its last stderr line), the gateway's RSS before and after, and the latency of valid requests sent
+ * beside the load. Exits 1 if any of those is not zero, 2 on a usage error (the shared parser, tools/cli/args.ts).
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import fc from "fast-check";
+import {
+  FuzzTarget,
+  Mutation,
+  applyMutation,
+  expectedErrorType,
+  fixBodyHash,
+  mutationArb,
+  sameSignedContent,
+  validRequest,
+} from "./testkit/hostileRequests";
+import { rawExchange } from "./testkit/rawHttp";
+import { Parsed, UsageError, runMain } from "./cli/args";
+
+export const FUZZ_COMMAND = {
+  command: "npm run fuzz",
+  summary:
+    "A long hostile run against the gateway process (the property test's generator and oracle): counts by class and status, crashes, unexpected 5xx, false accepts, internal exceptions, memory, and the latency of valid requests beside the load. Exits 1 if any of those is not zero.",
+  options: {
+    requests: { type: "string", value: "N", help: "hostile requests to send (default 5000)" },
+    seed: { type: "string", value: "S", help: "seed of the generator, to replay a run (default 1)" },
+    concurrency: { type: "string", value: "C", help: "requests in flight at once (default 8)" },
+  },
+} as const;
+const ROOT = path.join(__dirname, "..");
+
+interface Contract {
+  dataUrl: string;
+  region: string;
+  allowed: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
+  denied: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
+}
+
+function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): { requests: number; seed: number; concurrency: number } {
+  const int = (name: string, text: string | undefined, fallback: number, min: number) => {
+    if (text === undefined) return fallback;
+    const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new UsageError(
+        `--${name} ${JSON.stringify(text)}: expected a whole number ≥ ${min}. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`,
+      );
+    return n;
+  };
+  return {
+    requests: int("requests", values.requests, 5000, 1),
+    seed: int("seed", values.seed, 1, 0),
+    concurrency: int("concurrency", values.concurrency, 8, 1),
+  };
+}
+
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<void> {
+  const { requests, seed, concurrency } = parse(values);
+  const tsNode = require.resolve("ts-node/dist/bin.js");
+  const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "twin/gateway/server.ts", "--port", "0"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let statsLine = "";
+  const memoryWaiters: ((m: { rssMiB: number; heapUsedMiB: number }) => void)[] = [];
+  const errorLines: string[] = [];
+  readline.createInterface({ input: child.stderr }).on("line", (line) => {
+    if (line.startsWith("gateway stats: ")) statsLine = line.slice("gateway stats: ".length);
+    else if (line.startsWith("gateway memory: "))
+      memoryWaiters.shift()?.(JSON.parse(line.slice("gateway memory: ".length)) as { rssMiB: number; heapUsedMiB: number });
+    else if (line.includes("internal error")) errorLines.push(line);
+  });
+  let exited: [number | null, NodeJS.Signals | null] | undefined;
+  let stopping = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = [code, signal];
+      resolve();
+    }),
+  );
+  const contract = JSON.parse(
+    await new Promise<string>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout }).once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`the gateway exited before its contract line (${code})`)));
+    }),
+  ) as Contract;
+  const url = new URL(contract.dataUrl);
+  const target: FuzzTarget = {
+    port: Number(url.port),
+    host: url.host,
+    dataPath: url.pathname,
+    region: contract.region,
+    caller: contract.allowed[0],
+    denied: contract.denied[0],
+  };
+
+  /** The gateway's RSS and, after a full GC, its live heap (it answers SIGUSR2 with one line). */
+  const memory = async () => {
+    const heap = new Promise<{ rssMiB: number; heapUsedMiB: number }>((resolve) => memoryWaiters.push(resolve));
+    child.kill("SIGUSR2");
+    const m = await Promise.race([heap, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    return { rssMiB: rssKb(child.pid!) / 1024, heapUsedMiB: m?.heapUsedMiB ?? NaN };
+  };
+  // Warm up (JIT, key cache), then the baseline.
+  for (let i = 0; i < 200; i++) await rawExchange(target.port, await validRequest(target, i % 2 === 0));
+  const before = await memory();
+  const samples: { rssMiB: number; heapUsedMiB: number }[] = [];
+
+  const cases = fc.sample(fc.tuple(mutationArb, fc.boolean()), { seed, numRuns: requests });
+  const byClass = new Map<string, Map<string, number>>();
+  const tally = (cls: string, outcome: string) => {
+    const m = byClass.get(cls) ?? new Map<string, number>();
+    m.set(outcome, (m.get(outcome) ?? 0) + 1);
+    byClass.set(cls, m);
+  };
+  const problems = { unexpected5xx: 0, falseAccepts: 0, wrongAnswers: 0 };
+  const examples: string[] = [];
+  const note = (what: string, m: Mutation, detail: string) => {
+    if (examples.length < 10) examples.push(`${what}: ${JSON.stringify(m)} → ${detail}`);
+  };
+
+  const latencies: number[] = [];
+  let validFailures = 0;
+  let done = 0;
+  let running = true;
+  const validLoop = (async () => {
+    while (running) {
+      const req = await validRequest(target, latencies.length % 2 === 1);
+      const t = process.hrtime.bigint();
+      const a = await rawExchange(target.port, req, 10_000);
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (a?.status !== 200) validFailures++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length && exited === undefined) {
+      const [m, presigned] = cases[next++];
+      const valid = await validRequest(target, presigned);
+      const denied = m.kind === "authorizationSyntax" ? await validRequest({ ...target, caller: target.denied }, false) : valid;
+      const sent = fixBodyHash(applyMutation(target, valid, m, denied), sha);
+      const a = await rawExchange(target.port, sent, 5_000);
+      const cls = `${m.kind}/${presigned ? "query" : "header"}`;
+      tally(cls, a ? String(a.status) : "closed");
+      if (a && a.status >= 500) {
+        problems.unexpected5xx++;
+        note("5xx", m, `${a.status} ${a.body}`);
+      }
+      if (a?.status === 200 && !sameSignedContent(valid, sent)) {
+        problems.falseAccepts++;
+        note("false accept", m, a.body.slice(0, 80));
+      }
+      const expected = expectedErrorType(m, presigned);
+      if (expected && a?.headers.get("x-amzn-errortype") !== expected) {
+        problems.wrongAnswers++;
+        note(`expected ${expected}`, m, `${a?.status} ${a?.body.slice(0, 200)}`);
+      }
+      if (++done % Math.ceil(requests / 4) === 0 && exited === undefined) samples.push(await memory());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (Date.now() - started) / 1000;
+  running = false;
+  await validLoop;
+  const crashedDuringRun = exited !== undefined;
+  const after = crashedDuringRun ? { rssMiB: NaN, heapUsedMiB: NaN } : await memory();
+
+  stopping = true;
+  child.kill("SIGTERM");
+  await exit;
+  const stats = statsLine
+    ? (JSON.parse(statsLine) as { requests: number; internalErrors: number; droppedLogLines: number; timedOut: number })
+    : undefined;
+  const crashes = crashedDuringRun || !stopping || (exited?.[0] !== 0 && exited?.[1] !== "SIGTERM") ? 1 : 0;
+  const internal = stats?.internalErrors ?? errorLines.length;
+  const sorted = [...latencies].sort((a, b) => a - b);
+
+  console.log(`npm run fuzz -- --requests ${requests} --seed ${seed} --concurrency ${concurrency}`);
+  console.log(`hostile requests: ${done} in ${elapsed.toFixed(1)} s (${(done / elapsed).toFixed(0)}/s), ${byClass.size} classes`);
+  const statusTotals = new Map<string, number>();
+  for (const m of byClass.values()) for (const [k, v] of m) statusTotals.set(k, (statusTotals.get(k) ?? 0) + v);
+  console.log(
+    `answers: ${[...statusTotals]
+      .sort()
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" ")}`,
+  );
+  for (const [cls, m] of [...byClass].sort())
+    console.log(
+      `  ${cls.padEnd(34)} ${[...m]
+        .sort()
+        .map(([k, v]) => `${k}×${v}`)
+        .join(" ")}`,
+    );
+  console.log(
+    `crashes: ${crashes}   unexpected 5xx: ${problems.unexpected5xx}   false accepts: ${problems.falseAccepts}   answers differing from AWS's documented ones: ${problems.wrongAnswers}   internal exceptions: ${internal}`,
+  );
+  const show = (xs: { rssMiB: number; heapUsedMiB: number }[], key: "rssMiB" | "heapUsedMiB") =>
+    xs.map((m) => m[key].toFixed(1)).join(" → ");
+  console.log(
+    `gateway RSS (MiB): before ${show([before], "rssMiB")}, each quarter ${show(samples, "rssMiB")}, after ${show([after], "rssMiB")}`,
+  );
+  console.log(
+    `gateway live heap after full GC (MiB): before ${show([before], "heapUsedMiB")}, each quarter ${show(samples, "heapUsedMiB")}, after ${show([after], "heapUsedMiB")}`,
+  );
+  console.log(
+    `valid requests beside the load: ${latencies.length} (${validFailures} not 200), latency p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`,
+  );
+  if (stats)
+    console.log(
+      `gateway's own count: ${stats.requests} requests, ${stats.timedOut} connections cut by a deadline, ${stats.droppedLogLines} log lines dropped`,
+    );
+  for (const e of examples) console.log(`  e.g. ${e}`);
+  if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures)
+    process.exitCode = 1;
+}
+
+if (require.main === module) runMain(FUZZ_COMMAND, main);

@@ -1,0 +1,166 @@
+/**
+ * What the deployed API Gateway decides for one request, walked over what the program declares
+ * (twin/declared.ts), link by link:
+ *   method (route selection: literal segments or `{param}` path parameters) → SigV4 (sigv4Verifier) →
+ *   resource policy + identity policy (lib/iam) on the path as called → the declared Integration (type,
+ *   URI, credentials role, request parameters: `{param}` into the S3 key, headers such as If-None-Match
+ *   on to S3) → AssumeRole of that role by apigateway.amazonaws.com (its trust policy) → s3:GetObject by
+ *   the role session (its identity policies and the bucket policy) → the declared object (ETag, 304) →
+ *   integration responses (selectionPattern over S3's status) → method responses.
+ * Nothing is served from a shortcut: a link the program breaks breaks the answer, as in AWS.
+ * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
+ * fully-read request and returns one answer, with the path it took.
+ */
+import { type RouteMatch, routeMatcher } from "../../lib/api";
+import { accessDeniedMessage, authorizeInvoke, type Decision } from "../../lib/iam/evaluate";
+import { INVOKE_ACTION } from "../../lib/policy";
+import { methodArn as methodArnOf } from "../../lib/arn";
+import type { DeclaredMethod } from "../declared";
+import type { LocalIdentity } from "../identities";
+import type { Plan } from "../plan";
+import { type Answer, errorAnswer, type PathStep } from "./answer";
+import { createIntegrationWalk } from "./integration";
+import { IncomingSignedRequest, MESSAGES, authorizationSyntaxFailure, verifySigV4 } from "./sigv4Verifier";
+
+export { type Answer, errorAnswer, type PathStep } from "./answer";
+
+/** One request as the gateway received it. */
+export interface GatewayRequest extends IncomingSignedRequest {
+  /** The TCP peer address (IPv4-mapped IPv6 already unwrapped): `aws:SourceIp`. */
+  sourceIp: string;
+}
+
+/** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
+export const MAX_DECISIONS = 1024;
+
+/** Synchronous: every link is decided from what the program declares, in memory; no promise per request (issue 12). */
+export type Pipeline = (req: GatewayRequest) => Answer;
+
+/** Called with every answer and the request it answers (the story prints the path). */
+export type AnswerObserver = (req: GatewayRequest, answer: Answer) => void;
+
+export function createPipeline(plan: Plan, identities: readonly LocalIdentity[], now?: () => Date, observe?: AnswerObserver): Pipeline {
+  const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
+  const { api } = plan.declared;
+  // The objects were written when the gateway started: their Last-Modified (an HTTP-date).
+  const integrate = createIntegrationWalk(plan.declared, (now?.() ?? new Date()).toUTCString());
+
+  // The declared methods per HTTP method, listed and compiled for route selection once (only declared
+  // methods are keys: bounded, and a client's method name is only looked up).
+  const byHttpMethod = new Map<string, { resourcePath: string; method: DeclaredMethod }[]>();
+  for (const m of api.methods.values()) {
+    const list = byHttpMethod.get(m.httpMethod) ?? [];
+    list.push({ resourcePath: m.path, method: m });
+    byHttpMethod.set(m.httpMethod, list);
+  }
+  type Candidate = { resourcePath: string; method: DeclaredMethod };
+  const matchers = new Map<string, (path: string) => RouteMatch<Candidate> | undefined>();
+  for (const [httpMethod, list] of byHttpMethod) matchers.set(httpMethod, routeMatcher(list));
+  const select = (httpMethod: string, resourcePath: string) => matchers.get(httpMethod)?.(resourcePath);
+  const stagePrefix = `/${api.stageName}`;
+
+  /**
+   * The invoke decision is a pure function of the authenticated identity (its policies are fixed while
+   * the gateway runs), the method ARN and aws:SourceIp (the only request context keys presented), so
+   * it is kept per identity under the exact ARN + source IP: a different ARN or address is evaluated
+   * afresh, never answered from another's verdict. Bounded: cleared when it reaches MAX_DECISIONS.
+   */
+  const decisions = new WeakMap<LocalIdentity, Map<string, { decision: Decision; policyDetail: string }>>();
+  const authorized = (identity: LocalIdentity, resource: string, sourceIp: string) => {
+    let known = decisions.get(identity);
+    if (!known) decisions.set(identity, (known = new Map()));
+    const id = `${sourceIp}\u0000${resource}`;
+    const hit = known.get(id);
+    if (hit) return hit;
+    const decision = authorizeInvoke({
+      request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp, secureTransport: true },
+      identityPolicies: identity.identityPolicies,
+      resourcePolicy: api.resourcePolicy,
+      resourceAccountId: api.accountId,
+    });
+    const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
+    const entry = { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
+    if (known.size >= MAX_DECISIONS) known.clear();
+    known.set(id, entry);
+    return entry;
+  };
+
+  return function answer(req) {
+    const result = decide(req);
+    observe?.(req, result);
+    return result;
+  };
+
+  function decide(req: GatewayRequest): Answer {
+    const q = req.rawUrl.indexOf("?");
+    const rawPath = q === -1 ? req.rawUrl : req.rawUrl.slice(0, q);
+    // The first segment names the stage: `/dev` or `/dev/…`.
+    const stageEnds = rawPath.startsWith(stagePrefix) ? stagePrefix.length : -1;
+    if (stageEnds === -1 || (rawPath.length > stageEnds && rawPath[stageEnds] !== "/")) {
+      return errorAnswer(403, "ForbiddenException", "Forbidden");
+    }
+    const resourcePath = rawPath.slice(stageEnds) || "/";
+    // Route selection over the declared resources: a literal segment, or one whole non-empty segment
+    // for a `{param}` (lib/api routeMatcher); no method there is Missing Authentication Token.
+    const selected = select(req.method, resourcePath);
+    if (!selected) {
+      // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
+      const syntax = authorizationSyntaxFailure(req);
+      return syntax
+        ? errorAnswer(syntax.status, syntax.errorType, syntax.message)
+        : errorAnswer(403, "MissingAuthenticationTokenException", MESSAGES.missingToken);
+    }
+    const method = selected.route.method;
+
+    const auth = verifySigV4(req, {
+      region: api.region,
+      service: "execute-api",
+      now: now?.(),
+      lookup: (accessKeyId) => {
+        const identity = byKey.get(accessKeyId);
+        return identity && { identity, credentials: identity };
+      },
+    });
+    const path: PathStep[] = [];
+    if (!auth.ok) {
+      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
+      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
+    }
+    path.push({ link: "SigV4", ok: true });
+
+    const identity = auth.identity;
+    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
+    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
+    const { decision, policyDetail } = authorized(identity, resource, req.sourceIp);
+    if (!decision.allowed) {
+      path.push({ link: "authorization", ok: false, detail: `${policyDetail}: ${decision.reason}` });
+      return {
+        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, decision.explicitDeny), "Message"),
+        path,
+      };
+    }
+    path.push({ link: "authorization", ok: true, detail: policyDetail });
+    return integrate(method, selected.params, req.headers, path);
+  }
+}
+
+/**
+ * One line for a path: `SigV4 ✔ → resource policy Allow (AllowInvokers) + identity Allow → AssumeRole
+ * <role> ✔ → s3:GetObject api/v1/data.json ✔ → 200 application/json; charset=utf-8`.
+ */
+export function renderPath(answer: Answer): string {
+  const steps = (answer.path ?? [])
+    .map((s) => {
+      if (s.link === "authorization") return `${s.detail ?? "authorization"} ${s.ok ? "✔" : "✘"}`;
+      if (s.link === "integration" && s.ok) return undefined;
+      return `${s.link} ${s.ok ? "✔" : "✘"}${!s.ok && s.detail ? ` (${s.detail})` : ""}`;
+    })
+    .filter((s): s is string => s !== undefined);
+  const outcome = answer.errorType ?? (answer.status >= 500 ? answer.body : (answer.contentType ?? ""));
+  return [...steps, `${answer.status} ${outcome}`].join(" → ");
+}
+
+/** The first link that failed, if any. */
+export function brokenLink(answer: Answer): PathStep | undefined {
+  return answer.path?.find((s) => !s.ok);
+}

@@ -1,0 +1,212 @@
+/**
+ * Local identities the gateway recognizes: throwaway credentials minted per run, each bound to a
+ * principal, its organization and the identity policies it would have in AWS (built by the same code
+ * the program uses). Each also carries what AWS should answer it from a loopback source, stated from the
+ * stack's settings by twin/expectations.ts (independently of the gateway's evaluator), with the reason.
+ */
+import { randomBytes } from "node:crypto";
+import { accountOfPrincipal, parseArn, partitionOf } from "../lib/arn";
+import { invokeMethodPolicy, type PolicyDocument } from "../lib/policy";
+import type { Caller } from "../lib/iam/evaluate";
+import { Expectation, expectInvoke } from "./expectations";
+import type { Plan } from "./plan";
+
+/** The address the story's and the CLI's callers connect from. */
+export const LOOPBACK_SOURCE = "127.0.0.1";
+
+export interface LocalIdentity {
+  /** What this identity stands for in the story. */
+  label: string;
+  caller: Caller;
+  identityPolicies: PolicyDocument[];
+  /** Whether its identity policy grants execute-api:Invoke on the method (a fact of the setup). */
+  holdsInvokeGrant: boolean;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** What AWS should answer it from 127.0.0.1, and why (twin/expectations.ts, not the evaluator). */
+  expectation: Expectation;
+  /** `expectation.allowed` (the gateway CLI's contract lists allowed and denied identities). */
+  expectAllowed: boolean;
+}
+
+const ADMIN_POLICY: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] };
+
+/** The organization the local accounts belong to: the configured one, so that the caller is inside it. */
+function orgOf(plan: Plan): string | undefined {
+  return plan.settings.principalOrgId;
+}
+
+/** Re-states the expectation of an identity for a source address. */
+export function expectationFor(plan: Plan, identity: Pick<LocalIdentity, "caller" | "holdsInvokeGrant">, sourceIp: string): Expectation {
+  return expectInvoke(
+    plan.settings,
+    { apiAccountId: plan.accountA, callerRoleArn: plan.callerRoleArn },
+    {
+      principalArn: identity.caller.principalArn,
+      accountId: identity.caller.accountId,
+      orgId: identity.caller.orgId,
+      holdsInvokeGrant: identity.holdsInvokeGrant,
+      sourceIp,
+    },
+  );
+}
+
+/** The partition of an IAM ARN (`aws` when it cannot be read). */
+const partitionOfArn = (arn: string): string => parseArn(arn)?.partition ?? "aws";
+
+export function mintIdentity(
+  plan: Plan,
+  spec: {
+    label: string;
+    principalArn: string;
+    accountId: string;
+    orgId?: string;
+    identityPolicies: PolicyDocument[];
+    holdsInvokeGrant: boolean;
+  },
+): LocalIdentity {
+  const name = spec.principalArn.split("/").pop() ?? "role";
+  const kind = spec.principalArn.includes(":user/") ? "user" : "role";
+  const caller: Caller = {
+    principalArn: spec.principalArn,
+    userArn:
+      kind === "user"
+        ? spec.principalArn
+        : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
+    accountId: spec.accountId,
+    orgId: spec.orgId,
+  };
+  const expectation = expectationFor(plan, { caller, holdsInvokeGrant: spec.holdsInvokeGrant }, LOOPBACK_SOURCE);
+  return {
+    label: spec.label,
+    caller,
+    identityPolicies: spec.identityPolicies,
+    holdsInvokeGrant: spec.holdsInvokeGrant,
+    accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+    sessionToken: randomBytes(48).toString("base64"),
+    expectation,
+    expectAllowed: expectation.allowed,
+  };
+}
+
+/**
+ * An identity whose expected outcome the caller states itself (e.g. `npm run verify -- --local`'s
+ * deploying identities), with its reason.
+ */
+export function mint(
+  label: string,
+  principalArn: string,
+  accountId: string,
+  identityPolicies: PolicyDocument[],
+  expectAllowed: boolean,
+  reason = "as stated by its creator",
+): LocalIdentity {
+  const name = principalArn.split("/").pop() ?? "role";
+  return {
+    label,
+    caller: {
+      principalArn,
+      userArn: `arn:${partitionOfArn(principalArn)}:sts::${accountId}:assumed-role/${name}/local-session`,
+      accountId,
+    },
+    identityPolicies,
+    holdsInvokeGrant: identityPolicies.length > 0,
+    accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+    sessionToken: randomBytes(48).toString("base64"),
+    expectation: { allowed: expectAllowed, explicitDeny: false, reason },
+    expectAllowed,
+  };
+}
+
+/**
+ * - `caller`: the caller role, with the identity policies the program declares on it.
+ * - `intruder`: another role in the caller's account, holding the same invoke permission, not named.
+ * - `admin`: an account-A administrator (`Action: *`).
+ * - one identity per extra invoker: a listed role/user (with an invoke grant); for a listed account,
+ *   a role of it with the grant and one without (an account principal only delegates).
+ * - with `principalOrgId`: the caller role as it would be were its account outside the organization.
+ * Every local account is in the configured organization unless said otherwise.
+ */
+export function localIdentities(plan: Plan): LocalIdentity[] {
+  const org = orgOf(plan);
+  const partition = partitionOf(plan.region);
+  const grant = invokeMethodPolicy(plan.methodArns);
+  const out: LocalIdentity[] = [
+    mintIdentity(plan, {
+      label: "caller role (named by the resource policy)",
+      principalArn: plan.callerRoleArn,
+      accountId: plan.accountB,
+      orgId: org,
+      identityPolicies: plan.callerIdentityPolicies,
+      holdsInvokeGrant: true,
+    }),
+    mintIdentity(plan, {
+      label: "intruder role in the caller's account (not named)",
+      principalArn: `arn:${partition}:iam::${plan.accountB}:role/holidays-local-intruder`,
+      accountId: plan.accountB,
+      orgId: org,
+      identityPolicies: [grant],
+      holdsInvokeGrant: true,
+    }),
+    mintIdentity(plan, {
+      label: "administrator of account A",
+      principalArn: `arn:${partition}:iam::${plan.accountA}:role/holidays-local-admin`,
+      accountId: plan.accountA,
+      orgId: org,
+      identityPolicies: [ADMIN_POLICY],
+      holdsInvokeGrant: true,
+    }),
+  ];
+  for (const invoker of plan.settings.invokers) {
+    const accountId = accountOfPrincipal(invoker) ?? "";
+    if (invoker.endsWith(":root")) {
+      out.push(
+        mintIdentity(plan, {
+          label: `role in invoker account ${accountId}, with an invoke grant`,
+          principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-member`,
+          accountId,
+          orgId: org,
+          identityPolicies: [grant],
+          holdsInvokeGrant: true,
+        }),
+      );
+      out.push(
+        mintIdentity(plan, {
+          label: `role in invoker account ${accountId}, without an invoke grant`,
+          principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-no-grant`,
+          accountId,
+          orgId: org,
+          identityPolicies: [],
+          holdsInvokeGrant: false,
+        }),
+      );
+    } else {
+      out.push(
+        mintIdentity(plan, {
+          label: `extra invoker ${invoker}, with an invoke grant`,
+          principalArn: invoker,
+          accountId,
+          orgId: org,
+          identityPolicies: [grant],
+          holdsInvokeGrant: true,
+        }),
+      );
+    }
+  }
+  if (org) {
+    out.push(
+      mintIdentity(plan, {
+        label: `caller role, were its account outside ${org}`,
+        principalArn: plan.callerRoleArn,
+        accountId: plan.accountB,
+        orgId: "o-outsider0000",
+        identityPolicies: plan.callerIdentityPolicies,
+        holdsInvokeGrant: true,
+      }),
+    );
+  }
+  return out;
+}
