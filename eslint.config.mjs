@@ -1,8 +1,12 @@
 // `npm run lint`: typescript-eslint's recommended rules, plus @pulumi/eslint-plugin, which catches a
-// pulumi.Output inside a template literal (it renders as a warning text, not the value; use
-// pulumi.interpolate). Typed linting (projectService) is what lets that rule see Output types.
+// pulumi.Output inside a template literal (typed linting lets that rule see Output types), plus the
+// wall: the product imports no tooling, and tooling never imports tests/.
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
+
+const PRODUCT = ["index.ts", "components/**/*.ts", "lib/**/*.ts", "lambda/**/*.ts", "sigv4/**/*.ts"];
+const TOOLING_DIRS = ["twin", "tools", "verify", "bench", "tests", "examples"];
+const below = (dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/**`]);
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "**/*.mjs", "**/*.js", "examples/**/node_modules/**"] },
@@ -17,6 +21,38 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
+    files: PRODUCT,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: below(TOOLING_DIRS),
+              message: "The product (index.ts, components/, lib/, lambda/, sigv4/) imports no tooling: move the shared piece into the product.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["twin/**/*.ts", "tools/**/*.ts", "verify/**/*.ts", "bench/**/*.ts", "policy/**/*.ts", "examples/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/tests", "**/tests/**"],
+              message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
+            },
+          ],
+        },
       ],
     },
   },
