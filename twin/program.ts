@@ -81,14 +81,6 @@ function firstOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Id prefix and ARN resource type of the EC2 resources the private network declares. */
-const EC2_IDS: Record<string, [string, string]> = {
-  "aws:ec2/vpc:Vpc": ["vpc", "vpc"],
-  "aws:ec2/subnet:Subnet": ["subnet", "subnet"],
-  "aws:ec2/securityGroup:SecurityGroup": ["sg", "security-group"],
-  "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpce", "vpc-endpoint"],
-};
-
 class AwsLikeMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   private readonly providers = new Map<string, { accountId?: string; region?: string }>();
@@ -190,16 +182,6 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
       case "aws:lambda/function:Function":
         state = { ...state, name: id, arn: `arn:${partition}:lambda:${region}:${acct}:function:${id}` };
         break;
-      // EC2 ids as AWS writes them: a prefix and 17 hex digits ("Resource IDs", Amazon EC2 User Guide).
-      case "aws:ec2/vpc:Vpc":
-      case "aws:ec2/subnet:Subnet":
-      case "aws:ec2/securityGroup:SecurityGroup":
-      case "aws:ec2/vpcEndpoint:VpcEndpoint": {
-        const [prefix, arnType] = EC2_IDS[args.type];
-        id = `${prefix}-${shortHash(`${args.type}/${args.name}`, 17)}`;
-        state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:${arnType}/${id}` };
-        break;
-      }
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
     this.resources.push({
