@@ -6,17 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "./components/callerFunction";
 import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
-import { CONFIG_KEYS, ConfigError, RawConfig, Settings, parseSettings } from "./lib/config";
+import { ConfigError, Settings, parseSettings, rawConfigFromFlat } from "./lib/config";
 import { dataObjects } from "./lib/api";
 import { classifyInvokerOutput } from "./lib/invokerStacks";
-
-function readRawConfig(): RawConfig {
-  const project = new pulumi.Config();
-  const raw: RawConfig = {};
-  for (const key of CONFIG_KEYS) if (key !== "region") raw[key] = project.get(key);
-  raw.region = new pulumi.Config("aws").get("region");
-  return raw;
-}
 
 /**
  * Validates everything (every key of the stack's config included) before declaring a single resource:
@@ -27,7 +19,8 @@ function readRawConfig(): RawConfig {
  */
 function readSettings(): Settings {
   try {
-    return parseSettings(readRawConfig(), { project: pulumi.getProject(), allConfig: pulumi.runtime.allConfig() });
+    const allConfig = pulumi.runtime.allConfig();
+    return parseSettings(rawConfigFromFlat(allConfig, pulumi.getProject()), { project: pulumi.getProject(), allConfig });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;

@@ -86,6 +86,16 @@ export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
   "holidayNames",
 ];
 
+/** The stack's flat config (`{"aws:region": …, "<project>:<key>": …}`, as `pulumi.runtime.allConfig()` returns it) as {@link RawConfig}. */
+export function rawConfigFromFlat(flat: Readonly<Record<string, string>>, project: string): RawConfig {
+  const raw: RawConfig = {};
+  for (const key of CONFIG_KEYS) {
+    const value = flat[configKey(key, project)];
+    if (value !== undefined) raw[key] = value;
+  }
+  return raw;
+}
+
 export interface ConfigProblem {
   /** The full config key, e.g. `holidays-api:accountA.accountId`. */
   key: string;
