@@ -79,6 +79,12 @@ export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts
   };
 }
 
+/** The settings the network rules read (holidays-api:endpointType, allowedVpcEndpoints). */
+export interface NetworkSettings {
+  endpointType: "regional" | "private";
+  allowedVpcEndpoints: readonly string[];
+}
+
 /** Where a request to the API comes from, as the story set it up. */
 export interface NetworkFacts {
   /** The VPC endpoint it came through; undefined: the public path (outside any endpoint). */
@@ -107,7 +113,7 @@ export type NetworkExpectation =
  *    resource policy's Deny on aws:SourceVpce).
  */
 export function expectNetwork(
-  settings: Pick<Settings, "endpointType" | "allowedVpcEndpoints">,
+  settings: NetworkSettings,
   api: ApiFacts,
   who: Pick<CallerFacts, "principalArn">,
   net: NetworkFacts,

@@ -62,7 +62,11 @@ export function callerReach(plan: Plan, gw: RunningGateway): Reach {
 }
 
 /** The expectation for `who` given where the request comes from: the network's rules first, then the API's. */
-export function expectWithNetwork(plan: Plan, who: Pick<LocalIdentity, "caller" | "holdsInvokeGrant">, net: NetworkFacts): NetworkExpectation {
+export function expectWithNetwork(
+  plan: Plan,
+  who: Pick<LocalIdentity, "caller" | "holdsInvokeGrant">,
+  net: NetworkFacts,
+): NetworkExpectation {
   const ownEndpoint = plan.run.outputs.vpcEndpointId as string | undefined;
   const network = expectNetwork(
     plan.settings,
@@ -98,9 +102,21 @@ export function privateScenarios(plan: Plan, gw: RunningGateway): PrivateScenari
   const [caller, ...others] = gw.identities;
   const out: PrivateScenario[] = [];
   if (own) {
-    out.push({ what: `caller role through ${own.id}`, who: caller, url: own.dataUrl, net: { viaEndpoint: own.id, forThisApi: true }, resource: plan.methodArn });
+    out.push({
+      what: `caller role through ${own.id}`,
+      who: caller,
+      url: own.dataUrl,
+      net: { viaEndpoint: own.id, forThisApi: true },
+      resource: plan.methodArn,
+    });
   }
-  out.push({ what: "caller role from outside the VPC (no endpoint)", who: caller, url: gw.dataUrl, net: { forThisApi: true }, resource: plan.methodArn });
+  out.push({
+    what: "caller role from outside the VPC (no endpoint)",
+    who: caller,
+    url: gw.dataUrl,
+    net: { forThisApi: true },
+    resource: plan.methodArn,
+  });
   if (undeclared) {
     out.push({
       what: `caller role through ${undeclared.id} — ${undeclared.undeclared}`,
@@ -120,7 +136,13 @@ export function privateScenarios(plan: Plan, gw: RunningGateway): PrivateScenari
       extraHeaders: { "x-apigw-api-id": OTHER_API_ID },
     });
     for (const other of others)
-      out.push({ what: `signed GET as ${other.label}, through ${own.id}`, who: other, url: own.dataUrl, net: { viaEndpoint: own.id, forThisApi: true }, resource: plan.methodArn });
+      out.push({
+        what: `signed GET as ${other.label}, through ${own.id}`,
+        who: other,
+        url: own.dataUrl,
+        net: { viaEndpoint: own.id, forThisApi: true },
+        resource: plan.methodArn,
+      });
   }
   return out;
 }

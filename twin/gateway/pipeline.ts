@@ -34,6 +34,11 @@ export interface GatewayRequest extends IncomingSignedRequest {
   via?: DeclaredEndpoint;
 }
 
+/** The anonymous user, as an endpoint policy sees an unsigned request: only a `*` principal matches it. */
+const ANONYMOUS = { principalArn: "anonymous", userArn: "anonymous", accountId: "" };
+/** A presigned request's query (SigV4 content outside the headers). */
+const SIGNED_QUERY = /[?&]X-Amz-(Algorithm|Credential|Signature)=/i;
+
 /** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
 export const MAX_DECISIONS = 1024;
 
@@ -126,20 +131,46 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   }
 
   /**
+   * An endpoint's policy sees a request without SigV4 content (no Authorization header, no presigned
+   * query) as the anonymous user ("Use VPC endpoint policies for private APIs in API Gateway": "No content
+   * → The invoker is evaluated as an anonymous user", and so is non-SigV4 authorization such as a bearer token; AWS's text for it, "User: anonymous is not authorized
+   * …", is in "How do I troubleshoot HTTP 403 errors from API Gateway?"). Undefined: the policy lets it on.
+   */
+  function anonymousRefusal(req: GatewayRequest, via: DeclaredEndpoint, resource: string, path: PathStep[]): Answer | undefined {
+    const authorization = req.headers.authorization;
+    const sigv4Header = typeof authorization === "string" && authorization.startsWith("AWS4-");
+    if (!via.policy || sigv4Header || SIGNED_QUERY.test(req.rawUrl)) return undefined;
+    const request = {
+      caller: ANONYMOUS,
+      action: INVOKE_ACTION,
+      resource,
+      sourceIp: req.sourceIp,
+      via: { sourceVpce: via.id, sourceVpc: via.vpcId },
+    };
+    const verdict = evaluatePolicy(via.policy, request, "resource");
+    const step = endpointStep(via, verdict);
+    if (step.ok) return undefined;
+    path.push({ ...step, detail: `${String(verdict)} for the anonymous user (no signature)` });
+    return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(ANONYMOUS, resource, verdict === "Deny"), "Message"), path };
+  }
+
+  /**
    * A request through an endpoint for an API the program did not declare: the endpoint policy is
    * evaluated first ("Use VPC endpoint policies for private APIs in API Gateway"); if it allows, that
    * API is not one the twin serves, so the answer is the one for a name that routes to no API.
    */
   function otherApi(req: GatewayRequest, via: DeclaredEndpoint, apiId: string, rawPath: string): Answer {
     const path: PathStep[] = [{ link: `network: through ${via.id} for API ${apiId}, which the program did not declare`, ok: true }];
+    const [, stage = "", ...rest] = rawPath.split("/");
+    const resource = methodArnOf(api.executionArn.replace(/[^:]+$/, apiId), stage, req.method, `/${rest.join("/")}`);
+    const anonymous = anonymousRefusal(req, via, resource, path);
+    if (anonymous) return anonymous;
     const auth = authenticate(req);
     if (!auth.ok) {
       path.push({ link: "SigV4", ok: false, detail: auth.errorType });
       return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
     }
     path.push({ link: "SigV4", ok: true });
-    const [, stage = "", ...rest] = rawPath.split("/");
-    const resource = methodArnOf(api.executionArn.replace(/[^:]+$/, apiId), stage, req.method, `/${rest.join("/")}`);
     const request = {
       caller: auth.identity.caller,
       action: INVOKE_ACTION,
@@ -188,8 +219,12 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     }
     const method = selected.route.method;
 
-    const auth = authenticate(req);
     const path: PathStep[] = req.via ? [{ link: `network: through ${req.via.id} (${req.via.vpcId})`, ok: true }] : [];
+    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
+    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
+    const anonymous = req.via && anonymousRefusal(req, req.via, resource, path);
+    if (anonymous) return anonymous;
+    const auth = authenticate(req);
     if (!auth.ok) {
       path.push({ link: "SigV4", ok: false, detail: auth.errorType });
       return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
@@ -197,8 +232,6 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     path.push({ link: "SigV4", ok: true });
 
     const identity = auth.identity;
-    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
-    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
     const { decision, policyDetail } = authorized(identity, resource, req.sourceIp, req.via);
     if (req.via) {
       const step = endpointStep(req.via, decision.endpoint);
