@@ -154,7 +154,10 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     const run = await invokeBundle(bundlePath, lambdaEnvironment({ API_URL: reach.dataUrl, API_REGION: gw.region }, gw.region, caller));
     for (const line of run.logs) print(`  log: ${line}`);
     if (run.ok) print(JSON.stringify(run.result, null, 2));
-    const callerExpectation = expectWithNetwork(plan, caller, { viaEndpoint: reach.via, forThisApi: true });
+    // Stated from the settings: with endpointType private the program runs the caller in its endpoint's VPC,
+    // so its call should come through that endpoint (stack output vpcEndpointId), wherever it actually lands.
+    const designedVia = isPrivate ? (plan.run.outputs.vpcEndpointId as string | undefined) : undefined;
+    const callerExpectation = expectWithNetwork(plan, caller, { viaEndpoint: designedVia, forThisApi: true });
     const FORBIDDEN_RUN = "fails with 403 ForbiddenException (Forbidden)";
     record({
       what: `caller role runs the bundled handler${reach.via ? ` (in its VPC, through ${reach.via})` : ""}`,
