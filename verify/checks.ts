@@ -544,7 +544,7 @@ export async function runChecks(target: VerifyTarget): Promise<Outcome[]> {
   return [
     await unsignedGet(target),
     await endpointType(target),
-    await endpointInPolicy(target),
+    ...(isPrivate(target) ? [await endpointInPolicy(target)] : []),
     await callerLambda(target),
     await integration(target),
     await exclusiveDeny(target),

@@ -347,7 +347,13 @@ export function contractLine(gw: RunningGateway): string {
     region: gw.region,
     allowed: gw.identities.filter((i) => i.expectAllowed).map(creds),
     denied: gw.identities.filter((i) => !i.expectAllowed).map(creds),
-    endpoints: gw.endpoints.map((e) => ({ id: e.id, vpcId: e.vpcId, url: e.url })),
+    // apiHost: the API's own name, which private DNS resolves to the endpoint inside the VPC (curl --connect-to).
+    endpoints: gw.endpoints.map((e) => ({
+      id: e.id,
+      vpcId: e.vpcId,
+      url: e.url,
+      apiHost: `${gw.plan.declared.api.restApiId}.execute-api.${gw.region}.amazonaws.com`,
+    })),
   });
 }
 
