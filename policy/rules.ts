@@ -30,6 +30,7 @@ interface Statement {
   Action?: OneOrMany;
   NotAction?: OneOrMany;
   Resource?: OneOrMany;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 interface PolicyDocument {
   Statement?: Statement | Statement[];
@@ -167,6 +168,63 @@ export function checkEveryBucketHasPublicAccessBlock(resources: ResourceView[], 
   }
 }
 
+/** Condition keys that name where a request came from through a VPC endpoint (IAM global condition keys). */
+const VPC_SOURCE_KEYS = new Set(["aws:sourcevpce", "aws:sourcevpc"]);
+
+/** Whether a statement conditions on aws:SourceVpce / aws:SourceVpc with an operator whose name matches `op`. */
+function conditionsOnVpcSource(s: Statement, op: RegExp): boolean {
+  return Object.entries(s.Condition ?? {}).some(
+    ([operator, block]) => op.test(operator) && Object.keys(block ?? {}).some((k) => VPC_SOURCE_KEYS.has(k.toLowerCase())),
+  );
+}
+
+/**
+ * Whether a policy keeps a private API to named VPCs or endpoints: a Deny on every request whose
+ * aws:SourceVpce/aws:SourceVpc is not listed, or every Allow conditioned on one ("To restrict access to
+ * your private API to specific VPCs and VPC endpoints, you must add aws:SourceVpc and aws:SourceVpce
+ * conditions to your API's resource policy", API Gateway Developer Guide, "Creating a private API").
+ */
+function restrictsToVpcSources(doc: PolicyDocument): boolean {
+  const all = statements(doc);
+  if (
+    all.some(
+      (s) =>
+        s.Effect === "Deny" && conditionsOnVpcSource(s, /^(ForAnyValue:|ForAllValues:)?StringNot(Equals|Like)(IgnoreCase)?(IfExists)?$/i),
+    )
+  )
+    return true;
+  const allows = all.filter((s) => s.Effect === "Allow");
+  return (
+    allows.length > 0 && allows.every((s) => conditionsOnVpcSource(s, /^(ForAnyValue:|ForAllValues:)?String(Equals|Like)(IgnoreCase)?$/i))
+  );
+}
+
+const endpointTypes = (r: ResourceView): string[] => list((r.props.endpointConfiguration as { types?: unknown } | undefined)?.types);
+
+/**
+ * 5 (stack). A PRIVATE REST API's resource policy conditions on aws:SourceVpce or aws:SourceVpc: its own
+ * `policy`, or an aws.apigateway.RestApiPolicy linked to it through `restApiId` (a property dependency,
+ * known at preview). Without one, any principal the policy allows may call it through any VPC endpoint.
+ * The policy text is computed from ARNs, so at a first preview this rule is advisory; it decides at up.
+ */
+export function checkPrivateApiConditionsOnVpcSource(resources: ResourceView[], report: ReportViolation): void {
+  for (const api of resources.filter((r) => r.type === TYPES.restApi && endpointTypes(r).includes("PRIVATE"))) {
+    const texts = [
+      api.props.policy,
+      ...resources
+        .filter((p) => p.type === TYPES.restApiPolicy && (p.propertyDependencies?.restApiId ?? []).some((d) => d.urn === api.urn))
+        .map((p) => p.props.policy),
+    ].filter((t) => t !== undefined && t !== "");
+    const docs = texts.map(parsePolicy).filter((d): d is PolicyDocument => d !== undefined);
+    if (docs.length === 0 || !docs.some(restrictsToVpcSources)) {
+      report(
+        `${api.name}: a PRIVATE REST API whose resource policy does not condition on aws:SourceVpce or aws:SourceVpc; add a Deny for requests whose aws:SourceVpce is not your endpoint (holidays-api:endpointType private does this).`,
+        api.urn,
+      );
+    }
+  }
+}
+
 export const RESOURCE_RULES: { name: string; description: string; check: (r: ResourceView, report: ReportViolation) => void }[] = [
   {
     name: "apigateway-no-wildcard-principal",
@@ -195,6 +253,11 @@ export const STACK_RULES: { name: string; description: string; check: (r: Resour
     name: "s3-bucket-has-public-access-block",
     description: "Every S3 bucket has a public-access block.",
     check: checkEveryBucketHasPublicAccessBlock,
+  },
+  {
+    name: "apigateway-private-api-conditions-on-vpc-source",
+    description: "A PRIVATE REST API's resource policy conditions on aws:SourceVpce or aws:SourceVpc.",
+    check: checkPrivateApiConditionsOnVpcSource,
   },
 ];
 
