@@ -18,9 +18,7 @@ import { ENTRY_FILE, bundleCaller, bundleFile, writeCallerBundle } from "../lamb
 import { createSignedFetch } from "../sigv4/signedFetch";
 import { createSigner } from "../sigv4/signer";
 import { toHttpRequest } from "../sigv4/signingRequest";
-import { startGateway } from "../twin/gateway/server";
-import { lambdaEnvironment } from "../twin/lambdaRuntime";
-import { buildPlan } from "../twin/plan";
+import { startGateway, lambdaEnvironment, buildPlan } from "../twin";
 import { sign } from "../tools/testkit/http";
 import { parseCommandLineOrExit } from "../tools/cli/args";
 import { startVerifyingServer } from "../tools/testkit/verifyingServer";

@@ -7,14 +7,9 @@
  */
 import { partitionOf } from "../lib/arn";
 import { writeCallerBundle } from "../lambda/bundle";
-import { startControlPlane } from "../twin/controlPlane/server";
-import { startGateway } from "../twin/gateway/server";
-import { LocalIdentity, mint } from "../twin/identities";
-import { buildPlan } from "../twin/plan";
-import type { RunOptions } from "../twin/program";
+import { startControlPlane, startGateway, LocalIdentity, mint, buildPlan, type RunOptions, endpointReachedBy } from "../twin";
 import { readProjectName, readStackConfig } from "../tools/cli/stackConfig";
 import { applyOverrides } from "../tools/cli/configOverrides";
-import { endpointReachedBy } from "../twin/network";
 import { parseDeployedOutputs } from "./outputs";
 import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";
