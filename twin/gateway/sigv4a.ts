@@ -68,7 +68,12 @@ const DER_HEX = /^(?:[0-9a-fA-F]{2}){8,72}$/; // a DER ECDSA P-256 signature is 
 export function verifySigV4aSignature(publicKey: KeyObject, stringToSignText: string, signatureHex: string): boolean {
   if (!DER_HEX.test(signatureHex)) return false;
   try {
-    return verify("sha256", Buffer.from(stringToSignText, "utf8"), { key: publicKey, dsaEncoding: "der" }, Buffer.from(signatureHex, "hex"));
+    return verify(
+      "sha256",
+      Buffer.from(stringToSignText, "utf8"),
+      { key: publicKey, dsaEncoding: "der" },
+      Buffer.from(signatureHex, "hex"),
+    );
   } catch {
     return false; // malformed DER
   }
