@@ -12,6 +12,8 @@ import { LocalIdentity } from "../../twin/identities";
 import { buildPlan } from "../../twin/plan";
 import { toHttpRequest } from "../../sigv4/signingRequest";
 import { RawResponse, send } from "../../tools/testkit/http";
+import { rawExchange } from "../../tools/testkit/rawHttp";
+import { sigV4aRequest } from "../../tools/testkit/sigv4aHostile";
 
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -97,6 +99,19 @@ describe("SigV4a at the gateway (AWS4-ECDSA-P256-SHA256)", function () {
     ]) {
       assert.deepEqual(errorOf(await send(gw.dataUrl, { headers: changed })), [403, "InvalidSignatureException", MISMATCH]);
     }
+  });
+
+  it("the hostile generator's SigV4a forms (bad region sets, bad DER, algorithms mixed, region set unsigned or altered): all 403", async () => {
+    const u = new URL(gw.dataUrl);
+    for (const form of ["header", "query"] as const)
+      for (let variant = 0; variant <= 8; variant++) {
+        const m = { kind: "sigv4a" as const, form, variant, regionSet: "us-*", text: "x" };
+        const a = await rawExchange(
+          Number(u.port),
+          sigV4aRequest(u.host, u.pathname, gw.region, creds(), { target: u.pathname, headers: [] }, m),
+        );
+        assert.equal(a?.status, 403, `${form} variant ${variant}: ${a?.body?.toString()}`);
+      }
   });
 
   describe("AWS's C signer (python3-awscrt)", () => {
