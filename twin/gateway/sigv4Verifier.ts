@@ -101,7 +101,7 @@ export function authorizationSyntaxFailure(req: IncomingSignedRequest): AuthFail
   return parsed.ok ? undefined : parsed;
 }
 
-/** Synchronous: nothing in it waits, and the gateway answers without a promise per request (issue 12). */
+/** Synchronous: nothing in it waits, and the gateway answers without a promise per request. */
 export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I>): AuthResult<I> {
   const { wirePath, rawQuery } = splitTarget(req.rawUrl);
   const query = parseRawQuery(rawQuery);
