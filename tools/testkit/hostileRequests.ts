@@ -337,7 +337,14 @@ export function expectedErrorType(m: Mutation, presigned: boolean): string | und
   if (m.kind !== "authorizationSyntax" || presigned) return undefined;
   // 0: `Credential= AKIA…`, 1: trailing `, <text>` (missing equal-sign unless <text> has one), 2/3: repeated part.
   if (m.variant === 0 || m.variant === 2 || m.variant === 3) return "IncompleteSignatureException";
-  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("=")))
+  // The text ends the header value, whose trailing whitespace HTTP drops (RFC 9110 §5.5).
+  if (
+    m.variant === 1 &&
+    (m.text || "garbage")
+      .replace(/[ \t]+$/, "")
+      .split(/[ ,]/)
+      .some((token) => token !== "" && !token.includes("="))
+  )
     return "IncompleteSignatureException";
   return undefined;
 }
