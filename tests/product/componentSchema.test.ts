@@ -41,7 +41,18 @@ interface Schema {
 /** Inputs and outputs as the components document them (stated here, not read from the code). */
 const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: string[] }> = {
   "holidays:index:HolidaysApi": {
-    inputs: ["region", "objects", "stageName", "invokerArns", "sourceIpAllowList", "exclusive", "principalOrgId", "dataRetention"],
+    inputs: [
+      "region",
+      "objects",
+      "stageName",
+      "invokerArns",
+      "sourceIpAllowList",
+      "exclusive",
+      "principalOrgId",
+      "dataRetention",
+      "endpointType",
+      "allowedVpcEndpointIds",
+    ],
     required: ["invokerArns", "objects", "region", "stageName"],
     outputs: [
       "restApi",
@@ -60,12 +71,13 @@ const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: 
       "methodArns",
       "bucketName",
       "resourcePolicy",
+      "endpointType",
     ],
   },
   "holidays:index:CallerFunction": {
-    inputs: ["apiUrl", "apiRegion", "methodArns", "logRetentionInDays", "runtime", "timeoutSeconds"],
+    inputs: ["apiUrl", "apiRegion", "methodArns", "logRetentionInDays", "runtime", "timeoutSeconds", "vpcConfig"],
     required: ["apiRegion", "apiUrl", "methodArns"],
-    outputs: ["function", "role", "logGroup", "roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy"],
+    outputs: ["function", "role", "logGroup", "roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy", "vpcAccessPolicy"],
   },
 };
 
@@ -113,9 +125,9 @@ describe("component package (PulumiPlugin.yaml, plugin/)", function () {
     it(`${token}: every documented input and output, each with its description`, () => {
       const r = schema.resources[token];
       assert.ok(r.description && r.description.length > 20, `${token} has no description`);
-      assert.deepEqual(Object.keys(r.inputProperties), want.inputs);
+      assert.deepEqual(Object.keys(r.inputProperties).sort(), [...want.inputs].sort());
       assert.deepEqual([...(r.requiredInputs ?? [])].sort(), [...want.required].sort());
-      assert.deepEqual(Object.keys(r.properties), want.outputs);
+      assert.deepEqual(Object.keys(r.properties).sort(), [...want.outputs].sort());
       for (const [kind, props] of [
         ["input", r.inputProperties],
         ["output", r.properties],
