@@ -100,8 +100,8 @@ export class CallerFunction extends pulumi.ComponentResource {
       parent,
     );
 
-    // Lambda checks the role may create network interfaces when the function is created, so this
-    // policy exists before the function does.
+    // Lambda checks the role may create network interfaces when the function is created ("The provided execution
+    // role does not have permissions to call CreateNetworkInterface on EC2", aws-samples/data-perimeter-policy-examples#63).
     const vpcAccessPolicy = args.vpcConfig
       ? new iam.RolePolicy(
           `${name}-vpc-access`,

@@ -165,11 +165,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
       `${name}-api`,
       {
         description: "Japanese public holidays (IAM-authorized)",
-        // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
-        // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
-        // default IP address type for all Regional and edge-optimized APIs is IPv4"). A PRIVATE API takes
-        // dualstack only (the provider's RestApi endpointConfiguration.ipAddressType doc). No vpcEndpointIds:
-        // see allowedVpcEndpointIds.
+        // Dualstack: IPv6 entries of sourceIpAllowList can match ("The default IP address type for all Regional and
+        // edge-optimized APIs is IPv4"), and "Private APIs can only have a dualstack IP address type" ("IP address
+        // types for REST APIs in API Gateway"). No vpcEndpointIds: see HolidaysApiArgs.allowedVpcEndpointIds.
         endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
       },
       { parent: this },
