@@ -48,6 +48,8 @@ export interface ResourceView {
 
 export const TYPES = {
   restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
   restApi: "aws:apigateway/restApi:RestApi",
   method: "aws:apigateway/method:Method",
   bucket: "aws:s3/bucket:Bucket",
@@ -95,6 +97,26 @@ export function checkNoWildcardPrincipal(r: ResourceView, report: ReportViolatio
     if (wild.length > 0) {
       report(
         `${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`,
+        r.urn,
+      );
+    }
+  }
+}
+
+/**
+ * 1b. No Allow with a wildcard principal in a VPC endpoint policy the stack declares (on the endpoint or
+ * as a VpcEndpointPolicy): the endpoint then lets exactly the named roles through. An endpoint with no
+ * policy at all gets AWS's full-access default and is not judged here.
+ */
+export function checkEndpointPolicyNamesPrincipals(r: ResourceView, report: ReportViolation): void {
+  if (r.type !== TYPES.vpcEndpointPolicy && r.type !== TYPES.vpcEndpoint) return;
+  if (r.props.policy === undefined || r.props.policy === "") return;
+  for (const s of statements(parsePolicy(r.props.policy))) {
+    if (s.Effect !== "Allow") continue;
+    const wild = awsPrincipals(s).filter((p) => p.includes("*"));
+    if (wild.length > 0) {
+      report(
+        `${r.name}: endpoint policy statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs that may call through this endpoint.`,
         r.urn,
       );
     }
@@ -230,6 +252,11 @@ export const RESOURCE_RULES: { name: string; description: string; check: (r: Res
     name: "apigateway-no-wildcard-principal",
     description: "No Allow with a wildcard principal in an API Gateway resource policy.",
     check: checkNoWildcardPrincipal,
+  },
+  {
+    name: "vpc-endpoint-policy-names-principals",
+    description: "No Allow with a wildcard principal in a declared VPC endpoint policy.",
+    check: checkEndpointPolicyNamesPrincipals,
   },
   {
     name: "apigateway-iam-authorization",

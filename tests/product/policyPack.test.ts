@@ -14,6 +14,7 @@ import {
   checkExecuteApiGrantsScoped,
   checkIamAuthorization,
   checkNoPublicBucket,
+  checkEndpointPolicyNamesPrincipals,
   checkNoWildcardPrincipal,
   checkPrivateApiConditionsOnVpcSource,
   packPolicies,
@@ -89,6 +90,7 @@ describe("policy pack (policy/)", function () {
       policies.map((p) => [p.name, p.enforcementLevel, "validateResource" in p ? "resource" : "stack"]),
       [
         ["apigateway-no-wildcard-principal", "mandatory", "resource"],
+        ["vpc-endpoint-policy-names-principals", "mandatory", "resource"],
         ["apigateway-iam-authorization", "mandatory", "resource"],
         ["s3-no-public-bucket", "mandatory", "resource"],
         ["execute-api-grants-scoped", "mandatory", "resource"],
@@ -149,6 +151,30 @@ describe("policy pack (policy/)", function () {
       [],
     );
     assert.deepEqual(check([api("REGIONAL"), attached({ Statement: [allow] })]), [], "a REGIONAL API is not concerned");
+  });
+
+  it("fires on a VPC endpoint policy that allows a wildcard principal, not on one naming a role or on no policy", () => {
+    const statement = (AWS: unknown) => ({
+      Sid: "S",
+      Effect: "Allow",
+      Principal: AWS === "*" ? "*" : { AWS },
+      Action: "execute-api:Invoke",
+      Resource: "*",
+    });
+    const endpointPolicy = (AWS: unknown) =>
+      view("aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "e", {
+        vpcEndpointId: "vpce-1",
+        policy: JSON.stringify({ Statement: [statement(AWS)] }),
+      });
+    assert.match(
+      violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy("*"))[0],
+      /^e: endpoint policy statement S allows principal \["\*"\]/,
+    );
+    assert.equal(violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy(["arn:aws:iam::222222222222:role/*"])).length, 1);
+    assert.deepEqual(violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy(["arn:aws:iam::222222222222:role/caller"])), []);
+    const inline = view("aws:ec2/vpcEndpoint:VpcEndpoint", "v", { policy: JSON.stringify({ Statement: [statement("*")] }) });
+    assert.equal(violationsOf(checkEndpointPolicyNamesPrincipals, inline).length, 1);
+    assert.deepEqual(violationsOf(checkEndpointPolicyNamesPrincipals, view("aws:ec2/vpcEndpoint:VpcEndpoint", "v", {})), []);
   });
 
   it("fires on the real private program once the SourceVpce Deny is taken out", async () => {
