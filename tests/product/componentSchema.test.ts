@@ -55,13 +55,6 @@ const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: 
     ],
     required: ["invokerArns", "objects", "region", "stageName"],
     outputs: [
-      "restApi",
-      "policy",
-      "deployment",
-      "stage",
-      "bucket",
-      "objects",
-      "integrationRole",
       "restApiId",
       "executionArn",
       "invokeUrl",
@@ -77,7 +70,7 @@ const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: 
   "holidays:index:CallerFunction": {
     inputs: ["apiUrl", "apiRegion", "methodArns", "logRetentionInDays", "runtime", "timeoutSeconds", "vpcConfig"],
     required: ["apiRegion", "apiUrl", "methodArns"],
-    outputs: ["function", "role", "logGroup", "roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy", "vpcAccessPolicy"],
+    outputs: ["roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy", "vpcAccessPolicy"],
   },
 };
 
@@ -148,17 +141,6 @@ describe("component package (PulumiPlugin.yaml, plugin/)", function () {
     const runtime = schema.resources["holidays:index:CallerFunction"].inputProperties.runtime;
     assert.equal(runtime.type, "string");
     assert.match(String(runtime.description), /nodejs22\.x/);
-  });
-
-  it("exposes the child resources as references to the aws package's resources", () => {
-    assert.match(
-      String(schema.resources["holidays:index:HolidaysApi"].properties.restApi.$ref),
-      /\/aws\/v[\d.]+\/schema\.json#\/resources\/aws:apigateway%2FrestApi:RestApi$/,
-    );
-    assert.match(
-      String(schema.resources["holidays:index:CallerFunction"].properties.function.$ref),
-      /#\/resources\/aws:lambda%2Ffunction:Function$/,
-    );
   });
 
   it("examples/python-consumer compiles, and uses only inputs and outputs the schema has (in Python's names)", () => {
