@@ -20,6 +20,13 @@ export interface AccountAccess {
   externalId?: string;
   /** Session name for the assume-role call. */
   sessionName?: string;
+  /**
+   * Short-lived credentials handed over as config, e.g. by a Pulumi ESC environment's
+   * `fn::open::aws-login` through `pulumiConfig`: the key id and secret together, the token with them.
+   */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 export interface Settings {
@@ -122,7 +129,20 @@ export class ConfigError extends Error {
 
 export const DEFAULT_REGION = "ap-northeast-1";
 export const DEFAULT_STAGE = "dev";
-const ACCOUNT_FIELDS = ["accountId", "profile", "roleArn", "externalId", "sessionName"] as const;
+const ACCOUNT_FIELDS = [
+  "accountId",
+  "profile",
+  "roleArn",
+  "externalId",
+  "sessionName",
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+] as const;
+/** Credentials: their values never appear in an error (ESC marks them secret; a log or CI output would show them). */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(["accessKeyId", "secretAccessKey", "sessionToken"]);
+/** Passed to a problem in place of a value that must not be shown. */
+const HIDDEN = Symbol("hidden");
 
 /** The full config key of a {@link RawConfig} field: `aws:region`, else `<project>:<field>`. */
 export const configKey = (k: string, project: string): string => (k === "region" ? "aws:region" : `${project}:${k}`);
@@ -139,7 +159,7 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const key = (k: string) => configKey(k, opts.project);
   if (opts.allConfig) problems.push(...unknownKeyProblems(opts.allConfig, CONFIG_KEYS.map(key), opts.project));
   const bad = (k: string, value: unknown, expected: string, fix: string): undefined => {
-    problems.push({ key: key(k), value: show(value), expected, fix });
+    problems.push({ key: key(k), value: value === HIDDEN ? undefined : show(value), expected, fix });
     return undefined;
   };
 
@@ -234,15 +254,17 @@ function parseAccount(
   for (const field of Object.keys(obj)) {
     if (!(ACCOUNT_FIELDS as readonly string[]).includes(field)) {
       ok = false;
-      bad(`${k}.${field}`, obj[field], `one of the fields ${ACCOUNT_FIELDS.join(", ")}`, `remove or rename ${k}.${field}`);
+      // Not shown: a misspelt credential field (secretKey) holds a secret.
+      bad(`${k}.${field}`, HIDDEN, `one of the fields ${ACCOUNT_FIELDS.join(", ")}`, `remove or rename ${k}.${field}`);
     }
   }
   for (const field of ACCOUNT_FIELDS) {
     if (field !== "accountId" && obj[field] !== undefined && (typeof obj[field] !== "string" || obj[field] === "")) {
       ok = false;
-      bad(`${k}.${field}`, obj[field], "a non-empty string", `quote ${k}.${field} or remove it`);
+      bad(`${k}.${field}`, SECRET_FIELDS.has(field) ? HIDDEN : obj[field], "a non-empty string", `quote ${k}.${field} or remove it`);
     }
   }
+  if (!credentialFieldsOk(k, obj, bad)) ok = false;
   const accountId = obj.accountId;
   if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) {
     ok = false;
@@ -276,10 +298,53 @@ function parseAccount(
   }
   if (!ok) return undefined;
   const out: AccountAccess = { accountId: accountId as string };
-  for (const field of ["profile", "roleArn", "externalId", "sessionName"] as const) {
-    if (typeof obj[field] === "string") out[field] = obj[field] as string;
+  for (const field of ACCOUNT_FIELDS) {
+    if (field !== "accountId" && typeof obj[field] === "string") out[field] = obj[field] as string;
   }
   return out;
+}
+
+/**
+ * Static credentials: the key id and the secret together (a token only with them), never beside a
+ * profile (which would be ignored: the provider prefers static keys). The key id's form is STS's
+ * (AWS STS API Reference, "Credentials": AccessKeyId, 16-128 word characters). No value is shown.
+ */
+function credentialFieldsOk(k: string, obj: Record<string, unknown>, bad: Bad): boolean {
+  const has = (f: string) => obj[f] !== undefined;
+  let ok = true;
+  if (has("accessKeyId") !== has("secretAccessKey")) {
+    ok = false;
+    const [given, missing] = has("accessKeyId") ? ["accessKeyId", "secretAccessKey"] : ["secretAccessKey", "accessKeyId"];
+    bad(`${k}.${missing}`, HIDDEN, `set together with ${k}.${given}`, `give both ${k}.accessKeyId and ${k}.secretAccessKey, or neither`);
+  }
+  if (has("sessionToken") && !(has("accessKeyId") && has("secretAccessKey"))) {
+    ok = false;
+    bad(
+      `${k}.sessionToken`,
+      HIDDEN,
+      `a token with ${k}.accessKeyId and ${k}.secretAccessKey`,
+      `add the key pair it belongs to, or remove ${k}.sessionToken`,
+    );
+  }
+  if (has("accessKeyId") && has("profile")) {
+    ok = false;
+    bad(
+      `${k}.profile`,
+      obj.profile,
+      `either a profile or an access key, not both`,
+      `remove ${k}.profile when the credentials come from config (ESC)`,
+    );
+  }
+  if (typeof obj.accessKeyId === "string" && obj.accessKeyId !== "" && !/^\w{16,128}$/.test(obj.accessKeyId)) {
+    ok = false;
+    bad(
+      `${k}.accessKeyId`,
+      HIDDEN,
+      "an AWS access key id (16-128 letters or digits, e.g. ASIA…)",
+      `copy the key id whole, or remove ${k}.accessKeyId`,
+    );
+  }
+  return ok;
 }
 
 /**
