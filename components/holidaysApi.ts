@@ -64,7 +64,24 @@ export interface HolidaysApiArgs {
    * @default "retain"
    */
   dataRetention?: "retain" | "destroy";
+  /**
+   * `REGIONAL`: reached over the internet. `PRIVATE`: reached only through interface VPC endpoints for
+   * execute-api (then `allowedVpcEndpointIds` is required). A plain string, checked here: it decides the
+   * shape of the resource policy.
+   * @default "REGIONAL"
+   */
+  endpointType?: string;
+  /**
+   * A `PRIVATE` API's VPC endpoint ids (`vpce-…`): the resource policy denies requests through any other
+   * (aws:SourceVpce). The endpoints are not associated with the API (`vpcEndpointIds`): with private DNS
+   * the API's default URL resolves to the endpoint without it.
+   * @default undefined (required when endpointType is PRIVATE, refused otherwise)
+   */
+  allowedVpcEndpointIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
+
+/** The endpoint types this component makes; EDGE is not offered. */
+export const API_ENDPOINT_TYPES: readonly string[] = ["REGIONAL", "PRIVATE"];
 
 /** The data bucket and the objects the API serves. */
 interface DataStore {
@@ -118,9 +135,30 @@ export class HolidaysApi extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** The rendered resource policy (canonical JSON). */
   readonly resourcePolicy: pulumi.Output<string>;
+  /** `REGIONAL` or `PRIVATE`, as declared on the REST API. */
+  readonly endpointType: pulumi.Output<string>;
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
+    const endpointType = args.endpointType ?? "REGIONAL";
+    if (!API_ENDPOINT_TYPES.includes(endpointType)) {
+      throw new pulumi.ResourceError(
+        `${name}: endpointType ${JSON.stringify(endpointType)} is not one of ${API_ENDPOINT_TYPES.join(", ")}`,
+        this,
+      );
+    }
+    if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
+      throw new pulumi.ResourceError(
+        `${name}: a PRIVATE API needs allowedVpcEndpointIds (the execute-api VPC endpoints it may be reached through)`,
+        this,
+      );
+    }
+    if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
+      throw new pulumi.ResourceError(
+        `${name}: allowedVpcEndpointIds applies to a PRIVATE API only; set endpointType "PRIVATE" or remove it`,
+        this,
+      );
+    }
 
     const data = createDataStore(name, args, this);
     const api = new apigateway.RestApi(
@@ -129,8 +167,10 @@ export class HolidaysApi extends pulumi.ComponentResource {
         description: "Japanese public holidays (IAM-authorized)",
         // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
         // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
-        // default IP address type for all Regional and edge-optimized APIs is IPv4").
-        endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
+        // default IP address type for all Regional and edge-optimized APIs is IPv4"). A PRIVATE API takes
+        // dualstack only (the provider's RestApi endpointConfiguration.ipAddressType doc). No vpcEndpointIds:
+        // see allowedVpcEndpointIds.
+        endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
       },
       { parent: this },
     );
@@ -152,7 +192,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
     this.methodArns = routeMethodArns;
     this.bucketName = data.bucket.bucket;
     this.resourcePolicy = policy.policy;
+    this.endpointType = api.endpointConfiguration.types;
     this.registerOutputs({
+      endpointType: this.endpointType,
       restApiId: this.restApiId,
       executionArn: this.executionArn,
       invokeUrl: this.invokeUrl,
@@ -413,9 +455,17 @@ function createResourcePolicy(
   parent: pulumi.Resource,
 ): apigateway.RestApiPolicy {
   const policyText = pulumi
-    .all([api.executionArn, routeMethodArns, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
-    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
-      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId })),
+    .all([
+      api.executionArn,
+      routeMethodArns,
+      args.invokerArns,
+      args.sourceIpAllowList ?? [],
+      args.exclusive ?? true,
+      args.principalOrgId,
+      args.allowedVpcEndpointIds,
+    ])
+    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds]) =>
+      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds })),
     );
   return new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, { parent });
 }

@@ -12,6 +12,7 @@ import { readStackConfig } from "../../tools/cli/stackConfig";
 import { ConfigError, parseSettings } from "../../lib/config";
 
 const ENV_FILE = path.join(__dirname, "..", "..", "esc", "holidays-dev.yaml");
+const STACK_FILE = path.join(__dirname, "..", "..", "esc", "Pulumi.dev.yaml");
 const env = parse(fs.readFileSync(ENV_FILE, "utf8")) as {
   values: { aws: Record<string, { login: Record<string, { oidc: Record<string, unknown> }> }>; pulumiConfig: Record<string, unknown> };
 };
@@ -37,13 +38,15 @@ function interpolate(value: unknown): unknown {
   return value;
 }
 
-/** The stack's flat config as the engine hands it over: the stack file's, then the environment's pulumiConfig. */
+const ESC_DIR = path.join(__dirname, "..", "..", "esc");
+const ACCOUNT_KEYS = ["holidays-api:accountA", "holidays-api:accountB"];
+
+/** The stack's flat config as the engine hands it over: esc/Pulumi.dev.yaml's, plus the environment's pulumiConfig. */
 function stackConfigWithEnvironment(): Record<string, string> {
-  const own = readStackConfig("dev");
-  delete own["holidays-api:accountA"];
-  delete own["holidays-api:accountB"];
+  const own = readStackConfig("dev", ESC_DIR);
   const injected = interpolate(env.values.pulumiConfig) as Record<string, unknown>;
   const flat = Object.fromEntries(Object.entries(injected).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  for (const k of Object.keys(flat)) assert.ok(!(k in own), `${k} is set both in the stack file and the environment`);
   return { ...own, ...flat };
 }
 
@@ -66,6 +69,15 @@ describe("ESC environment esc/holidays-dev.yaml", () => {
       assert.equal(typeof oidc.sessionName, "string");
       assert.equal(oidc.duration, "1h");
     }
+  });
+
+  it("is imported by esc/Pulumi.dev.yaml, which is Pulumi.dev.yaml without the profiles", () => {
+    assert.deepEqual((parse(fs.readFileSync(STACK_FILE, "utf8")) as { environment: unknown }).environment, ["holidays-api/holidays-dev"]);
+    const dev = readStackConfig("dev");
+    for (const k of ACCOUNT_KEYS) assert.match(dev[k], /"profile"/);
+    const withoutAccounts = Object.fromEntries(Object.entries(dev).filter(([k]) => !ACCOUNT_KEYS.includes(k)));
+    assert.deepEqual({ ...readStackConfig("dev", ESC_DIR) }, withoutAccounts);
+    assert.deepEqual(Object.keys(env.values.pulumiConfig).sort(), ACCOUNT_KEYS);
   });
 
   it("feeds holidays-api:accountA and accountB through pulumiConfig, and the providers get each account's credentials", async () => {
