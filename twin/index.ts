@@ -13,3 +13,5 @@ export { type RunningControlPlane, startControlPlane } from "./controlPlane/serv
 export { type LocalIdentity, localIdentities, mint } from "./identities";
 export { type Invocation, invokeBundle, lambdaEnvironment } from "./lambdaRuntime";
 export { tellStory } from "./story";
+export { canonicalRequest, headerLines, parseRawQuery } from "./gateway/canonicalRequest";
+export { ALGORITHM_V4A, sigV4aPrivateKey, sigV4aPublicPoint, sigV4aStringToSign } from "./gateway/sigv4a";

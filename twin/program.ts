@@ -56,8 +56,6 @@ export interface RunOptions {
   programDir?: string;
   /** The program to run instead of `index.ts` in `programDir` (tests declare components this way). */
   program?: () => Record<string, unknown>;
-  /** @deprecated Every run is fresh; accepted until tests/product stops passing it. */
-  fresh?: boolean;
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -289,10 +287,6 @@ export async function runProgram(config: Record<string, string>, opts: RunOption
     Error.stackTraceLimit = savedLimit;
   }
 }
-
-/** @deprecated runProgram(config, { program }); kept until tests/product has its own setMocks helper. */
-export const runUnderMocks = (program: () => Record<string, unknown>, config: Record<string, string> = {}, opts: RunOptions = {}) =>
-  runProgram(config, { ...opts, program });
 
 async function runWithMocks(program: () => Record<string, unknown>, config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
   const mocks = new AwsLikeMocks(opts.slowTypes, opts.stackOutputs);

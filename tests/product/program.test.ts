@@ -330,8 +330,8 @@ describe("program under mocks: deploy-path defects", function () {
   ];
   it("derives the redeploy trigger from every API-definition resource: changing any one input changes it", async () => {
     const base = triggersOf(await runProgram(dev));
-    // A new run (not the remembered one: twin/program.ts runProgram) of the same inputs.
-    assert.equal(triggersOf(await runProgram(dev, { fresh: true })), base, "unchanged inputs give the same trigger");
+    // A second run of the same inputs.
+    assert.equal(triggersOf(await runProgram(dev)), base, "unchanged inputs give the same trigger");
     for (const [what, transform] of definitionChanges) {
       assert.notEqual(triggersOf(await runProgram(dev, { transforms: [transform] })), base, `changing the ${what} must redeploy`);
     }
@@ -395,7 +395,7 @@ describe("program under mocks: variations", () => {
     });
     assert.equal(named(variant, "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "NONE");
     assert.equal(
-      named(await runProgram(dev, { fresh: true }), "aws:apigateway/method:Method", "holidays-get").inputs.authorization,
+      named(await runProgram(dev), "aws:apigateway/method:Method", "holidays-get").inputs.authorization,
       "AWS_IAM",
       "a transform never leaks into the next run",
     );
@@ -405,7 +405,7 @@ describe("program under mocks: variations", () => {
     const a = await runProgram(dev);
     const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
     assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
-    const removed = await runProgram(dev, { fresh: true });
+    const removed = await runProgram(dev);
     assert.equal(
       triggersOf(removed),
       triggersOf(a),
@@ -496,7 +496,7 @@ describe("program under mocks: variations", () => {
   }
 });
 
-describe("program under mocks: remembered runs", () => {
+describe("program under mocks: each run is its own", () => {
   /** What a preview compares: every resource's type, name, provider and inputs, and the stack outputs. */
   const planOf = (run: ProgramRun) =>
     JSON.stringify({
@@ -504,7 +504,7 @@ describe("program under mocks: remembered runs", () => {
       outputs: run.outputs,
     });
 
-  it("gives an identical request a copy of the remembered run: equal to a new run, and changing it changes no later answer", async () => {
+  it("gives an identical request an equal run, and changing what it got changes no later answer", async () => {
     const first = await runProgram(dev);
     const expected = planOf(first);
     // A caller that changes what it got...
@@ -518,6 +518,6 @@ describe("program under mocks: remembered runs", () => {
     assert.ok(!second.warnings.includes("changed"));
     (second.resources[0].inputs as Record<string, unknown>).changed = true;
     assert.equal(planOf(await runProgram(dev)), expected, "nested inputs are copies too");
-    assert.equal(planOf(await runProgram(dev, { fresh: true })), expected, "a new run declares the same");
+    assert.equal(planOf(await runProgram(dev)), expected, "a new run declares the same");
   });
 });

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "../../../components/callerFunction";
-import { type ProgramRun, runUnderMocks } from "../../../twin/program";
+import { type ProgramRun, runProgram } from "../../../twin/program";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const METHOD_ARN = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
@@ -15,19 +15,24 @@ const YEAR_METHOD_ARN = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/
 describe("CallerFunction component (alone)", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runUnderMocks(() => {
-      const provider = new aws.Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
-      const caller = new CallerFunction(
-        "c",
-        {
-          apiUrl: pulumi.output("https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json"),
-          apiRegion: "ap-northeast-1",
-          methodArns: pulumi.output([METHOD_ARN, YEAR_METHOD_ARN]),
+    run = await runProgram(
+      {},
+      {
+        program: () => {
+          const provider = new aws.Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
+          const caller = new CallerFunction(
+            "c",
+            {
+              apiUrl: pulumi.output("https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json"),
+              apiRegion: "ap-northeast-1",
+              methodArns: pulumi.output([METHOD_ARN, YEAR_METHOD_ARN]),
+            },
+            { provider },
+          );
+          return { roleArn: caller.roleArn, invokePolicy: caller.invokePolicy, functionName: caller.functionName };
         },
-        { provider },
-      );
-      return { roleArn: caller.roleArn, invokePolicy: caller.invokePolicy, functionName: caller.functionName };
-    });
+      },
+    );
   });
 
   it("creates every child through the component's provider, i.e. as its child", () => {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CallerNetwork, subnetCidr } from "../../../components/callerNetwork";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { type ProgramRun, runUnderMocks } from "../../../twin/program";
+import { type ProgramRun, runProgram } from "../../../twin/program";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const ROLE = "arn:aws:iam::222222222222:role/caller";
@@ -21,22 +21,27 @@ const accountB = () => new aws.Provider("account-b", { region: "ap-northeast-1",
 describe("CallerNetwork component (alone)", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runUnderMocks(() => {
-      const net = new CallerNetwork(
-        "n",
-        { region: "ap-northeast-1", invokerArns: pulumi.output([ROLE]), methodArns: pulumi.output(ROUTES) },
-        { provider: accountB() },
-      );
-      assert.ok(net.vpc && net.lambdaSecurityGroup, "the children it made are exposed");
-      assert.equal(net.subnets.length, 2);
-      return {
-        vpcId: net.vpcId,
-        subnetIds: net.subnetIds,
-        lambdaSecurityGroupIds: net.lambdaSecurityGroupIds,
-        vpcEndpointId: net.vpcEndpointId,
-        vpcEndpointPolicy: net.vpcEndpointPolicy,
-      };
-    });
+    run = await runProgram(
+      {},
+      {
+        program: () => {
+          const net = new CallerNetwork(
+            "n",
+            { region: "ap-northeast-1", invokerArns: pulumi.output([ROLE]), methodArns: pulumi.output(ROUTES) },
+            { provider: accountB() },
+          );
+          assert.ok(net.vpc && net.lambdaSecurityGroup, "the children it made are exposed");
+          assert.equal(net.subnets.length, 2);
+          return {
+            vpcId: net.vpcId,
+            subnetIds: net.subnetIds,
+            lambdaSecurityGroupIds: net.lambdaSecurityGroupIds,
+            vpcEndpointId: net.vpcEndpointId,
+            vpcEndpointPolicy: net.vpcEndpointPolicy,
+          };
+        },
+      },
+    );
   });
 
   it("creates every child through the component's provider and names it after the component", () => {
@@ -73,10 +78,19 @@ describe("CallerNetwork component (alone)", () => {
       [{ subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] }, /securityGroupIds is empty/],
     ] as const) {
       await assert.rejects(
-        runUnderMocks(() => {
-          new CallerNetwork("n", { region: "ap-northeast-1", invokerArns: [ROLE], methodArns: ROUTES, ...extra }, { provider: accountB() });
-          return {};
-        }),
+        runProgram(
+          {},
+          {
+            program: () => {
+              new CallerNetwork(
+                "n",
+                { region: "ap-northeast-1", invokerArns: [ROLE], methodArns: ROUTES, ...extra },
+                { provider: accountB() },
+              );
+              return {};
+            },
+          },
+        ),
         (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message),
       );
     }
@@ -102,7 +116,10 @@ describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   };
 
   it("a PRIVATE API denies requests through any endpoint but the given ones (an Output, as from account B)", async () => {
-    const run = await runUnderMocks(api({ endpointType: "PRIVATE", allowedVpcEndpointIds: pulumi.output(["vpce-0123456789abcdef0"]) }));
+    const run = await runProgram(
+      {},
+      { program: api({ endpointType: "PRIVATE", allowedVpcEndpointIds: pulumi.output(["vpce-0123456789abcdef0"]) }) },
+    );
     assert.equal(run.outputs.endpointType, "PRIVATE");
     const deny = (JSON.parse(String(run.outputs.resourcePolicy)) as PolicyDocument).Statement.find(
       (s) => s.Sid === "DenyOutsideVpcEndpoints",
@@ -121,25 +138,33 @@ describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   ];
   for (const [what, extra, message] of refused) {
     it(`refuses ${what} as a ResourceError before any apply`, async () => {
-      await assert.rejects(runUnderMocks(api(extra)), (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message));
+      await assert.rejects(
+        runProgram({}, { program: api(extra) }),
+        (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message),
+      );
     });
   }
 
   it("CallerFunction with vpcConfig: the function gets it, the role gets the network-interface policy before the function exists", async () => {
-    const run = await runUnderMocks(() => {
-      const caller = new CallerFunction(
-        "c",
-        {
-          apiUrl: "https://abc123.execute-api.ap-northeast-1.amazonaws.com/test/api/v1/data.json",
-          apiRegion: "ap-northeast-1",
-          methodArns: ROUTES,
-          vpcConfig: { subnetIds: pulumi.output(["subnet-0123456789abcdef0"]), securityGroupIds: ["sg-0123456789abcdef0"] },
+    const run = await runProgram(
+      {},
+      {
+        program: () => {
+          const caller = new CallerFunction(
+            "c",
+            {
+              apiUrl: "https://abc123.execute-api.ap-northeast-1.amazonaws.com/test/api/v1/data.json",
+              apiRegion: "ap-northeast-1",
+              methodArns: ROUTES,
+              vpcConfig: { subnetIds: pulumi.output(["subnet-0123456789abcdef0"]), securityGroupIds: ["sg-0123456789abcdef0"] },
+            },
+            { provider: accountB() },
+          );
+          assert.ok(caller.vpcAccessPolicy, "exposed, for the network to depend on");
+          return {};
         },
-        { provider: accountB() },
-      );
-      assert.ok(caller.vpcAccessPolicy, "exposed, for the network to depend on");
-      return {};
-    });
+      },
+    );
     const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function");
     assert.deepEqual(fn?.inputs.vpcConfig, { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] });
     const access = run.resources.find((r) => r.name === "c-vpc-access");

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { type ProgramRun, runUnderMocks } from "../../../twin/program";
+import { type ProgramRun, runProgram } from "../../../twin/program";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const CALLER = "arn:aws:iam::222222222222:role/caller";
@@ -42,7 +42,7 @@ function declare(extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]> = 
 describe("HolidaysApi component (alone)", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runUnderMocks(declare());
+    run = await runProgram({}, { program: declare() });
   });
 
   it("creates every child through the component's provider, i.e. as its child", () => {
@@ -67,7 +67,7 @@ describe("HolidaysApi component (alone)", () => {
   it("takes Outputs for the access options (exclusive: Output<false> drops the deny of unlisted principals)", async () => {
     const denies = (r: ProgramRun) =>
       (JSON.parse(String(r.outputs.resourcePolicy)) as PolicyDocument).Statement.filter((s) => s.Effect === "Deny").length;
-    const open = await runUnderMocks(declare({ exclusive: pulumi.output(false) }));
+    const open = await runProgram({}, { program: declare({ exclusive: pulumi.output(false) }) });
     assert.equal(denies(open), denies(run) - 1, "exclusive (the default) adds exactly one Deny");
   });
 });

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { runUnderMocks } from "../../../twin/program";
+import { runProgram } from "../../../twin/program";
 
 const ROUTE = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
 
@@ -40,7 +40,7 @@ const api = (dataRetention: string | undefined) => () => {
 async function refusal(program: () => Record<string, unknown>): Promise<string> {
   let caught: unknown;
   try {
-    await runUnderMocks(program);
+    await runProgram({}, { program: program });
   } catch (err) {
     caught = err;
   }
@@ -61,7 +61,7 @@ describe("string choices of the components", () => {
       ["nodejs20.x", "nodejs20.x"],
       ["nodejs22.x", "nodejs22.x"],
     ] as const) {
-      const run = await runUnderMocks(caller(given));
+      const run = await runProgram({}, { program: caller(given) });
       assert.equal(run.resources.find((r) => r.type === "aws:lambda/function:Function")?.inputs.runtime, expected);
     }
   });
@@ -76,7 +76,7 @@ describe("string choices of the components", () => {
       ["retain", false],
       ["destroy", true],
     ] as const) {
-      const run = await runUnderMocks(api(given));
+      const run = await runProgram({}, { program: api(given) });
       assert.equal(run.resources.find((r) => r.type === "aws:s3/bucket:Bucket")?.inputs.forceDestroy, forceDestroy, String(given));
     }
   });
