@@ -29,11 +29,18 @@ export async function localTarget(
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
   const deployer = (accountId: string) =>
     mint(
-      `deploying identity of account ${accountId}`,
-      `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
-      accountId,
-      [ADMIN],
-      !settings.exclusive,
+      {
+        label: `deploying identity of account ${accountId}`,
+        principalArn: `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
+        accountId,
+        identityPolicies: [ADMIN],
+        holdsInvokeGrant: true,
+      },
+      {
+        allowed: !settings.exclusive,
+        explicitDeny: false,
+        reason: "as stated by npm run verify: a deployer is refused exactly when exclusive",
+      },
     );
   const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
   const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });
