@@ -11,6 +11,7 @@ import { evaluatePolicy, authorizeServiceAssumeRole, identityRequest } from "../
 import { partitionOf } from "../../lib/arn";
 import type { PolicyDocument } from "../../lib/policy";
 import type { LocalIdentity } from "../identities";
+import { TYPE } from "../resourceTypes";
 import { invokeBundle, lambdaEnvironment } from "../lambdaRuntime";
 import type { Plan } from "../plan";
 import { AwsAnswer, awsError } from "./awsAnswer";
@@ -29,8 +30,8 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const LOG_TAIL_BYTES = 4096;
 
 export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
-  const functions = plan.run.resources.filter((r) => r.type === "aws:lambda/function:Function");
-  const roles = plan.run.resources.filter((r) => r.type === "aws:iam/role:Role");
+  const functions = plan.run.resources.filter((r) => r.type === TYPE.function);
+  const roles = plan.run.resources.filter((r) => r.type === TYPE.role);
 
   return async function answer(
     method: string,
