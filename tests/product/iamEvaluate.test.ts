@@ -178,7 +178,8 @@ describe("IAM evaluation for AWS_IAM methods", () => {
       });
       assert.deepEqual([d.allowed, d.resource], [true, "Allow"]);
     });
-    it("denies it when the trust policy requires aws:SourceAccount and the service does not present it (PR #479)", () => {
+    // API Gateway presents no aws:SourceAccount for an integration role (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479).
+    it("denies it when the trust policy requires aws:SourceAccount and the service does not present it", () => {
       const d = authorizeServiceAssumeRole({
         trustPolicy: withConditions,
         roleArn: role,
