@@ -3,7 +3,11 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import { bundleCaller } from "../lambda/bundle";
+import { problemLine, show } from "../lib/config";
 import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
+
+/** The Lambda runtimes the bundle (esbuild target node20) runs on. */
+export const CALLER_RUNTIMES: readonly string[] = ["nodejs20.x", "nodejs22.x"];
 
 export interface CallerFunctionArgs {
   /** Full URL of the holidays document the function calls (the API's `dataUrl`). */
@@ -18,10 +22,10 @@ export interface CallerFunctionArgs {
    */
   logRetentionInDays?: pulumi.Input<number>;
   /**
-   * Lambda runtime. A plain value: the bundle targets the runtime's Node.js version.
+   * Lambda runtime: one of {@link CALLER_RUNTIMES}. A string, checked when the component is declared.
    * @default "nodejs22.x"
    */
-  runtime?: "nodejs20.x" | "nodejs22.x";
+  runtime?: string;
   /**
    * Function timeout in seconds.
    * @default 10
@@ -30,11 +34,18 @@ export interface CallerFunctionArgs {
 }
 
 /**
- * Account B: the caller Lambda (the bundled `lambda/handler.ts`), its role, its log group and the
- * identity policy that lets the role invoke exactly one API method, signed with SigV4.
+ * Account B: the caller Lambda (the bundled `lambda/handler.ts`), its role, its log group and the identity
+ * policy that lets the role invoke exactly the given API methods, signed with SigV4.
  */
 export class CallerFunction extends pulumi.ComponentResource {
-  /** ARN of the function's execution role: the principal the API's resource policy allows. */
+  /** The Lambda function. */
+  readonly function: lambda.Function;
+  /** Its execution role: the principal the API's resource policy allows. */
+  readonly role: iam.Role;
+  /** The log group the function writes to (JSON logs). */
+  readonly logGroup: cloudwatch.LogGroup;
+
+  /** ARN of the function's execution role. */
   readonly roleArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly functionArn: pulumi.Output<string>;
@@ -44,71 +55,21 @@ export class CallerFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
-    const parent = { parent: this };
+    const runtime = checkArgs(args, this);
 
-    const role = new iam.Role(
-      `${name}-role`,
-      {
-        description: "Execution role of the holidays caller; the API's resource policy names this role",
-        assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
-      },
-      parent,
-    );
+    const role = createRole(name, this);
+    const logGroup = createLogGroup(name, args, this);
+    const policies = createRolePolicies(name, role, logGroup, args.methodArns, this);
+    const fn = createFunction(name, args, runtime, role, logGroup, policies, this);
 
-    const logGroup = new cloudwatch.LogGroup(
-      `${name}-logs`,
-      {
-        namePrefix: `/holidays-api/${name}-`,
-        retentionInDays: args.logRetentionInDays ?? 14,
-      },
-      parent,
-    );
-    const logsPolicy = new iam.RolePolicy(
-      `${name}-logs`,
-      {
-        role: role.id,
-        policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))),
-      },
-      parent,
-    );
-    const invokePolicy = new iam.RolePolicy(
-      `${name}-invoke`,
-      {
-        role: role.id,
-        policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))),
-      },
-      parent,
-    );
-
-    const bundle = bundleCaller();
-    const fn = new lambda.Function(
-      `${name}-fn`,
-      {
-        description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
-        role: role.arn,
-        runtime: args.runtime ?? "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        memorySize: 256,
-        timeout: args.timeoutSeconds ?? 10,
-        // Every file of the bundle: index.js and the credential chain it loads only when needed.
-        code: new pulumi.asset.AssetArchive(
-          Object.fromEntries(Object.entries(bundle.files).map(([name, code]) => [name, new pulumi.asset.StringAsset(code)])),
-        ),
-        environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
-        // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
-        // given, and reads them back, so leaving them out shows a diff on every preview
-        // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
-        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
-      },
-      { parent: this, dependsOn: [logsPolicy, invokePolicy] },
-    );
-
+    this.function = fn;
+    this.role = role;
+    this.logGroup = logGroup;
     this.roleArn = role.arn;
     this.functionName = fn.name;
     this.functionArn = fn.arn;
     this.logGroupName = logGroup.name;
-    this.invokePolicy = invokePolicy.policy;
+    this.invokePolicy = policies.invoke.policy;
     this.registerOutputs({
       roleArn: this.roleArn,
       functionName: this.functionName,
@@ -117,4 +78,103 @@ export class CallerFunction extends pulumi.ComponentResource {
       invokePolicy: this.invokePolicy,
     });
   }
+}
+
+/** The plain args a user can get wrong, checked before any child exists; returns the runtime. */
+function checkArgs(args: CallerFunctionArgs, self: pulumi.Resource): string {
+  const runtime = args.runtime ?? "nodejs22.x";
+  if (!CALLER_RUNTIMES.includes(runtime)) {
+    const problem = {
+      key: "runtime",
+      value: show(runtime),
+      expected: `one of ${CALLER_RUNTIMES.join(", ")}`,
+      fix: 'pass runtime: "nodejs22.x"',
+    };
+    throw new pulumi.ResourceError(problemLine(problem), self);
+  }
+  // Lambda's timeout is 1-900 seconds ("Configure Lambda function timeout", AWS Lambda Developer Guide).
+  const timeout = args.timeoutSeconds;
+  if (typeof timeout === "number" && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    const problem = {
+      key: "timeoutSeconds",
+      value: show(timeout),
+      expected: "a whole number of seconds from 1 to 900",
+      fix: "pass timeoutSeconds: 10",
+    };
+    throw new pulumi.ResourceError(problemLine(problem), self);
+  }
+  return runtime;
+}
+
+function createRole(name: string, parent: pulumi.Resource): iam.Role {
+  return new iam.Role(
+    `${name}-role`,
+    {
+      description: "Execution role of the holidays caller; the API's resource policy names this role",
+      assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
+    },
+    { parent },
+  );
+}
+
+function createLogGroup(name: string, args: CallerFunctionArgs, parent: pulumi.Resource): cloudwatch.LogGroup {
+  return new cloudwatch.LogGroup(
+    `${name}-logs`,
+    { namePrefix: `/holidays-api/${name}-`, retentionInDays: args.logRetentionInDays ?? 14 },
+    { parent },
+  );
+}
+
+/** The role's two inline policies: write its own logs, invoke exactly the given method ARNs. */
+function createRolePolicies(
+  name: string,
+  role: iam.Role,
+  logGroup: cloudwatch.LogGroup,
+  methodArns: pulumi.Input<pulumi.Input<string>[]>,
+  parent: pulumi.Resource,
+): { logs: iam.RolePolicy; invoke: iam.RolePolicy } {
+  const logs = new iam.RolePolicy(
+    `${name}-logs`,
+    { role: role.id, policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))) },
+    { parent },
+  );
+  const invoke = new iam.RolePolicy(
+    `${name}-invoke`,
+    { role: role.id, policy: pulumi.output(methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))) },
+    { parent },
+  );
+  return { logs, invoke };
+}
+
+function createFunction(
+  name: string,
+  args: CallerFunctionArgs,
+  runtime: string,
+  role: iam.Role,
+  logGroup: cloudwatch.LogGroup,
+  policies: { logs: iam.RolePolicy; invoke: iam.RolePolicy },
+  parent: pulumi.Resource,
+): lambda.Function {
+  const bundle = bundleCaller();
+  return new lambda.Function(
+    `${name}-fn`,
+    {
+      description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
+      role: role.arn,
+      runtime,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memorySize: 256,
+      timeout: args.timeoutSeconds ?? 10,
+      // Every file of the bundle: index.js and the credential chain it loads only when needed.
+      code: new pulumi.asset.AssetArchive(
+        Object.fromEntries(Object.entries(bundle.files).map(([file, code]) => [file, new pulumi.asset.StringAsset(code)])),
+      ),
+      environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
+      // Lambda stores and reads back INFO/INFO log levels with logFormat JSON: stated, so previews show no diff
+      // (hashicorp/terraform-provider-aws#35301, #42181).
+      loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
+    },
+    { parent, dependsOn: [policies.logs, policies.invoke] },
+  );
 }

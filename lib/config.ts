@@ -7,6 +7,7 @@ import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn
 import { unknownKeyProblems } from "./configKeys";
 import { DATASET_YEARS, HOLIDAY_NAMES, HOLIDAY_YEAR_RANGE, HolidayNames } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
+import { DATA_RETENTION_VALUES, type DataRetention } from "./retention";
 
 /** How the program reaches one AWS account. */
 export interface AccountAccess {
@@ -46,13 +47,6 @@ export interface Settings {
   /** Whose names substitute holidays get: the dataset's (`建国記念の日 振替休日`) or the Cabinet Office CSV's (`休日`). */
   holidayNames: HolidayNames;
 }
-
-/**
- * `retain`: the bucket and its configuration are `retainOnDelete` (a destroy leaves them, private and
- * TLS-only). `destroy`: the bucket is `forceDestroy`, so a destroy deletes every object version with it.
- */
-export type DataRetention = "retain" | "destroy";
-export const DATA_RETENTION_VALUES: readonly DataRetention[] = ["retain", "destroy"];
 
 /** The raw config keys this program reads, each a string as Pulumi stores it, or undefined. */
 export interface RawConfig {
@@ -105,16 +99,16 @@ export interface ConfigProblem {
   fix: string;
 }
 
+/** The one-line form of every user error: the key and value, what was expected, and the fix. */
+export function problemLine(p: ConfigProblem): string {
+  return `${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`;
+}
+
 /** One or more invalid config values; the message lists every one with its fix. */
 export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(
-      "Invalid stack configuration:\n" +
-        problems
-          .map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`)
-          .join("\n"),
-    );
+    super("Invalid stack configuration:\n" + problems.map((p) => `  - ${problemLine(p)}`).join("\n"));
     this.name = "ConfigError";
     this.problems = problems;
   }
@@ -122,6 +116,8 @@ export class ConfigError extends Error {
 
 export const DEFAULT_REGION = "ap-northeast-1";
 export const DEFAULT_STAGE = "dev";
+/** API Gateway stage names: letters, digits, `-` and `_`, at most 128 (CreateStage, API Gateway API Reference). */
+export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const ACCOUNT_FIELDS = ["accountId", "profile", "roleArn", "externalId", "sessionName"] as const;
 
 /** The full config key of a {@link RawConfig} field: `aws:region`, else `<project>:<field>`. */
@@ -152,7 +148,7 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const accountB = parseAccount("accountB", raw.accountB, false, partition, bad);
 
   const stageName = raw.stageName ?? DEFAULT_STAGE;
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
+  if (!STAGE_NAME.test(stageName)) {
     bad("stageName", stageName, "1-128 letters, digits, '-' or '_'", `pulumi config set stageName ${DEFAULT_STAGE}`);
   }
 
@@ -200,7 +196,8 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;
 
-function show(value: unknown): string {
+/** A value as an error message shows it. */
+export function show(value: unknown): string {
   if (value === undefined) return "(not set)";
   return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
