@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "./components/callerFunction";
+import { CallerNetwork } from "./components/callerNetwork";
 import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
 import { ConfigError, Settings, parseSettings, rawConfigFromFlat } from "./lib/config";
@@ -60,6 +61,14 @@ const providerB = settings.accountB ? accountProvider("accountB", settings.regio
 // role → API policy → deployment → stage → function.
 const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<string>();
 
+// A private API (endpointType private): account B's endpoint id flows into the API's policy the same way,
+// and the caller's subnets and security groups into its vpcConfig. Order: API → caller (its role first) →
+// network (after the role's network-interface policy, which must outlive it on destroy) → endpoint policy.
+const isPrivate = settings.endpointType === "private";
+const [vpcEndpointIdDeferred, resolveVpcEndpointId] = pulumi.deferredOutput<string>();
+const [callerSubnetIdsDeferred, resolveCallerSubnetIds] = pulumi.deferredOutput<string[]>();
+const [callerSecurityGroupIdsDeferred, resolveCallerSecurityGroupIds] = pulumi.deferredOutput<string[]>();
+
 const api = new HolidaysApi(
   "holidays",
   {
@@ -73,6 +82,8 @@ const api = new HolidaysApi(
     exclusive: settings.exclusive,
     principalOrgId: settings.principalOrgId,
     dataRetention: settings.dataRetention,
+    endpointType: isPrivate ? "PRIVATE" : "REGIONAL",
+    allowedVpcEndpointIds: isPrivate ? vpcEndpointIdDeferred.apply((id) => [id, ...settings.allowedVpcEndpoints]) : undefined,
   },
   { provider: providerA },
 );
@@ -83,10 +94,30 @@ const caller = new CallerFunction(
     apiUrl: api.dataUrl,
     apiRegion: settings.region,
     methodArns: api.methodArns,
+    vpcConfig: isPrivate ? { subnetIds: callerSubnetIdsDeferred, securityGroupIds: callerSecurityGroupIdsDeferred } : undefined,
   },
   { provider: providerB },
 );
 resolveCallerRoleArn(caller.roleArn);
+
+const network = isPrivate
+  ? new CallerNetwork(
+      "caller-network",
+      {
+        region: settings.region,
+        subnetIds: settings.callerVpc?.subnetIds,
+        securityGroupIds: settings.callerVpc?.securityGroupIds,
+        invokerArns: [caller.roleArn],
+        methodArns: api.methodArns,
+      },
+      { provider: providerB, dependsOn: caller.vpcAccessPolicy ? [caller.vpcAccessPolicy] : [] },
+    )
+  : undefined;
+if (network) {
+  resolveVpcEndpointId(network.vpcEndpointId);
+  resolveCallerSubnetIds(network.subnetIds);
+  resolveCallerSecurityGroupIds(network.lambdaSecurityGroupIds);
+}
 
 export const accountAId = settings.accountA.accountId;
 export const accountBId = (settings.accountB ?? settings.accountA).accountId;
@@ -107,3 +138,9 @@ export const callerFunctionArn = caller.functionArn;
 /** The API's resource policy and the caller's identity policy, exactly as deployed (canonical JSON). */
 export const resourcePolicy = api.resourcePolicy;
 export const callerInvokePolicy = caller.invokePolicy;
+/** `REGIONAL` or `PRIVATE` (holidays-api:endpointType), as declared on the REST API. */
+export const endpointType = api.endpointType;
+/** Private API only: the execute-api interface endpoint in account B, and the VPC it is in. */
+export const vpcEndpointId = network?.vpcEndpointId;
+export const callerVpcId = network?.vpcId;
+export const vpcEndpointPolicy = network?.vpcEndpointPolicy;

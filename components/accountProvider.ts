@@ -4,7 +4,8 @@ import type { AccountAccess } from "../lib/config";
 
 /**
  * An explicit AWS provider for one account: `allowedAccountIds` fails a wrong profile or role before anything
- * changes (Pulumi.yaml disables default providers), and default tags name the project and stack of every resource.
+ * changes (Pulumi.yaml disables default providers); default tags name the project and stack of every resource;
+ * static credentials (from a Pulumi ESC environment) are secrets, so encrypted in the provider's state.
  */
 export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
   return new Provider(
@@ -12,6 +13,9 @@ export function accountProvider(name: string, region: string, access: AccountAcc
     {
       region,
       profile: access.profile,
+      accessKey: secretOrUndefined(access.accessKeyId),
+      secretKey: secretOrUndefined(access.secretAccessKey),
+      token: secretOrUndefined(access.sessionToken),
       assumeRoles: access.roleArn
         ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
         : undefined,
@@ -21,3 +25,6 @@ export function accountProvider(name: string, region: string, access: AccountAcc
     opts,
   );
 }
+
+const secretOrUndefined = (value: string | undefined): pulumi.Output<string> | undefined =>
+  value === undefined ? undefined : pulumi.secret(value);

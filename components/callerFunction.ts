@@ -3,8 +3,9 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import { bundleCaller } from "../lambda/bundle";
+import { parseArn } from "../lib/arn";
 import { problemLine, show } from "../lib/config";
-import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
+import { invokeMethodPolicy, lambdaTrustPolicy, lambdaVpcAccessPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
 
 /** The Lambda runtimes the bundle (esbuild target node20) runs on. */
 export const CALLER_RUNTIMES: readonly string[] = ["nodejs20.x", "nodejs22.x"];
@@ -31,6 +32,19 @@ export interface CallerFunctionArgs {
    * @default 10
    */
   timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Run the function in a VPC (for a private API: the subnets and security groups of `CallerNetwork`).
+   * The function must then be in the API's region, `apiRegion`: an execute-api endpoint serves its own region.
+   * The role gets the network-interface permissions Lambda needs there (lib/policy `lambdaVpcAccessPolicy`).
+   * @default undefined (no VPC: the function reaches the API over the internet)
+   */
+  vpcConfig?: CallerVpcConfig;
+}
+
+/** Where the function's network interfaces go. */
+export interface CallerVpcConfig {
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -52,6 +66,12 @@ export class CallerFunction extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
   /** The role's rendered identity policy (canonical JSON). */
   readonly invokePolicy: pulumi.Output<string>;
+  /**
+   * The role's network-interface permissions when the function runs in a VPC. Whatever holds the
+   * function's subnets and security groups should depend on it: on destroy, Lambda deletes the function's
+   * network interfaces with this role, so the role must outlive them (Lambda Developer Guide, "Lambda Hyperplane ENIs").
+   */
+  readonly vpcAccessPolicy?: iam.RolePolicy;
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
@@ -59,7 +79,7 @@ export class CallerFunction extends pulumi.ComponentResource {
 
     const role = createRole(name, this);
     const logGroup = createLogGroup(name, args, this);
-    const policies = createRolePolicies(name, role, logGroup, args.methodArns, this);
+    const policies = createRolePolicies(name, role, logGroup, args, this);
     const fn = createFunction(name, args, runtime, role, logGroup, policies, this);
 
     this.function = fn;
@@ -70,6 +90,7 @@ export class CallerFunction extends pulumi.ComponentResource {
     this.functionArn = fn.arn;
     this.logGroupName = logGroup.name;
     this.invokePolicy = policies.invoke.policy;
+    this.vpcAccessPolicy = policies.vpcAccess;
     this.registerOutputs({
       roleArn: this.roleArn,
       functionName: this.functionName,
@@ -125,14 +146,20 @@ function createLogGroup(name: string, args: CallerFunctionArgs, parent: pulumi.R
   );
 }
 
-/** The role's two inline policies: write its own logs, invoke exactly the given method ARNs. */
+interface RolePolicies {
+  logs: iam.RolePolicy;
+  invoke: iam.RolePolicy;
+  vpcAccess?: iam.RolePolicy;
+}
+
+/** The role's inline policies: write its own logs, invoke exactly the given method ARNs, and (in a VPC) manage its ENIs. */
 function createRolePolicies(
   name: string,
   role: iam.Role,
   logGroup: cloudwatch.LogGroup,
-  methodArns: pulumi.Input<pulumi.Input<string>[]>,
+  args: CallerFunctionArgs,
   parent: pulumi.Resource,
-): { logs: iam.RolePolicy; invoke: iam.RolePolicy } {
+): RolePolicies {
   const logs = new iam.RolePolicy(
     `${name}-logs`,
     { role: role.id, policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))) },
@@ -140,10 +167,25 @@ function createRolePolicies(
   );
   const invoke = new iam.RolePolicy(
     `${name}-invoke`,
-    { role: role.id, policy: pulumi.output(methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))) },
+    { role: role.id, policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))) },
     { parent },
   );
-  return { logs, invoke };
+  // Lambda checks the role may create network interfaces when the function is created, so this exists first.
+  const vpcAccess = args.vpcConfig
+    ? new iam.RolePolicy(
+        `${name}-vpc-access`,
+        {
+          role: role.id,
+          policy: pulumi.all([role.arn, args.apiRegion]).apply(([roleArn, region]) => {
+            const arn = parseArn(roleArn);
+            if (!arn) throw new Error(`CallerFunction: role ARN ${roleArn} does not parse`);
+            return renderPolicy(lambdaVpcAccessPolicy({ partition: arn.partition, region, accountId: arn.accountId }));
+          }),
+        },
+        { parent },
+      )
+    : undefined;
+  return { logs, invoke, vpcAccess };
 }
 
 function createFunction(
@@ -152,7 +194,7 @@ function createFunction(
   runtime: string,
   role: iam.Role,
   logGroup: cloudwatch.LogGroup,
-  policies: { logs: iam.RolePolicy; invoke: iam.RolePolicy },
+  policies: RolePolicies,
   parent: pulumi.Resource,
 ): lambda.Function {
   const bundle = bundleCaller();
@@ -174,7 +216,8 @@ function createFunction(
       // Lambda stores and reads back INFO/INFO log levels with logFormat JSON: stated, so previews show no diff
       // (hashicorp/terraform-provider-aws#35301, #42181).
       loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
+      vpcConfig: args.vpcConfig ? { subnetIds: args.vpcConfig.subnetIds, securityGroupIds: args.vpcConfig.securityGroupIds } : undefined,
     },
-    { parent, dependsOn: [policies.logs, policies.invoke] },
+    { parent, dependsOn: [policies.logs, policies.invoke, ...(policies.vpcAccess ? [policies.vpcAccess] : [])] },
   );
 }

@@ -56,7 +56,24 @@ export interface HolidaysApiArgs {
    * @default "retain"
    */
   dataRetention?: string;
+  /**
+   * `REGIONAL`: reached over the internet. `PRIVATE`: reached only through interface VPC endpoints for
+   * execute-api (then `allowedVpcEndpointIds` is required). A plain string, checked here: it decides the
+   * shape of the resource policy.
+   * @default "REGIONAL"
+   */
+  endpointType?: string;
+  /**
+   * A `PRIVATE` API's VPC endpoint ids (`vpce-…`): the resource policy denies requests through any other
+   * (aws:SourceVpce). The endpoints are not associated with the API (`vpcEndpointIds`): with private DNS
+   * the API's default URL resolves to the endpoint without it.
+   * @default undefined (required when endpointType is PRIVATE, refused otherwise)
+   */
+  allowedVpcEndpointIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
+
+/** The endpoint types this component makes; EDGE is not offered. */
+export const API_ENDPOINT_TYPES: readonly string[] = ["REGIONAL", "PRIVATE"];
 
 /** The data bucket and the objects the API serves. */
 interface DataStore {
@@ -88,7 +105,7 @@ interface S3Integration {
  * policy names exactly the invokers on exactly its GET routes. Children are exposed to extend (docs/extending.md).
  */
 export class HolidaysApi extends pulumi.ComponentResource {
-  /** The REST API (endpoint REGIONAL, dualstack). */
+  /** The REST API (REGIONAL or PRIVATE, dualstack). */
   readonly restApi: apigateway.RestApi;
   /** The resource policy attached to the API. */
   readonly policy: apigateway.RestApiPolicy;
@@ -121,13 +138,15 @@ export class HolidaysApi extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** The rendered resource policy (canonical JSON). */
   readonly resourcePolicy: pulumi.Output<string>;
+  /** `REGIONAL` or `PRIVATE`, as declared on the REST API. */
+  readonly endpointType: pulumi.Output<string>;
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
-    const retention = checkArgs(args, this);
+    const { retention, endpointType } = checkArgs(args, this);
 
     const data = createDataStore(name, args.objects, retention, this);
-    const api = createRestApi(name, this);
+    const api = createRestApi(name, endpointType, this);
     const routes = createRoutes(name, api, this);
     const s3Integration = createS3Integration(name, args.region, api, routes, data, this);
     const responses = createResponses(name, api, routes, s3Integration, this);
@@ -153,7 +172,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
     this.methodArns = routeMethodArns;
     this.bucketName = data.bucket.bucket;
     this.resourcePolicy = policy.policy;
+    this.endpointType = api.endpointConfiguration.types;
     this.registerOutputs({
+      endpointType: this.endpointType,
       restApiId: this.restApiId,
       executionArn: this.executionArn,
       invokeUrl: this.invokeUrl,
@@ -167,31 +188,52 @@ export class HolidaysApi extends pulumi.ComponentResource {
   }
 }
 
-/** The plain args a user can get wrong, checked before any child exists; returns the retention mode. */
-function checkArgs(args: HolidaysApiArgs, self: pulumi.Resource): DataRetention {
+/** The plain args a user can get wrong, checked before any child exists. */
+function checkArgs(args: HolidaysApiArgs, self: pulumi.Resource): { retention: DataRetention; endpointType: string } {
   const fail = (key: string, value: unknown, expected: string, fix: string): never => {
     throw new pulumi.ResourceError(problemLine({ key, value: show(value), expected, fix }), self);
   };
   if (!REGION.test(args.region)) fail("region", args.region, "an AWS region name such as ap-northeast-1", 'pass region: "ap-northeast-1"');
   if (!STAGE_NAME.test(args.stageName)) fail("stageName", args.stageName, "1-128 letters, digits, '-' or '_'", 'pass stageName: "dev"');
-  const retention = args.dataRetention ?? "retain";
-  const found = DATA_RETENTION_VALUES.find((v) => v === retention);
-  if (!found) {
+  const retention = DATA_RETENTION_VALUES.find((v) => v === (args.dataRetention ?? "retain"));
+  if (!retention) {
     return fail(
       "dataRetention",
-      retention,
+      args.dataRetention,
       `one of ${DATA_RETENTION_VALUES.join(", ")}`,
       'pass "retain" (keep the data on destroy) or "destroy"',
     );
   }
-  return found;
+  const endpointType = args.endpointType ?? "REGIONAL";
+  if (!API_ENDPOINT_TYPES.includes(endpointType)) {
+    fail("endpointType", endpointType, `one of ${API_ENDPOINT_TYPES.join(", ")}`, 'pass endpointType: "REGIONAL" or "PRIVATE"');
+  }
+  if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
+    const expected = "the execute-api VPC endpoint ids (vpce-…) a PRIVATE API may be reached through";
+    fail("allowedVpcEndpointIds", undefined, expected, "pass allowedVpcEndpointIds with endpointType PRIVATE");
+  }
+  if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
+    fail(
+      "allowedVpcEndpointIds",
+      "(set)",
+      "no value unless endpointType is PRIVATE",
+      'set endpointType "PRIVATE" or remove allowedVpcEndpointIds',
+    );
+  }
+  return { retention, endpointType };
 }
 
-/** A REGIONAL REST API, dualstack so IPv6 entries of sourceIpAllowList can match (docs/decisions.md). */
-function createRestApi(name: string, parent: pulumi.Resource): apigateway.RestApi {
+/**
+ * The REST API, dualstack so IPv6 entries of sourceIpAllowList can match ("IP address types for REST APIs in API
+ * Gateway"); a PRIVATE API takes dualstack only. No vpcEndpointIds association (see allowedVpcEndpointIds).
+ */
+function createRestApi(name: string, endpointType: string, parent: pulumi.Resource): apigateway.RestApi {
   return new apigateway.RestApi(
     `${name}-api`,
-    { description: "Japanese public holidays (IAM-authorized)", endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" } },
+    {
+      description: "Japanese public holidays (IAM-authorized)",
+      endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
+    },
     { parent },
   );
 }
@@ -441,9 +483,17 @@ function createResourcePolicy(
   parent: pulumi.Resource,
 ): apigateway.RestApiPolicy {
   const policyText = pulumi
-    .all([api.executionArn, routeMethodArns, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
-    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
-      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId })),
+    .all([
+      api.executionArn,
+      routeMethodArns,
+      args.invokerArns,
+      args.sourceIpAllowList ?? [],
+      args.exclusive ?? true,
+      args.principalOrgId,
+      args.allowedVpcEndpointIds,
+    ])
+    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds]) =>
+      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds })),
     );
   return new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, { parent });
 }

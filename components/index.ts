@@ -4,6 +4,8 @@
  */
 export { CALLER_RUNTIMES, CallerFunction } from "./callerFunction";
 export type { CallerFunctionArgs } from "./callerFunction";
+export { CallerNetwork } from "./callerNetwork";
+export type { CallerNetworkArgs } from "./callerNetwork";
 export { HolidaysApi } from "./holidaysApi";
 export type { HolidaysApiArgs } from "./holidaysApi";
 export { accountProvider } from "./accountProvider";
