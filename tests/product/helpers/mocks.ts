@@ -36,7 +36,7 @@ export interface MockOptions {
   config?: Record<string, string>;
   project?: string;
   stack?: string;
-  /** Stack transforms, run by the mocks before each resource (the mock monitor does not run them itself). */
+  /** Stack transforms, registered before the program runs; the mocks run them (the mock monitor hands them over only). */
   transforms?: pulumi.ResourceTransform[];
   /** Milliseconds the mock takes to create resources of these types. */
   slowTypes?: Record<string, number>;
@@ -164,6 +164,7 @@ export async function runMocked(program: () => Record<string, unknown>, opts: Mo
   try {
     let exported: Record<string, unknown> = {};
     await pulumi.runtime.runInPulumiStack(async () => {
+      for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
       try {
         exported = program();
       } catch (err) {
