@@ -23,7 +23,8 @@ export interface CallerFunctionArgs {
    */
   logRetentionInDays?: pulumi.Input<number>;
   /**
-   * Lambda runtime: one of {@link CALLER_RUNTIMES}. A string, checked when the component is declared.
+   * Lambda runtime: `nodejs20.x` or `nodejs22.x` (the bundle targets Node.js 20). A string, so that
+   * every Pulumi language can pass it; checked when the component is declared.
    * @default "nodejs22.x"
    */
   runtime?: string;
@@ -61,8 +62,11 @@ export class CallerFunction extends pulumi.ComponentResource {
 
   /** ARN of the function's execution role. */
   readonly roleArn: pulumi.Output<string>;
+  /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
+  /** ARN of the Lambda function. */
   readonly functionArn: pulumi.Output<string>;
+  /** Name of the function's log group. */
   readonly logGroupName: pulumi.Output<string>;
   /** The role's rendered identity policy (canonical JSON). */
   readonly invokePolicy: pulumi.Output<string>;
@@ -170,7 +174,8 @@ function createRolePolicies(
     { role: role.id, policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))) },
     { parent },
   );
-  // Lambda checks the role may create network interfaces when the function is created, so this exists first.
+  // Lambda checks the role may create network interfaces when the function is created ("The provided execution
+  // role does not have permissions to call CreateNetworkInterface on EC2", aws-samples/data-perimeter-policy-examples#63).
   const vpcAccess = args.vpcConfig
     ? new iam.RolePolicy(
         `${name}-vpc-access`,

@@ -29,8 +29,11 @@ import { apiGatewayTrustPolicy, apiResourcePolicy, readObjectPolicy, renderPolic
 export interface HolidaysApiArgs {
   /** AWS region of the API: the S3 integration URI and every ARN's partition. Plain: it shapes resources at preview. */
   region: string;
-  /** The objects served: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (lib/api `dataObjects`). */
-  objects: readonly DataObject[];
+  /**
+   * The objects the API serves: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (see
+   * lib/api `dataObjects`). Plain values: each key names an `aws.s3.BucketObjectv2`.
+   */
+  objects: DataObject[];
   /** Stage name, e.g. `dev`: part of the invoke URL and of every method ARN. Plain: it names resources. */
   stageName: string;
   /** Principals (role/user/account-root ARNs) allowed to invoke the GET routes. */
@@ -51,8 +54,10 @@ export interface HolidaysApiArgs {
    */
   principalOrgId?: pulumi.Input<string>;
   /**
-   * What `pulumi destroy` does with the data: `"retain"` leaves the bucket and its configuration (`retainOnDelete`);
-   * `"destroy"` deletes every object version with it (`forceDestroy`). A string, checked when the component is declared.
+   * What `pulumi destroy` does with the data: `retain` (the bucket and every resource configuring it are
+   * `retainOnDelete`: a destroy leaves the bucket as it was, private, encrypted and TLS-only) or `destroy`
+   * (the bucket is `forceDestroy`: a destroy deletes every object version with it, for dev stacks). A
+   * string, so that every Pulumi language can pass it; checked when the component is declared.
    * @default "retain"
    */
   dataRetention?: string;
@@ -116,7 +121,7 @@ export class HolidaysApi extends pulumi.ComponentResource {
   /** The private, versioned, encrypted, TLS-only data bucket. */
   readonly bucket: s3.Bucket;
   /** The data objects in the bucket (data.json first, then one per year). */
-  readonly objects: readonly s3.BucketObjectv2[];
+  readonly objects: s3.BucketObjectv2[];
   /** The role API Gateway assumes to read the objects (allowed the routes' keys only). */
   readonly integrationRole: iam.Role;
 
@@ -224,8 +229,9 @@ function checkArgs(args: HolidaysApiArgs, self: pulumi.Resource): { retention: D
 }
 
 /**
- * The REST API, dualstack so IPv6 entries of sourceIpAllowList can match ("IP address types for REST APIs in API
- * Gateway"); a PRIVATE API takes dualstack only. No vpcEndpointIds association (see allowedVpcEndpointIds).
+ * Dualstack: IPv6 entries of sourceIpAllowList can match ("The default IP address type for all Regional and
+ * edge-optimized APIs is IPv4"), and "Private APIs can only have a dualstack IP address type" ("IP address
+ * types for REST APIs in API Gateway"). No vpcEndpointIds: see HolidaysApiArgs.allowedVpcEndpointIds.
  */
 function createRestApi(name: string, endpointType: string, parent: pulumi.Resource): apigateway.RestApi {
   return new apigateway.RestApi(

@@ -233,8 +233,9 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
           groupNames: [],
         };
       case "aws:ec2/getSubnet:getSubnet": {
+        // Every existing subnet is in one VPC of the provider's account (a subnet elsewhere is a config error AWS reports).
         const subnetId = String(inputs.id);
-        return { ...inputs, id: subnetId, vpcId: `vpc-${shortHash(`existing/${subnetId}`, 17)}`, availabilityZone: `${region}a` };
+        return { ...inputs, id: subnetId, vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`, availabilityZone: `${region}a` };
       }
     }
     throw new Error(`The program made an unexpected provider call ${args.token}; it must not need any`);

@@ -13,6 +13,8 @@ import { LocalIdentity, mint } from "../twin/identities";
 import { buildPlan } from "../twin/plan";
 import type { RunOptions } from "../twin/program";
 import { readProjectName, readStackConfig } from "../tools/cli/stackConfig";
+import { applyOverrides } from "../tools/cli/configOverrides";
+import { endpointReachedBy } from "../twin/network";
 import { parseDeployedOutputs } from "./outputs";
 import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";
@@ -20,9 +22,13 @@ import type { VerifyTarget } from "./target";
 const ADMIN = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: ["*"], Resource: ["*"] }] };
 
 /** `runOptions.transforms` builds a broken twin from the same program (tests); nothing in the program changes. */
-export async function localTarget(stack: string, runOptions: Omit<RunOptions, "stack"> = {}): Promise<VerifyTarget> {
-  const settings = settingsFromFlatConfig(readStackConfig(stack), readProjectName());
-  const plan = await buildPlan(stack, {}, runOptions);
+export async function localTarget(
+  stack: string,
+  runOptions: Omit<RunOptions, "stack"> = {},
+  overrides: [string, string | undefined][] = [],
+): Promise<VerifyTarget> {
+  const settings = settingsFromFlatConfig(applyOverrides(readStackConfig(stack), overrides), readProjectName());
+  const plan = await buildPlan(stack, overrides, runOptions);
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
   const deployer = (accountId: string) =>
     mint(
@@ -37,8 +43,20 @@ export async function localTarget(stack: string, runOptions: Omit<RunOptions, "s
   // The twin's "DNS": the API's execute-api host is served by the local gateway.
   const apiOrigin = `https://${outputs.restApiId}.execute-api.${outputs.region}.amazonaws.com`;
   const gatewayOrigin = new URL(gw.url).origin;
-  const resolveUrl = (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${gatewayOrigin}${url.slice(apiOrigin.length)}` : url);
-  const cp = await startControlPlane(plan, { identities: gw.identities, bundlePath: writeCallerBundle().path, resolveUrl });
+  const resolveTo = (origin: string) => (url: string) =>
+    url.startsWith(`${apiOrigin}/`) ? `${origin}${url.slice(apiOrigin.length)}` : url;
+  // From here (outside any VPC) the name reaches the main listener; from the caller Lambda, what its
+  // declared vpcConfig reaches: the endpoint's listener with private DNS (twin/network.ts), else the main one.
+  const resolveUrl = resolveTo(gatewayOrigin);
+  const fn = plan.declared.network.functions.find((f) => f.roleArn === plan.callerRoleArn);
+  const reached = fn && endpointReachedBy(plan.declared.network, fn, plan.region);
+  const listener = reached && gw.endpoints.find((e) => e.id === reached.id);
+  const lambdaResolveUrl = resolveTo(listener ? new URL(listener.url).origin : gatewayOrigin);
+  const cp = await startControlPlane(plan, {
+    identities: gw.identities,
+    bundlePath: writeCallerBundle().path,
+    resolveUrl: lambdaResolveUrl,
+  });
   const credentialsOf = (who: LocalIdentity) => async () => ({
     accessKeyId: who.accessKeyId,
     secretAccessKey: who.secretAccessKey,

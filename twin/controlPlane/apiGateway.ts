@@ -67,7 +67,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
       name: str(api, "name") ?? api.name,
       description: str(api, "description"),
       createdDate: createdDate(api),
-      endpointConfiguration: api.inputs.endpointConfiguration,
+      endpointConfiguration: wireEndpointConfiguration(api.inputs.endpointConfiguration),
       policy: policy ? str(policy, "policy") : undefined,
       rootResourceId: api.state.rootResourceId,
     };
@@ -182,4 +182,11 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     }
     return awsError(404, "NotFoundException", `No operation of the offline twin matches ${verb} ${pathname}`);
   };
+}
+
+/** `types` is one string in @pulumi/aws v7; GetRestApi answers a list ("types": ["PRIVATE"], API Gateway API reference, EndpointConfiguration). */
+function wireEndpointConfiguration(config: unknown): unknown {
+  if (config === null || typeof config !== "object") return config;
+  const types = (config as { types?: unknown }).types;
+  return { ...config, types: types === undefined || Array.isArray(types) ? types : [types] };
 }
