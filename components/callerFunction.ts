@@ -79,7 +79,7 @@ export class CallerFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
-    const runtime = checkArgs(args, this);
+    const runtime = checkArgs(name, args, this);
 
     const role = createRole(name, this);
     const logGroup = createLogGroup(name, args, this);
@@ -106,7 +106,7 @@ export class CallerFunction extends pulumi.ComponentResource {
 }
 
 /** The plain args a user can get wrong, checked before any child exists; returns the runtime. */
-function checkArgs(args: CallerFunctionArgs, self: pulumi.Resource): string {
+function checkArgs(name: string, args: CallerFunctionArgs, self: pulumi.Resource): string {
   const runtime = args.runtime ?? "nodejs22.x";
   if (!CALLER_RUNTIMES.includes(runtime)) {
     const problem = {
@@ -115,7 +115,7 @@ function checkArgs(args: CallerFunctionArgs, self: pulumi.Resource): string {
       expected: `one of ${CALLER_RUNTIMES.join(", ")}`,
       fix: 'pass runtime: "nodejs22.x"',
     };
-    throw new pulumi.ResourceError(problemLine(problem), self);
+    throw new pulumi.ResourceError(`${name}: ${problemLine(problem)}`, self);
   }
   // Lambda's timeout is 1-900 seconds ("Configure Lambda function timeout", AWS Lambda Developer Guide).
   const timeout = args.timeoutSeconds;
@@ -126,7 +126,7 @@ function checkArgs(args: CallerFunctionArgs, self: pulumi.Resource): string {
       expected: "a whole number of seconds from 1 to 900",
       fix: "pass timeoutSeconds: 10",
     };
-    throw new pulumi.ResourceError(problemLine(problem), self);
+    throw new pulumi.ResourceError(`${name}: ${problemLine(problem)}`, self);
   }
   return runtime;
 }

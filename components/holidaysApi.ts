@@ -148,7 +148,7 @@ export class HolidaysApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
-    const { retention, endpointType } = checkArgs(args, this);
+    const { retention, endpointType } = checkArgs(name, args, this);
 
     const data = createDataStore(name, args.objects, retention, this);
     const api = createRestApi(name, endpointType, this);
@@ -194,28 +194,31 @@ export class HolidaysApi extends pulumi.ComponentResource {
 }
 
 /** The plain args a user can get wrong, checked before any child exists. */
-function checkArgs(args: HolidaysApiArgs, self: pulumi.Resource): { retention: DataRetention; endpointType: string } {
-  const fail = (key: string, value: unknown, expected: string, fix: string): never => {
-    throw new pulumi.ResourceError(problemLine({ key, value: show(value), expected, fix }), self);
+function checkArgs(name: string, args: HolidaysApiArgs, self: pulumi.Resource): { retention: DataRetention; endpointType: string } {
+  // `value` as the message shows it (show() for what the user passed).
+  const fail = (key: string, value: string, expected: string, fix: string): never => {
+    throw new pulumi.ResourceError(`${name}: ${problemLine({ key, value, expected, fix })}`, self);
   };
-  if (!REGION.test(args.region)) fail("region", args.region, "an AWS region name such as ap-northeast-1", 'pass region: "ap-northeast-1"');
-  if (!STAGE_NAME.test(args.stageName)) fail("stageName", args.stageName, "1-128 letters, digits, '-' or '_'", 'pass stageName: "dev"');
+  if (!REGION.test(args.region))
+    fail("region", show(args.region), "an AWS region name such as ap-northeast-1", 'pass region: "ap-northeast-1"');
+  if (!STAGE_NAME.test(args.stageName))
+    fail("stageName", show(args.stageName), "1-128 letters, digits, '-' or '_'", 'pass stageName: "dev"');
   const retention = DATA_RETENTION_VALUES.find((v) => v === (args.dataRetention ?? "retain"));
   if (!retention) {
     return fail(
       "dataRetention",
-      args.dataRetention,
+      show(args.dataRetention),
       `one of ${DATA_RETENTION_VALUES.join(", ")}`,
       'pass "retain" (keep the data on destroy) or "destroy"',
     );
   }
   const endpointType = args.endpointType ?? "REGIONAL";
   if (!API_ENDPOINT_TYPES.includes(endpointType)) {
-    fail("endpointType", endpointType, `one of ${API_ENDPOINT_TYPES.join(", ")}`, 'pass endpointType: "REGIONAL" or "PRIVATE"');
+    fail("endpointType", show(endpointType), `one of ${API_ENDPOINT_TYPES.join(", ")}`, 'pass endpointType: "REGIONAL" or "PRIVATE"');
   }
   if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
     const expected = "the execute-api VPC endpoint ids (vpce-…) a PRIVATE API may be reached through";
-    fail("allowedVpcEndpointIds", undefined, expected, "pass allowedVpcEndpointIds with endpointType PRIVATE");
+    fail("allowedVpcEndpointIds", show(undefined), expected, "pass allowedVpcEndpointIds with endpointType PRIVATE");
   }
   if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
     fail(

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../../lib/config";
 import { apiResourcePolicy, lambdaVpcAccessPolicy, vpcEndpointPolicy, type PolicyDocument } from "../../lib/policy";
-import { ProgramRun, RecordedResource, runProgram } from "../../twin/program";
+import { type Declared as RecordedResource, type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const base: RawConfig = {

@@ -83,12 +83,12 @@ describe("CallerFunction component: args a user can get wrong", () => {
     [
       "runtime",
       { runtime: "nodejs18.x" },
-      'runtime = "nodejs18.x": expected one of nodejs20.x, nodejs22.x. Fix: pass runtime: "nodejs22.x"',
+      'c: runtime = "nodejs18.x": expected one of nodejs20.x, nodejs22.x. Fix: pass runtime: "nodejs22.x"',
     ],
     [
       "timeoutSeconds",
       { timeoutSeconds: 901 },
-      "timeoutSeconds = 901: expected a whole number of seconds from 1 to 900. Fix: pass timeoutSeconds: 10",
+      "c: timeoutSeconds = 901: expected a whole number of seconds from 1 to 900. Fix: pass timeoutSeconds: 10",
     ],
   ];
   for (const [key, extra, message] of cases) {

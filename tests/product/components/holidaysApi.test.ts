@@ -98,16 +98,16 @@ describe("HolidaysApi component (alone)", () => {
 
 describe("HolidaysApi component: args a user can get wrong", () => {
   const cases: [string, Partial<HolidaysApiArgs>, string][] = [
-    ["dataRetention", { dataRetention: "keep" }, 'dataRetention = "keep": expected one of retain, destroy. Fix: pass "retain"'],
+    ["dataRetention", { dataRetention: "keep" }, 'h: dataRetention = "keep": expected one of retain, destroy. Fix: pass "retain"'],
     [
       "stageName",
       { stageName: "dev stage" },
-      `stageName = "dev stage": expected 1-128 letters, digits, '-' or '_'. Fix: pass stageName: "dev"`,
+      `h: stageName = "dev stage": expected 1-128 letters, digits, '-' or '_'. Fix: pass stageName: "dev"`,
     ],
     [
       "region",
       { region: "Tokyo" },
-      'region = "Tokyo": expected an AWS region name such as ap-northeast-1. Fix: pass region: "ap-northeast-1"',
+      'h: region = "Tokyo": expected an AWS region name such as ap-northeast-1. Fix: pass region: "ap-northeast-1"',
     ],
   ];
   for (const [key, extra, message] of cases) {

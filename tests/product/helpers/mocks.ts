@@ -31,6 +31,9 @@ export interface Run {
   warnings: string[];
 }
 
+/** Outputs of other stacks by fully qualified name (`org/project/stack`), what StackReferences read. */
+export type StackOutputs = Record<string, Record<string, unknown>>;
+
 export interface MockOptions {
   /** Flat stack config, `{"aws:region": …, "holidays-api:<key>": …}`. */
   config?: Record<string, string>;
@@ -41,7 +44,7 @@ export interface MockOptions {
   /** Milliseconds the mock takes to create resources of these types. */
   slowTypes?: Record<string, number>;
   /** Outputs of other stacks by name, for StackReference; a stack not listed does not exist. */
-  stackOutputs?: Record<string, Record<string, unknown>>;
+  stackOutputs?: StackOutputs;
 }
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -76,8 +79,39 @@ function awsState(type: string, inputs: Record<string, unknown>, id: string, acc
     }
     case "aws:lambda/function:Function":
       return { name: id, arn: `arn:${partition}:lambda:${region}:${acct}:function:${id}` };
+    case "aws:ec2/vpc:Vpc":
+      return { arn: `arn:${partition}:ec2:${region}:${acct}:vpc/${id}` };
+    case "aws:ec2/subnet:Subnet":
+      return { arn: `arn:${partition}:ec2:${region}:${acct}:subnet/${id}` };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return { arn: `arn:${partition}:ec2:${region}:${acct}:security-group/${id}` };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return { arn: `arn:${partition}:ec2:${region}:${acct}:vpc-endpoint/${id}`, state: "available" };
   }
   return {};
+}
+
+/** EC2 ids as AWS makes them: a prefix and 17 hex digits ("Resource IDs", Amazon EC2 User Guide). */
+const EC2_ID_PREFIX = new Map([
+  ["aws:ec2/vpc:Vpc", "vpc"],
+  ["aws:ec2/subnet:Subnet", "subnet"],
+  ["aws:ec2/securityGroup:SecurityGroup", "sg"],
+  ["aws:ec2/vpcEndpoint:VpcEndpoint", "vpce"],
+]);
+
+const hex = (text: string, digits: number): string => createHash("sha256").update(text).digest("hex").slice(0, digits);
+
+/** The provider reads the private API makes: a region's zones and an existing subnet's VPC. Anything else is an error. */
+function awsCall(token: string, inputs: Record<string, unknown>, provider: string | undefined, region: string): Record<string, unknown> {
+  switch (token) {
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      // Not in name order, as a reader may get them; three zones, as ap-northeast-1 has (a, c, d).
+      return { ...inputs, id: region, names: [`${region}d`, `${region}a`, `${region}c`], zoneIds: [], groupNames: [] };
+    case "aws:ec2/getSubnet:getSubnet":
+      // Every existing subnet is in one VPC of the provider's account (subnets of two VPCs are a user error the component reports).
+      return { ...inputs, id: String(inputs.id), vpcId: `vpc-${hex(`existing/${provider ?? ""}`, 17)}`, availabilityZone: `${region}a` };
+  }
+  throw new Error(`unexpected provider call ${token}`);
 }
 
 /** Calls `pulumi.runtime.setMocks` with mocks that record into the returned list; call it before importing a program. */
@@ -96,7 +130,9 @@ export async function setMocks(opts: MockOptions = {}): Promise<Declared[]> {
   const mocks: pulumi.runtime.Mocks = {
     registerTransform: (t) => void transforms.push(t),
     call: (args) => {
-      throw new Error(`unexpected provider call ${args.token}`);
+      const provider = args.provider?.split("::")[3];
+      const region = (provider ? providers.get(provider)?.region : undefined) ?? "us-east-1";
+      return awsCall(args.token, (args.inputs ?? {}) as Record<string, unknown>, provider, region);
     },
     newResource: async (args) => {
       const registeredAt = registered++;
@@ -112,7 +148,13 @@ export async function setMocks(opts: MockOptions = {}): Promise<Declared[]> {
       const [acct, region] = [where?.accountId ?? "000000000000", where?.region ?? "us-east-1"];
       // Ids depend on type and name only, so the same program gives the same ids (and deployment trigger) each run.
       const h = createHash("sha256").update(`${args.type}/${args.name}`).digest("hex");
-      let id = args.type === "aws:apigateway/restApi:RestApi" ? h.slice(0, 10) : `${args.name}-${h.slice(0, 7)}`;
+      const ec2Prefix = EC2_ID_PREFIX.get(args.type);
+      let id =
+        args.type === "aws:apigateway/restApi:RestApi"
+          ? h.slice(0, 10)
+          : ec2Prefix
+            ? `${ec2Prefix}-${h.slice(0, 17)}`
+            : `${args.name}-${h.slice(0, 7)}`;
       let state: Record<string, unknown> = { ...inputs, ...awsState(args.type, inputs, id, acct, region, paths) };
       if (args.type === "pulumi:providers:aws")
         providers.set(args.name, { accountId: first(inputs.allowedAccountIds), region: first(inputs.region) });
