@@ -178,7 +178,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
       const send = (a: Answer) => {
         if (res.headersSent || res.destroyed) return;
-        const body = a.bytes ?? Buffer.from(a.body, "utf8");
+        const body = Buffer.from(a.body, "utf8");
         const headers: Record<string, string> = {
           "content-type": a.contentType ?? "application/json",
           "content-length": String(body.length),
