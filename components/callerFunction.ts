@@ -6,6 +6,9 @@ import { bundleCaller } from "../lambda/bundle";
 import { parseArn } from "../lib/arn";
 import { invokeMethodPolicy, lambdaTrustPolicy, lambdaVpcAccessPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
 
+/** The Lambda runtimes the bundle (esbuild target node20) runs on. */
+export const CALLER_RUNTIMES: readonly string[] = ["nodejs20.x", "nodejs22.x"];
+
 export interface CallerFunctionArgs {
   /** Full URL of the holidays document the function calls (the API's `dataUrl`). */
   apiUrl: pulumi.Input<string>;
@@ -19,10 +22,11 @@ export interface CallerFunctionArgs {
    */
   logRetentionInDays?: pulumi.Input<number>;
   /**
-   * Lambda runtime. A plain value: the bundle targets the runtime's Node.js version.
+   * Lambda runtime: `nodejs20.x` or `nodejs22.x` (the bundle targets Node.js 20). A string, so that
+   * every Pulumi language can pass it; checked when the component is declared.
    * @default "nodejs22.x"
    */
-  runtime?: "nodejs20.x" | "nodejs22.x";
+  runtime?: string;
   /**
    * Function timeout in seconds.
    * @default 10
@@ -50,8 +54,11 @@ export interface CallerVpcConfig {
 export class CallerFunction extends pulumi.ComponentResource {
   /** ARN of the function's execution role: the principal the API's resource policy allows. */
   readonly roleArn: pulumi.Output<string>;
+  /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
+  /** ARN of the Lambda function. */
   readonly functionArn: pulumi.Output<string>;
+  /** Name of the function's log group. */
   readonly logGroupName: pulumi.Output<string>;
   /** The role's rendered identity policy (canonical JSON). */
   readonly invokePolicy: pulumi.Output<string>;
@@ -64,6 +71,10 @@ export class CallerFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
+    const runtime = args.runtime ?? "nodejs22.x";
+    if (!CALLER_RUNTIMES.includes(runtime)) {
+      throw new pulumi.ResourceError(`${name}: runtime ${JSON.stringify(runtime)} is not one of ${CALLER_RUNTIMES.join(", ")}`, this);
+    }
     const parent = { parent: this };
 
     const role = new iam.Role(
@@ -123,7 +134,7 @@ export class CallerFunction extends pulumi.ComponentResource {
       {
         description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
         role: role.arn,
-        runtime: args.runtime ?? "nodejs22.x",
+        runtime,
         architectures: ["arm64"],
         handler: "index.handler",
         memorySize: 256,

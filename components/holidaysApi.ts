@@ -20,6 +20,7 @@ import {
   s3KeyPattern,
 } from "../lib/api";
 import { retentionChoice } from "../lib/retention";
+import { DATA_RETENTION_VALUES } from "../lib/config";
 import { methodArn } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
@@ -36,7 +37,7 @@ export interface HolidaysApiArgs {
    * The objects the API serves: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (see
    * lib/api `dataObjects`). Plain values: each key names an `aws.s3.BucketObjectv2`.
    */
-  objects: readonly DataObject[];
+  objects: DataObject[];
   /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. A plain string: it names resources. */
   stageName: string;
   /** Principals (role/user/account-root ARNs) allowed to invoke the GET routes. */
@@ -57,13 +58,13 @@ export interface HolidaysApiArgs {
    */
   principalOrgId?: pulumi.Input<string>;
   /**
-   * What `pulumi destroy` does with the data. `retain`: the bucket and every resource configuring it are
-   * `retainOnDelete`, so a destroy removes the API and leaves the bucket as it was (private, encrypted,
-   * TLS-only), to be deleted by hand or re-imported. `destroy`: the bucket is `forceDestroy`, so a destroy
-   * deletes every object version with it (for dev stacks that must destroy cleanly).
+   * What `pulumi destroy` does with the data: `retain` (the bucket and every resource configuring it are
+   * `retainOnDelete`: a destroy leaves the bucket as it was, private, encrypted and TLS-only) or `destroy`
+   * (the bucket is `forceDestroy`: a destroy deletes every object version with it, for dev stacks). A
+   * string, so that every Pulumi language can pass it; checked when the component is declared.
    * @default "retain"
    */
-  dataRetention?: "retain" | "destroy";
+  dataRetention?: string;
   /**
    * `REGIONAL`: reached over the internet. `PRIVATE`: reached only through interface VPC endpoints for
    * execute-api (then `allowedVpcEndpointIds` is required). A plain string, checked here: it decides the
@@ -140,6 +141,13 @@ export class HolidaysApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
+    const dataRetention = args.dataRetention ?? "retain";
+    if (!(DATA_RETENTION_VALUES as readonly string[]).includes(dataRetention)) {
+      throw new pulumi.ResourceError(
+        `${name}: dataRetention ${JSON.stringify(dataRetention)} is not one of ${DATA_RETENTION_VALUES.join(", ")}`,
+        this,
+      );
+    }
     const endpointType = args.endpointType ?? "REGIONAL";
     if (!API_ENDPOINT_TYPES.includes(endpointType)) {
       throw new pulumi.ResourceError(
@@ -213,7 +221,7 @@ export class HolidaysApi extends pulumi.ComponentResource {
  * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
  */
 function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
-  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention ?? "retain");
+  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention === "destroy" ? "destroy" : "retain");
   // One options object for the bucket and every resource that configures it.
   const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete };
   const bucket = new s3.Bucket(`${name}-data`, { forceDestroy }, keep);

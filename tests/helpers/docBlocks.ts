@@ -171,15 +171,30 @@ export function backtickedPaths(text: string): string[] {
   return [...named];
 }
 
-/** Relative link targets of a page (`[x](docs/twin.md)`), without anchors. */
-export function relativeLinks(text: string): string[] {
-  const out: string[] = [];
-  for (const [, target] of stripFences(text)
+/** Relative links of a page (`[x](docs/twin.md#npm-start)` → docs/twin.md + npm-start; `(#x)` → "" + x). */
+export function relativeLinks(text: string): { target: string; anchor: string | undefined }[] {
+  const out: { target: string; anchor: string | undefined }[] = [];
+  for (const [, link] of stripFences(text)
     .replace(/`[^`\n]*`/g, "")
     .matchAll(/\]\(([^)\s]+)\)/g)) {
-    if (/^[a-z]+:/i.test(target) || target.startsWith("#")) continue;
-    out.push(target.replace(/#.*$/, ""));
+    if (/^[a-z]+:/i.test(link)) continue;
+    const hash = link.indexOf("#");
+    out.push(hash < 0 ? { target: link, anchor: undefined } : { target: link.slice(0, hash), anchor: link.slice(hash + 1) });
   }
+  return out;
+}
+
+/** The anchors of a page's headings, as GitHub makes them (lower case, punctuation dropped, spaces → -). */
+export function headingAnchors(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const [, title] of stripFences(text).matchAll(/^#{1,6} (.+)$/gm))
+    out.add(
+      title
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, "")
+        .replace(/ /g, "-"),
+    );
   return out;
 }
 

@@ -87,6 +87,10 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 url, region, ak, sk, tk = sys.argv[1:6]
 fixed = datetime.datetime(2026, 1, 2, 3, 4, 5)
+class Fixed(datetime.datetime):  # botocore < 1.31 reads datetime.datetime.utcnow(), newer get_current_datetime()
+    @classmethod
+    def utcnow(cls): return fixed
+botocore.auth.datetime = type(sys)("datetime"); botocore.auth.datetime.datetime = Fixed
 botocore.auth.get_current_datetime = lambda *a, **k: fixed
 creds = Credentials(ak, sk, tk)
 h = AWSRequest(method="GET", url=url)

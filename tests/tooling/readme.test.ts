@@ -28,6 +28,7 @@ import {
   backtickedPaths,
   docPages,
   exportedConsts,
+  headingAnchors,
   missingOutputLine,
   npmInvocations,
   readPage,
@@ -336,16 +337,21 @@ describe("docs, as written (README.md, docs/*.md, examples/*/README.md)", functi
           }
         });
 
-      it("every file or folder it names in backticks exists; every relative link resolves", () => {
+      it("every file or folder it names in backticks exists; every relative link and anchor resolves", () => {
         for (const p of backtickedPaths(page.text)) {
           // Not repository paths: what commands write (dist/, node_modules/), home files, S3 keys (api/…),
           // API Gateway's S3 "path" integration style, the design card's handlers/, and placeholders.
           if (/^(dist|node_modules|api|path|handlers)\//.test(p) || p.startsWith("~/") || /[…<*]/.test(p)) continue;
           assert.ok(fs.existsSync(path.join(ROOT, p)), `${page.page} names ${p}, which does not exist`);
         }
-        for (const link of relativeLinks(page.text)) {
-          if (link === "") continue;
-          assert.ok(fs.existsSync(path.join(ROOT, path.dirname(page.page), link)), `${page.page} links ${link}, which does not exist`);
+        for (const { target, anchor } of relativeLinks(page.text)) {
+          const file = target === "" ? page.page : path.join(path.dirname(page.page), target);
+          assert.ok(fs.existsSync(path.join(ROOT, file)), `${page.page} links ${target}, which does not exist`);
+          if (anchor !== undefined && file.endsWith(".md"))
+            assert.ok(
+              headingAnchors(fs.readFileSync(path.join(ROOT, file), "utf8")).has(anchor),
+              `${page.page} links ${target}#${anchor}: ${file} has no heading with that anchor`,
+            );
         }
       });
 

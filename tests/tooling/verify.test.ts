@@ -111,7 +111,7 @@ describe("npm run verify -- --local (the offline twin)", function () {
     assert.match(t, /broken link: integration → S3, account A: the object is not in the bucket/);
   });
 
-  it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust, issue 8 defect 1)", async () => {
+  it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust)", async () => {
     // API Gateway presents no aws:SourceAccount when it assumes an integration role (PR #479 of
     // aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws), so this trust
     // policy denies the AssumeRole, and TestInvokeMethod answers API Gateway's configuration error.

@@ -12,6 +12,7 @@ import { createSigner } from "../../sigv4/signer";
 import { toHttpRequest, wireUrl } from "../../sigv4/signingRequest";
 import { presignUrl } from "../../sigv4/signedFetch";
 import { RawRequest, rawRequestBytes } from "./rawHttp";
+import { SigV4aMutation, sigV4aArb, sigV4aRequest } from "./sigv4aHostile";
 
 export interface Creds {
   accessKeyId: string;
@@ -51,7 +52,8 @@ export type Mutation =
   | { kind: "extraUnsignedHeader"; name: string; value: string }
   | { kind: "garbage"; bytes: Uint8Array }
   | { kind: "rawLine"; text: string }
-  | { kind: "apiIdHeader"; value: string };
+  | { kind: "apiIdHeader"; value: string }
+  | SigV4aMutation;
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.constant<Mutation>({ kind: "none" }), weight: 2 },
@@ -134,6 +136,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     kind: fc.constant("apiIdHeader" as const),
     value: fc.oneof(fc.constantFrom("DECLARED", "DECLARED ", "b0therap1d", "*", "", "__proto__", "DECLARED/dev/GET/*"), printable),
   }),
+  { arbitrary: sigV4aArb, weight: 2 },
 );
 
 export interface HostileCase {
@@ -300,6 +303,8 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
         ...valid,
         headers: [...valid.headers, ["x-apigw-api-id", m.value.replace("DECLARED", t.apiId ?? "abc").replace(/[\r\n]/g, "")]],
       };
+    case "sigv4a":
+      return sigV4aRequest(t.host, t.dataPath, t.region, t.caller, valid, m);
   }
 }
 
@@ -332,7 +337,14 @@ export function expectedErrorType(m: Mutation, presigned: boolean): string | und
   if (m.kind !== "authorizationSyntax" || presigned) return undefined;
   // 0: `Credential= AKIA…`, 1: trailing `, <text>` (missing equal-sign unless <text> has one), 2/3: repeated part.
   if (m.variant === 0 || m.variant === 2 || m.variant === 3) return "IncompleteSignatureException";
-  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("=")))
+  // The text ends the header value, whose trailing whitespace HTTP drops (RFC 9110 §5.5).
+  if (
+    m.variant === 1 &&
+    (m.text || "garbage")
+      .replace(/[ \t]+$/, "")
+      .split(/[ ,]/)
+      .some((token) => token !== "" && !token.includes("="))
+  )
     return "IncompleteSignatureException";
   return undefined;
 }

@@ -12,7 +12,7 @@
  * fully-read request and returns one answer, with the path it took.
  */
 import { type RouteMatch, routeMatcher } from "../../lib/api";
-import { accessDeniedMessage, authorizeInvoke, type Decision, evaluatePolicy } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorizeInvoke, evaluatePolicy } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
 import type { DeclaredMethod } from "../declared";
@@ -39,10 +39,7 @@ const ANONYMOUS = { principalArn: "anonymous", userArn: "anonymous", accountId: 
 /** A presigned request's query (SigV4 content outside the headers). */
 const SIGNED_QUERY = /[?&]X-Amz-(Algorithm|Credential|Signature)=/i;
 
-/** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
-export const MAX_DECISIONS = 1024;
-
-/** Synchronous: every link is decided from what the program declares, in memory; no promise per request (issue 12). */
+/** Synchronous: every link is decided in memory from what the program declares; no promise per request. */
 export type Pipeline = (req: GatewayRequest) => Answer;
 
 /** Called with every answer and the request it answers (the story prints the path). */
@@ -68,20 +65,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   const select = (httpMethod: string, resourcePath: string) => matchers.get(httpMethod)?.(resourcePath);
   const stagePrefix = `/${api.stageName}`;
 
-  /**
-   * The invoke decision is a pure function of the authenticated identity (its policies are fixed while
-   * the gateway runs), the method ARN and aws:SourceIp (the only request context keys presented), so
-   * it is kept per identity under the exact ARN + source IP: a different ARN or address is evaluated
-   * afresh, never answered from another's verdict. Bounded: cleared when it reaches MAX_DECISIONS.
-   */
-  const decisions = new WeakMap<LocalIdentity, Map<string, { decision: Decision; policyDetail: string }>>();
   const authorized = (identity: LocalIdentity, resource: string, sourceIp: string, via: DeclaredEndpoint | undefined) => {
-    let known = decisions.get(identity);
-    if (!known) decisions.set(identity, (known = new Map()));
-    // The endpoint (its id, VPC and policy) is part of the key: a decision through one is never reused for another.
-    const id = `${sourceIp}\u0000${resource}\u0000${via ? `${via.id}\u0000${via.vpcId}` : ""}`;
-    const hit = known.get(id);
-    if (hit) return hit;
     const decision = authorizeInvoke({
       request: {
         caller: identity.caller,
@@ -97,10 +81,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
       endpointPolicy: via?.policy,
     });
     const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
-    const entry = { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
-    if (known.size >= MAX_DECISIONS) known.clear();
-    known.set(id, entry);
-    return entry;
+    return { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
   };
 
   return function answer(req) {
@@ -211,7 +192,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     // for a `{param}` (lib/api routeMatcher); no method there is Missing Authentication Token.
     const selected = select(req.method, resourcePath);
     if (!selected) {
-      // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
+      // API Gateway still parses an Authorization header on a route that does not exist: a malformed one
+      // answers its syntax error, not Missing Authentication Token.
       const syntax = authorizationSyntaxFailure(req);
       return syntax
         ? errorAnswer(syntax.status, syntax.errorType, syntax.message)

@@ -125,7 +125,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
   /**
    * Deadlines: each connection's is a number (when it must be done), checked by one sweep timer, so a
-   * request costs an assignment rather than a setTimeout and a clearTimeout (issue 12). A connection
+   * request costs an assignment rather than a setTimeout and a clearTimeout. A connection
    * is closed at most one sweep interval (an eighth of the shortest limit, at most 250 ms) late.
    */
   const deadlines = new Map<Socket, number>();
@@ -146,7 +146,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
    * Answers are written together, once per turn of the event loop (setImmediate runs after the poll
    * phase has read every ready connection), not one by one as each is decided. On loopback each write
    * to a waiting client wakes it; back-to-back writes share that wake-up. Measured here under 10
-   * connections: the gateway's write cost per answer fell from about 35 to 15 µs (issue 12).
+   * connections: the gateway's write cost per answer fell from about 35 to 15 µs.
    */
   let pending: (() => void)[] = [];
   const flush = () => {
@@ -178,7 +178,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
       const send = (a: Answer) => {
         if (res.headersSent || res.destroyed) return;
-        const body = a.bytes ?? Buffer.from(a.body, "utf8");
+        const body = Buffer.from(a.body, "utf8");
         const headers: Record<string, string> = {
           "content-type": a.contentType ?? "application/json",
           "content-length": String(body.length),
