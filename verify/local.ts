@@ -12,11 +12,8 @@ import { startGateway } from "../twin/gateway/server";
 import { LocalIdentity, mint } from "../twin/identities";
 import { buildPlan } from "../twin/plan";
 import type { RunOptions } from "../twin/program";
-import { readProjectName, readStackConfig } from "../tools/cli/stackConfig";
-import { applyOverrides } from "../tools/cli/configOverrides";
 import { endpointReachedBy } from "../twin/network";
 import { parseDeployedOutputs } from "./outputs";
-import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";
 
 const ADMIN = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: ["*"], Resource: ["*"] }] };
@@ -27,16 +24,23 @@ export async function localTarget(
   runOptions: Omit<RunOptions, "stack"> = {},
   overrides: [string, string | undefined][] = [],
 ): Promise<VerifyTarget> {
-  const settings = settingsFromFlatConfig(applyOverrides(readStackConfig(stack), overrides), readProjectName());
   const plan = await buildPlan(stack, overrides, runOptions);
+  const settings = plan.settings;
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
   const deployer = (accountId: string) =>
     mint(
-      `deploying identity of account ${accountId}`,
-      `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
-      accountId,
-      [ADMIN],
-      !settings.exclusive,
+      {
+        label: `deploying identity of account ${accountId}`,
+        principalArn: `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
+        accountId,
+        identityPolicies: [ADMIN],
+        holdsInvokeGrant: true,
+      },
+      {
+        allowed: !settings.exclusive,
+        explicitDeny: false,
+        reason: "as stated by npm run verify: a deployer is refused exactly when exclusive",
+      },
     );
   const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
   const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });
