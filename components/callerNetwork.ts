@@ -29,6 +29,15 @@ export interface CallerNetworkArgs {
   methodArns: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** Where the endpoint and the Lambda go: the Lambda in every subnet, the endpoint in one per AZ. */
+interface Network {
+  vpc?: ec2.Vpc;
+  subnets: ec2.Subnet[];
+  vpcId: pulumi.Output<string>;
+  subnetIds: pulumi.Output<string[]>;
+  endpointSubnetIds: pulumi.Output<string[]>;
+}
+
 /** HTTPS: the only port the endpoint listens on for execute-api. */
 const HTTPS = 443;
 
@@ -77,8 +86,17 @@ export class CallerNetwork extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`${name}: securityGroupIds is empty; give at least one, or leave it out to make one`, this);
     }
 
-    const net =
-      args.subnetIds === undefined ? this.makeVpc(name, args.vpcCidrBlock ?? "10.0.0.0/16", child) : this.existingVpc(name, args.subnetIds);
+    const cidrBlock = args.vpcCidrBlock ?? "10.0.0.0/16";
+    let subnetCidrs: string[] = [];
+    try {
+      subnetCidrs = args.subnetIds === undefined ? [0, 1].map((i) => subnetCidr(cidrBlock, i)) : [];
+    } catch (err) {
+      throw new pulumi.ResourceError(
+        `${name}: vpcCidrBlock ${JSON.stringify(cidrBlock)} must be an IPv4 block of /16 to /23, e.g. 10.0.0.0/16 (${String(err)})`,
+        this,
+      );
+    }
+    const net = args.subnetIds === undefined ? this.makeVpc(name, cidrBlock, subnetCidrs, child) : this.existingVpc(name, args.subnetIds);
     this.vpc = net.vpc;
     this.subnets = net.subnets;
 
@@ -99,7 +117,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
         // The API's default URL resolves to this endpoint inside the VPC, so the caller's URL and code stay
         // the same ("Creating a private API", API Gateway Developer Guide: private DNS names).
         privateDnsEnabled: true,
-        subnetIds: net.subnetIds,
+        subnetIds: net.endpointSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],
       },
       child,
@@ -132,11 +150,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
   }
 
   /** A VPC with DNS on (private DNS needs both attributes) and one private subnet in each of two AZs. */
-  private makeVpc(
-    name: string,
-    cidrBlock: string,
-    child: pulumi.CustomResourceOptions,
-  ): { vpc: ec2.Vpc; subnets: ec2.Subnet[]; vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+  private makeVpc(name: string, cidrBlock: string, subnetCidrs: readonly string[], child: pulumi.CustomResourceOptions): Network {
     // "To use the private DNS option, the enableDnsSupport and enableDnsHostnames attributes of your VPC
     // must be set to true" ("Creating a private API", API Gateway Developer Guide).
     const made = new ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true }, child);
@@ -157,32 +171,35 @@ export class CallerNetwork extends pulumi.ComponentResource {
           {
             vpcId: made.id,
             availabilityZone: zones.apply((z) => z[i]),
-            cidrBlock: subnetCidr(cidrBlock, i),
+            cidrBlock: subnetCidrs[i],
             mapPublicIpOnLaunch: false,
           },
           child,
         ),
     );
-    return { vpc: made, subnets, vpcId: made.id, subnetIds: pulumi.all(subnets.map((s) => s.id)) };
+    const subnetIds = pulumi.all(subnets.map((s) => s.id));
+    return { vpc: made, subnets, vpcId: made.id, subnetIds, endpointSubnetIds: subnetIds };
   }
 
   /** The VPC of the given subnets, read from EC2; every subnet must be in the same one. */
-  private existingVpc(
-    name: string,
-    subnetIds: readonly string[],
-  ): { vpc?: undefined; subnets: ec2.Subnet[]; vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+  private existingVpc(name: string, subnetIds: readonly string[]): Network {
     const ids = [...subnetIds];
-    const vpcId = pulumi.all(ids.map((id) => ec2.getSubnetOutput({ id }, { parent: this }).vpcId)).apply((vpcIds) => {
-      const distinct = [...new Set(vpcIds)];
+    const found = pulumi.all(ids.map((id) => ec2.getSubnetOutput({ id }, { parent: this }))).apply((subnets) => {
+      const distinct = [...new Set(subnets.map((s) => s.vpcId))];
       if (distinct.length !== 1) {
         throw new pulumi.ResourceError(
           `${name}: the subnets ${ids.join(", ")} are in different VPCs (${distinct.join(", ")}); list subnets of one VPC in holidays-api:callerVpc.subnetIds`,
           this,
         );
       }
-      return distinct[0];
+      // An interface endpoint takes one subnet per AZ ("DuplicateSubnetsInSameZone: Found another VPC endpoint
+      // subnet in the availability zone of subnet-…", terraform-aws-modules/terraform-aws-vpc#583): the first by id.
+      const perZone = new Map<string, string>();
+      for (const s of [...subnets].sort((x, y) => (x.id < y.id ? -1 : 1)))
+        if (!perZone.has(s.availabilityZone)) perZone.set(s.availabilityZone, s.id);
+      return { vpcId: distinct[0], endpointSubnetIds: [...perZone.values()].sort() };
     });
-    return { subnets: [], vpcId, subnetIds: pulumi.output(ids) };
+    return { subnets: [], vpcId: found.vpcId, subnetIds: pulumi.output(ids), endpointSubnetIds: found.endpointSubnetIds };
   }
 
   /** The Lambda's security groups: the given ones, or one made here whose only rule is HTTPS to the endpoint. */

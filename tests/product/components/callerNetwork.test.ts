@@ -71,6 +71,7 @@ describe("CallerNetwork component (alone)", () => {
     const cases: [Partial<CallerNetworkArgs>, RegExp][] = [
       [{ subnetIds: [] }, /subnetIds is empty/],
       [{ subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] }, /securityGroupIds is empty/],
+      [{ vpcCidrBlock: "10.0.0.0/28" }, /vpcCidrBlock "10\.0\.0\.0\/28" must be an IPv4 block of \/16 to \/23/],
     ];
     for (const [extra, message] of cases) {
       await assert.rejects(

@@ -107,9 +107,12 @@ function awsCall(token: string, inputs: Record<string, unknown>, provider: strin
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
       // Not in name order, as a reader may get them; three zones, as ap-northeast-1 has (a, c, d).
       return { ...inputs, id: region, names: [`${region}d`, `${region}a`, `${region}c`], zoneIds: [], groupNames: [] };
-    case "aws:ec2/getSubnet:getSubnet":
-      // Every existing subnet is in one VPC of the provider's account (subnets of two VPCs are a user error the component reports).
-      return { ...inputs, id: String(inputs.id), vpcId: `vpc-${hex(`existing/${provider ?? ""}`, 17)}`, availabilityZone: `${region}a` };
+    case "aws:ec2/getSubnet:getSubnet": {
+      // Every existing subnet is in one VPC of the provider's account, in zone a, c or d by its id's last hex digit (mod 3).
+      const id = String(inputs.id);
+      const zone = ["a", "c", "d"][parseInt(id.slice(-1), 16) % 3];
+      return { ...inputs, id, vpcId: `vpc-${hex(`existing/${provider ?? ""}`, 17)}`, availabilityZone: `${region}${zone}` };
+    }
   }
   throw new Error(`unexpected provider call ${token}`);
 }
