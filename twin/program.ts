@@ -234,9 +234,15 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
           groupNames: [],
         };
       case "aws:ec2/getSubnet:getSubnet": {
-        // Every existing subnet is in one VPC of the provider's account (a subnet elsewhere is a config error AWS reports).
+        // Every existing subnet is in one VPC of the provider's account, in zone a, c or d by its id's last hex digit (mod 3).
         const subnetId = String(inputs.id);
-        return { ...inputs, id: subnetId, vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`, availabilityZone: `${region}a` };
+        const zone = ["a", "c", "d"][parseInt(subnetId.slice(-1), 16) % 3];
+        return {
+          ...inputs,
+          id: subnetId,
+          vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`,
+          availabilityZone: `${region}${zone}`,
+        };
       }
     }
     throw new Error(`The program made an unexpected provider call ${args.token}; it must not need any`);
