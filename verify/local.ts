@@ -8,10 +8,7 @@
 import { partitionOf } from "../lib/arn";
 import { writeCallerBundle } from "../lambda/bundle";
 import { startControlPlane, startGateway, LocalIdentity, mint, buildPlan, type RunOptions, endpointReachedBy } from "../twin";
-import { readProjectName, readStackConfig } from "../tools/cli/stackConfig";
-import { applyOverrides } from "../tools/cli/configOverrides";
 import { parseDeployedOutputs } from "./outputs";
-import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";
 
 const ADMIN = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: ["*"], Resource: ["*"] }] };
@@ -22,16 +19,23 @@ export async function localTarget(
   runOptions: Omit<RunOptions, "stack"> = {},
   overrides: [string, string | undefined][] = [],
 ): Promise<VerifyTarget> {
-  const settings = settingsFromFlatConfig(applyOverrides(readStackConfig(stack), overrides), readProjectName());
   const plan = await buildPlan(stack, overrides, runOptions);
+  const settings = plan.settings;
   const outputs = parseDeployedOutputs(stack, plan.run.outputs);
   const deployer = (accountId: string) =>
     mint(
-      `deploying identity of account ${accountId}`,
-      `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
-      accountId,
-      [ADMIN],
-      !settings.exclusive,
+      {
+        label: `deploying identity of account ${accountId}`,
+        principalArn: `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
+        accountId,
+        identityPolicies: [ADMIN],
+        holdsInvokeGrant: true,
+      },
+      {
+        allowed: !settings.exclusive,
+        explicitDeny: false,
+        reason: "as stated by npm run verify: a deployer is refused exactly when exclusive",
+      },
     );
   const deployers: LocalIdentity[] = [deployer(plan.accountA), ...(plan.accountB !== plan.accountA ? [deployer(plan.accountB)] : [])];
   const gw = await startGateway(plan, { identities: (base) => [...base, ...deployers] });

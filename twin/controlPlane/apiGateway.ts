@@ -10,7 +10,7 @@
  * of another account does not exist for the caller.
  */
 import { partitionOf } from "../../lib/arn";
-import { evaluatePolicy, type Caller } from "../../lib/iam/evaluate";
+import { evaluatePolicy, identityRequest, type Caller } from "../../lib/iam/evaluate";
 import type { PolicyDocument } from "../../lib/policy";
 import { matchRoute } from "../../lib/api";
 import { methodKey } from "../declared";
@@ -49,7 +49,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
   function authorized(who: ControlPlaneCaller, verb: string, path: string): AwsAnswer | undefined {
     const resource = `arn:${partition}:apigateway:${plan.region}::${path}`;
     const action = `apigateway:${verb}`;
-    const request = { caller: who.caller, action, resource, sourceIp: "127.0.0.1" };
+    const request = identityRequest(who.caller, action, resource, { sourceIp: "127.0.0.1" });
     const results = who.identityPolicies.map((d) => evaluatePolicy(d, request, "identity"));
     if (!results.includes("Deny") && results.includes("Allow")) return undefined;
     // "User: … is not authorized to perform: … on resource: …" (IAM User Guide, "Troubleshoot access denied error messages").

@@ -6,10 +6,10 @@
 import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CallerNetwork, subnetCidr } from "../../../components/callerNetwork";
+import { CallerNetwork, type CallerNetworkArgs, subnetCidr } from "../../../components/callerNetwork";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { type ProgramRun, runProgram } from "../../../twin/program";
+import { type Run as ProgramRun, runMocked as runUnderMocks } from "../helpers/mocks";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const ROLE = "arn:aws:iam::222222222222:role/caller";
@@ -21,27 +21,22 @@ const accountB = () => new aws.Provider("account-b", { region: "ap-northeast-1",
 describe("CallerNetwork component (alone)", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(
-      {},
-      {
-        program: () => {
-          const net = new CallerNetwork(
-            "n",
-            { region: "ap-northeast-1", invokerArns: pulumi.output([ROLE]), methodArns: pulumi.output(ROUTES) },
-            { provider: accountB() },
-          );
-          assert.ok(net.vpc && net.lambdaSecurityGroup, "the children it made are exposed");
-          assert.equal(net.subnets.length, 2);
-          return {
-            vpcId: net.vpcId,
-            subnetIds: net.subnetIds,
-            lambdaSecurityGroupIds: net.lambdaSecurityGroupIds,
-            vpcEndpointId: net.vpcEndpointId,
-            vpcEndpointPolicy: net.vpcEndpointPolicy,
-          };
-        },
-      },
-    );
+    run = await runUnderMocks(() => {
+      const net = new CallerNetwork(
+        "n",
+        { region: "ap-northeast-1", invokerArns: pulumi.output([ROLE]), methodArns: pulumi.output(ROUTES) },
+        { provider: accountB() },
+      );
+      assert.ok(net.vpc && net.lambdaSecurityGroup, "the children it made are exposed");
+      assert.equal(net.subnets.length, 2);
+      return {
+        vpcId: net.vpcId,
+        subnetIds: net.subnetIds,
+        lambdaSecurityGroupIds: net.lambdaSecurityGroupIds,
+        vpcEndpointId: net.vpcEndpointId,
+        vpcEndpointPolicy: net.vpcEndpointPolicy,
+      };
+    });
   });
 
   it("creates every child through the component's provider and names it after the component", () => {
@@ -73,24 +68,17 @@ describe("CallerNetwork component (alone)", () => {
   });
 
   it("refuses empty subnet or security group lists before any apply", async () => {
-    for (const [extra, message] of [
+    const cases: [Partial<CallerNetworkArgs>, RegExp][] = [
       [{ subnetIds: [] }, /subnetIds is empty/],
       [{ subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] }, /securityGroupIds is empty/],
-    ] as const) {
+      [{ vpcCidrBlock: "10.0.0.0/28" }, /vpcCidrBlock "10\.0\.0\.0\/28" must be an IPv4 block of \/16 to \/23/],
+    ];
+    for (const [extra, message] of cases) {
       await assert.rejects(
-        runProgram(
-          {},
-          {
-            program: () => {
-              new CallerNetwork(
-                "n",
-                { region: "ap-northeast-1", invokerArns: [ROLE], methodArns: ROUTES, ...extra },
-                { provider: accountB() },
-              );
-              return {};
-            },
-          },
-        ),
+        runUnderMocks(() => {
+          new CallerNetwork("n", { region: "ap-northeast-1", invokerArns: [ROLE], methodArns: ROUTES, ...extra }, { provider: accountB() });
+          return {};
+        }),
         (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message),
       );
     }
@@ -116,10 +104,7 @@ describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   };
 
   it("a PRIVATE API denies requests through any endpoint but the given ones (an Output, as from account B)", async () => {
-    const run = await runProgram(
-      {},
-      { program: api({ endpointType: "PRIVATE", allowedVpcEndpointIds: pulumi.output(["vpce-0123456789abcdef0"]) }) },
-    );
+    const run = await runUnderMocks(api({ endpointType: "PRIVATE", allowedVpcEndpointIds: pulumi.output(["vpce-0123456789abcdef0"]) }));
     assert.equal(run.outputs.endpointType, "PRIVATE");
     const deny = (JSON.parse(String(run.outputs.resourcePolicy)) as PolicyDocument).Statement.find(
       (s) => s.Sid === "DenyOutsideVpcEndpoints",
@@ -128,43 +113,39 @@ describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   });
 
   const refused: [string, Partial<ConstructorParameters<typeof HolidaysApi>[1]>, RegExp][] = [
-    ["an endpoint type it does not make", { endpointType: "EDGE" }, /endpointType "EDGE" is not one of REGIONAL, PRIVATE/],
-    ["PRIVATE without endpoints", { endpointType: "PRIVATE" }, /a PRIVATE API needs allowedVpcEndpointIds/],
+    ["an endpoint type it does not make", { endpointType: "EDGE" }, /^h: endpointType = "EDGE": expected one of REGIONAL, PRIVATE\. Fix: /],
+    [
+      "PRIVATE without endpoints",
+      { endpointType: "PRIVATE" },
+      /^h: allowedVpcEndpointIds = \(not set\): expected the execute-api VPC endpoint ids \(vpce-…\) a PRIVATE API may be reached through\. Fix: /,
+    ],
     [
       "endpoints on a REGIONAL API",
       { allowedVpcEndpointIds: ["vpce-0123456789abcdef0"] },
-      /allowedVpcEndpointIds applies to a PRIVATE API only/,
+      /^h: allowedVpcEndpointIds = \(set\): expected no value unless endpointType is PRIVATE\. Fix: /,
     ],
   ];
   for (const [what, extra, message] of refused) {
     it(`refuses ${what} as a ResourceError before any apply`, async () => {
-      await assert.rejects(
-        runProgram({}, { program: api(extra) }),
-        (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message),
-      );
+      await assert.rejects(runUnderMocks(api(extra)), (err: Error) => pulumi.ResourceError.isInstance(err) && message.test(err.message));
     });
   }
 
   it("CallerFunction with vpcConfig: the function gets it, the role gets the network-interface policy before the function exists", async () => {
-    const run = await runProgram(
-      {},
-      {
-        program: () => {
-          const caller = new CallerFunction(
-            "c",
-            {
-              apiUrl: "https://abc123.execute-api.ap-northeast-1.amazonaws.com/test/api/v1/data.json",
-              apiRegion: "ap-northeast-1",
-              methodArns: ROUTES,
-              vpcConfig: { subnetIds: pulumi.output(["subnet-0123456789abcdef0"]), securityGroupIds: ["sg-0123456789abcdef0"] },
-            },
-            { provider: accountB() },
-          );
-          assert.ok(caller.vpcAccessPolicy, "exposed, for the network to depend on");
-          return {};
+    const run = await runUnderMocks(() => {
+      const caller = new CallerFunction(
+        "c",
+        {
+          apiUrl: "https://abc123.execute-api.ap-northeast-1.amazonaws.com/test/api/v1/data.json",
+          apiRegion: "ap-northeast-1",
+          methodArns: ROUTES,
+          vpcConfig: { subnetIds: pulumi.output(["subnet-0123456789abcdef0"]), securityGroupIds: ["sg-0123456789abcdef0"] },
         },
-      },
-    );
+        { provider: accountB() },
+      );
+      assert.ok(caller.vpcAccessPolicy, "exposed, for the network to depend on");
+      return {};
+    });
     const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function");
     assert.deepEqual(fn?.inputs.vpcConfig, { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] });
     const access = run.resources.find((r) => r.name === "c-vpc-access");

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { runProgram } from "../../../twin/program";
+import { runMocked as runUnderMocks } from "../helpers/mocks";
 
 const ROUTE = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
 
@@ -40,7 +40,7 @@ const api = (dataRetention: string | undefined) => () => {
 async function refusal(program: () => Record<string, unknown>): Promise<string> {
   let caught: unknown;
   try {
-    await runProgram({}, { program: program });
+    await runUnderMocks(program);
   } catch (err) {
     caught = err;
   }
@@ -61,13 +61,16 @@ describe("string choices of the components", () => {
       ["nodejs20.x", "nodejs20.x"],
       ["nodejs22.x", "nodejs22.x"],
     ] as const) {
-      const run = await runProgram({}, { program: caller(given) });
+      const run = await runUnderMocks(caller(given));
       assert.equal(run.resources.find((r) => r.type === "aws:lambda/function:Function")?.inputs.runtime, expected);
     }
   });
 
   it("CallerFunction refuses another runtime", async () => {
-    assert.match(await refusal(caller("python3.12")), /^c: runtime "python3\.12" is not one of nodejs20\.x, nodejs22\.x$/);
+    assert.match(
+      await refusal(caller("python3.12")),
+      /^c: runtime = "python3\.12": expected one of nodejs20\.x, nodejs22\.x\. Fix: pass runtime: "nodejs22\.x"$/,
+    );
   });
 
   it("HolidaysApi dataRetention: retain keeps the bucket on destroy, destroy force-destroys it", async () => {
@@ -76,12 +79,15 @@ describe("string choices of the components", () => {
       ["retain", false],
       ["destroy", true],
     ] as const) {
-      const run = await runProgram({}, { program: api(given) });
+      const run = await runUnderMocks(api(given));
       assert.equal(run.resources.find((r) => r.type === "aws:s3/bucket:Bucket")?.inputs.forceDestroy, forceDestroy, String(given));
     }
   });
 
   it("HolidaysApi refuses another dataRetention", async () => {
-    assert.match(await refusal(api("keep")), /^h: dataRetention "keep" is not one of retain, destroy$/);
+    assert.match(
+      await refusal(api("keep")),
+      /^h: dataRetention = "keep": expected one of retain, destroy\. Fix: pass "retain" \(keep the data on destroy\) or "destroy"$/,
+    );
   });
 });
