@@ -411,7 +411,10 @@ interface Command {
 async function wallOf(c: Command, cachesOff: string, cpu?: number[]): Promise<number> {
   if (c.asInCi) fs.rmSync(path.join(c.cwd, "node_modules", ".cache", "holidays-api"), { recursive: true, force: true });
   const c0 = endedChildrenCpuMs();
-  const r = await run(c.command, c.args, { cwd: c.cwd, env: { ...process.env, ...c.env, HOLIDAYS_CACHES_OFF: cachesOff } });
+  // The environment a user's shell gives it: none of the npm_* variables `npm run bench` itself set
+  // (npm_config_loglevel and the like change what nested npm commands print).
+  const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
+  const r = await run(c.command, c.args, { cwd: c.cwd, env: { ...shell, ...c.env, HOLIDAYS_CACHES_OFF: cachesOff } });
   const summary = () =>
     (r.stdout + r.stderr)
       .split("\n")
@@ -493,7 +496,7 @@ const hooked = (name: string, file: string): Command => ({ name, command: NODE, 
 const npmTest = (cwd: string, failureIsNoted = false): Command => ({
   name: "CI=true npm test",
   command: "npm",
-  args: ["test", "--silent", "--", "--reporter", "dot"],
+  args: ["test", "--", "--reporter", "dot"],
   cwd,
   env: { CI: "true" },
   failureIsNoted,
@@ -509,7 +512,7 @@ async function benchBaseline(dir: string | undefined, rounds: number): Promise<v
   }
   const base = path.resolve(dir);
   const commit = (await run("git", ["-C", base, "rev-parse", "--short", "HEAD"])).stdout.trim() || path.basename(base);
-  const npmStart = (cwd: string): Command => ({ name: "npm start", command: "npm", args: ["start", "--silent"], cwd });
+  const npmStart = (cwd: string): Command => ({ name: "npm start", command: "npm", args: ["start"], cwd });
   for (const [ours, theirs] of [
     [npmStart(ROOT), npmStart(base)],
     // CI=true npm test as CI runs it: a fresh checkout, no disk cache on either side (cd4cc5a's remembered

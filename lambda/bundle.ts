@@ -1,7 +1,7 @@
 /**
  * The one bundle path (deployed, built, benched and tested alike): minified CommonJS `index.js`, and
  * `credentialChain.js` beside it, required only without environment credentials, which a Lambda
- * always has: a cold start never parses the chain (docs/benchmarks-signer.md).
+ * always has: a cold start never parses the chain (docs/benchmarks.md).
  */
 import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { createHash, randomBytes } from "node:crypto";

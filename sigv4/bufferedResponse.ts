@@ -1,6 +1,6 @@
 /**
  * A `Response` whose body is in memory, built without the global `Response`: touching any fetch global
- * loads undici, the larger part of a cold start (docs/benchmarks-signer.md). Unlike a real one it is
+ * loads undici, the larger part of a cold start (docs/benchmarks.md). Unlike a real one it is
  * not `instanceof Response` and its body is not streamed; only `formData()` builds a real one.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The default transport: node:http/https with a keep-alive agent, the body read whole into a
  * {@link BufferedResponse}. Not the global fetch: its first call loads undici, more than the rest of a
- * cold start together (docs/benchmarks-signer.md). {@link fetchTransport} takes any fetch instead.
+ * cold start together (docs/benchmarks.md). {@link fetchTransport} takes any fetch instead.
  */
 import * as http from "node:http";
 import type * as https from "node:https";
