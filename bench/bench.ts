@@ -414,7 +414,7 @@ async function wallOf(c: Command, cachesOff: string, cpu?: number[]): Promise<nu
   // The environment a user's shell gives it: none of the npm_* variables `npm run bench` itself set
   // (npm_config_loglevel and the like change what nested npm commands print).
   const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
-  const r = await run(c.command, c.args, { cwd: c.cwd, env: { ...shell, ...c.env, HOLIDAYS_CACHES_OFF: cachesOff } });
+  const r = await run(c.command, c.args, { cwd: c.cwd, env: { ...shell, ...c.env, HOLIDAYS_CACHES_OFF: cachesOff }, timeoutMs: 900_000 });
   const summary = () =>
     (r.stdout + r.stderr)
       .split("\n")
