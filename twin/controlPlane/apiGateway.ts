@@ -1,7 +1,7 @@
 /**
- * The API Gateway control-plane operations `npm run verify` uses — GetRestApi, GetStage,
- * GetDeployments, GetResources, TestInvokeMethod — answered over what the program declared under
- * mocks (the plan), in API Gateway's REST-JSON shapes (the JSON member names are those the AWS SDK v3
+ * The API Gateway control-plane operations `npm run verify` and the AWS CLI use — GetRestApi, GetStage,
+ * GetDeployments, GetResources, GetExport, TestInvokeMethod — answered over what the program declared
+ * under mocks (the plan; stages and deployments from twin/deployments.ts), in API Gateway's REST-JSON shapes (the JSON member names are those the AWS SDK v3
  * deserializes: `item` for list members, epoch-second timestamps).
  *
  * Authorization is AWS's for the control plane: action `apigateway:<HTTP verb>` on resource
@@ -15,6 +15,7 @@ import type { PolicyDocument } from "../../lib/policy";
 import { matchRoute } from "../../lib/api";
 import { methodKey } from "../declared";
 import { createIntegrationWalk } from "../gateway/integration";
+import { deploymentState, type DeploymentRecord, type DeploymentState } from "../deployments";
 import type { Plan } from "../plan";
 import type { RecordedResource } from "../program";
 import { AwsAnswer, awsError, jsonAnswer } from "./awsAnswer";
@@ -29,7 +30,7 @@ const T = {
   policy: "aws:apigateway/restApiPolicy:RestApiPolicy",
   resource: "aws:apigateway/resource:Resource",
   method: "aws:apigateway/method:Method",
-  deployment: "aws:apigateway/deployment:Deployment",
+  integration: "aws:apigateway/integration:Integration",
   stage: "aws:apigateway/stage:Stage",
 } as const;
 
@@ -38,7 +39,17 @@ const T = {
 // method follow the same pattern.
 const notFound = (what: string) => awsError(404, "NotFoundException", `Invalid ${what} identifier specified`);
 
-export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
+/**
+ * On the wire `types` is a list ("EndpointConfiguration", API Gateway API Reference); @pulumi/aws v7
+ * declares a single string (its RestApi docs: "currently only supports managing a single value").
+ */
+function wireEndpointConfiguration(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const config = value as { types?: unknown };
+  return typeof config.types === "string" ? { ...config, types: [config.types] } : config;
+}
+
+export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state: DeploymentState = deploymentState(plan.run)) {
   const all = plan.run.resources;
   const of = (type: string) => all.filter((r) => r.type === type);
   const str = (r: RecordedResource, key: string) => (typeof r.inputs[key] === "string" ? (r.inputs[key] as string) : undefined);
@@ -67,7 +78,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
       name: str(api, "name") ?? api.name,
       description: str(api, "description"),
       createdDate: createdDate(api),
-      endpointConfiguration: api.inputs.endpointConfiguration,
+      endpointConfiguration: wireEndpointConfiguration(api.inputs.endpointConfiguration),
       policy: policy ? str(policy, "policy") : undefined,
       rootResourceId: api.state.rootResourceId,
     };
@@ -94,6 +105,48 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
           resourceMethods: methodsOn(r.id),
         })),
     ];
+  }
+
+  // Deployments of the previous run come first; one second apart, as their creation order.
+  const deploymentDate = (d: DeploymentRecord) => Math.floor(startedAt.getTime() / 1000) - 10_000 + d.createdOrder;
+
+  /**
+   * GetExport: "Exports a deployed version of a RestApi" (API Gateway API Reference, GetExport) — the
+   * stage's deployment snapshot as OpenAPI (`oas30`) or Swagger 2.0 (`swagger`), with its resource policy
+   * as `x-amazon-apigateway-policy` and, with `extensions=integrations|apigateway`, each method's
+   * `x-amazon-apigateway-integration` ("API Gateway extensions to OpenAPI", API Gateway developer guide).
+   */
+  function exportOf(api: RecordedResource, snapshot: RecordedResource[], exportType: string, extensions: string): AwsAnswer {
+    if (exportType !== "oas30" && exportType !== "swagger")
+      return awsError(400, "BadRequestException", `Invalid export type: ${exportType.slice(0, 40)}. Use oas30 or swagger`);
+    const withIntegrations = /(^|,)(integrations|apigateway)(,|$)/.test(extensions);
+    const paths: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
+    const pathOf = new Map<string, string>([[String(api.state.rootResourceId), "/"]]);
+    for (const r of snapshot.filter((x) => x.type === T.resource)) pathOf.set(r.id, String(r.state.path));
+    for (const m of snapshot.filter((x) => x.type === T.method)) {
+      const at = pathOf.get(String(m.inputs.resourceId));
+      if (at === undefined) continue;
+      const integration = snapshot.find(
+        (i) => i.type === T.integration && i.inputs.resourceId === m.inputs.resourceId && i.inputs.httpMethod === m.inputs.httpMethod,
+      );
+      const operation: Record<string, unknown> = { security: m.inputs.authorization === "AWS_IAM" ? [{ sigv4: [] }] : [] };
+      if (withIntegrations && integration) {
+        operation["x-amazon-apigateway-integration"] = {
+          type: String(integration.inputs.type).toLowerCase(),
+          httpMethod: integration.inputs.integrationHttpMethod,
+          uri: integration.inputs.uri,
+          credentials: integration.inputs.credentials,
+          passthroughBehavior: integration.inputs.passthroughBehavior,
+        };
+      }
+      (paths[at] ??= {})[String(m.inputs.httpMethod).toLowerCase()] = operation;
+    }
+    const policy = snapshot.find((p) => p.type === T.policy && str(p, "policy") !== undefined);
+    const info = { title: str(api, "name") ?? api.name, version: new Date(startedAt).toISOString() };
+    const doc: Record<string, unknown> =
+      exportType === "oas30" ? { openapi: "3.0.1", info, paths } : { swagger: "2.0", info, basePath: "/", schemes: ["https"], paths };
+    if (policy) doc["x-amazon-apigateway-policy"] = JSON.parse(String(policy.inputs.policy)) as unknown;
+    return jsonAnswer(200, doc, { "content-disposition": `attachment; filename="${exportType}_${api.id}.json"` });
   }
 
   // The objects were "written" when the twin started: their Last-Modified.
@@ -147,7 +200,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
   }
 
   /** Answers one control-plane request, or undefined when the path is not one of these operations. */
-  return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string): AwsAnswer | undefined {
+  return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string, rawQuery = ""): AwsAnswer | undefined {
     const parts = pathname
       .split("/")
       .filter((p) => p !== "")
@@ -161,25 +214,29 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
 
     if (verb === "GET" && parts.length === 2) return jsonAnswer(200, restApiResponse(api));
     if (verb === "GET" && parts.length === 3 && parts[2] === "deployments") {
-      const items = of(T.deployment)
-        .filter((d) => str(d, "restApi") === api.id)
-        .map((d) => ({ id: d.id, description: str(d, "description"), createdDate: createdDate(d) }));
+      const items = state.deployments
+        .filter((d) => d.restApiId === api.id)
+        .map((d) => ({ id: d.id, description: d.description, createdDate: deploymentDate(d) }));
       return jsonAnswer(200, { item: items });
     }
     if (verb === "GET" && parts.length === 3 && parts[2] === "resources") return jsonAnswer(200, { item: resourcesOf(api) });
+    const stage = parts[2] === "stages" && parts.length >= 4 ? state.stages.find((s) => s.restApiId === api.id && s.stageName === parts[3]) : undefined;
     if (verb === "GET" && parts.length === 4 && parts[2] === "stages") {
-      const stage = of(T.stage).find((s) => str(s, "restApi") === api.id && str(s, "stageName") === parts[3]);
       if (!stage) return notFound("Stage");
       return jsonAnswer(200, {
-        stageName: parts[3],
-        deploymentId: str(stage, "deployment"),
-        createdDate: createdDate(stage),
-        lastUpdatedDate: createdDate(stage),
+        stageName: stage.stageName,
+        deploymentId: stage.deploymentId,
+        createdDate: deploymentDate(stage.deployment),
+        lastUpdatedDate: deploymentDate(stage.deployment),
       });
+    }
+    if (verb === "GET" && parts.length === 6 && parts[2] === "stages" && parts[4] === "exports") {
+      if (!stage) return notFound("Stage");
+      return exportOf(api, stage.deployment.snapshot, parts[5], new URLSearchParams(rawQuery).get("extensions") ?? "");
     }
     if (verb === "POST" && parts.length === 6 && parts[2] === "resources" && parts[4] === "methods") {
       return testInvoke(api.id, parts[3], parts[5], body);
     }
-    return awsError(404, "NotFoundException", `No operation of the offline twin matches ${verb} ${pathname}`);
+    return undefined;
   };
 }
