@@ -66,9 +66,7 @@ const sameInputs = (a: RecordedResource, b: RecordedResource) => canonicalJson(a
 
 /** A definition compared as what a deployment would capture: each resource's type, name and inputs. */
 export function definitionText(resources: readonly RecordedResource[]): string {
-  return canonicalJson(
-    [...resources].sort((a, b) => keyOf(a).localeCompare(keyOf(b))).map((r) => ({ key: keyOf(r), inputs: r.inputs })),
-  );
+  return canonicalJson([...resources].sort((a, b) => keyOf(a).localeCompare(keyOf(b))).map((r) => ({ key: keyOf(r), inputs: r.inputs })));
 }
 
 export function deploymentState(current: ProgramRun, previous?: ProgramRun): DeploymentState {
@@ -93,7 +91,10 @@ export function deploymentState(current: ProgramRun, previous?: ProgramRun): Dep
       const createdOrder = kept ? old.createdAt : offset + d.createdAt;
       // A replaced deployment is a new one with a new id; the mocks' id is by name, so the run is hashed in.
       const epoch = createdIn === "current" && previous !== undefined ? 1 : 0;
-      const id = createHash("sha256").update(`${d.id}\u0000${epoch}\u0000${canonicalJson(d.inputs)}`).digest("hex").slice(0, 6);
+      const id = createHash("sha256")
+        .update(`${d.id}\u0000${epoch}\u0000${canonicalJson(d.inputs)}`)
+        .digest("hex")
+        .slice(0, 6);
       return {
         id,
         resource: d,

@@ -164,7 +164,7 @@ export function twinShellLines(twin: RunningTwin): string {
     `# the deploying identity of account ${b.caller.accountId} (${b.caller.principalArn})`,
     `export ${creds(b)}`,
     ...(a !== b ? [`# account ${a.caller.accountId}'s (aws apigateway …), as a prefix of one command:`, `# ${creds(a)}`] : []),
-    "# AWS CLI v2 before 2.13 reads no AWS_ENDPOINT_URL: pass --endpoint-url \"$AWS_ENDPOINT_URL\"",
+    '# AWS CLI v2 before 2.13 reads no AWS_ENDPOINT_URL: pass --endpoint-url "$AWS_ENDPOINT_URL"',
     "",
   ].join("\n");
 }

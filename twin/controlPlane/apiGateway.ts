@@ -220,7 +220,8 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state:
       return jsonAnswer(200, { item: items });
     }
     if (verb === "GET" && parts.length === 3 && parts[2] === "resources") return jsonAnswer(200, { item: resourcesOf(api) });
-    const stage = parts[2] === "stages" && parts.length >= 4 ? state.stages.find((s) => s.restApiId === api.id && s.stageName === parts[3]) : undefined;
+    const stage =
+      parts[2] === "stages" && parts.length >= 4 ? state.stages.find((s) => s.restApiId === api.id && s.stageName === parts[3]) : undefined;
     if (verb === "GET" && parts.length === 4 && parts[2] === "stages") {
       if (!stage) return notFound("Stage");
       return jsonAnswer(200, {

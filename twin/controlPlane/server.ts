@@ -103,7 +103,8 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     }
     const who = { caller: auth.identity.caller, identityPolicies: auth.identity.identityPolicies };
     if (service === "sts") {
-      if (pathname !== "/") return queryError(400, "InvalidAction", `Could not find operation ${params.get("Action") ?? ""} at ${pathname.slice(0, 200)}`);
+      if (pathname !== "/")
+        return queryError(400, "InvalidAction", `Could not find operation ${params.get("Action") ?? ""} at ${pathname.slice(0, 200)}`);
       return answerSts(params, who.caller);
     }
     const result =

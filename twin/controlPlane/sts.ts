@@ -73,7 +73,8 @@ function userIdOf(caller: Caller): string {
 export function answerSts(params: Map<string, string>, caller: Caller): AwsAnswer {
   const action = params.get("Action");
   if (action === undefined || action === "") return queryError(400, "MissingAction", "Missing Action");
-  if (action !== "GetCallerIdentity") return queryError(400, "InvalidAction", `Could not find operation ${action} for version ${params.get("Version") ?? STS_VERSION}`);
+  if (action !== "GetCallerIdentity")
+    return queryError(400, "InvalidAction", `Could not find operation ${action} for version ${params.get("Version") ?? STS_VERSION}`);
   const body =
     `<GetCallerIdentityResponse xmlns="${NS}">\n  <GetCallerIdentityResult>\n` +
     `    <Arn>${escapeXml(caller.userArn)}</Arn>\n    <UserId>${escapeXml(userIdOf(caller))}</UserId>\n` +

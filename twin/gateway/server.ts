@@ -370,7 +370,7 @@ export const GATEWAY_COMMAND = {
   examples: [
     "npm run gateway -- --port 0 --contract-file /tmp/gateway.json &",
     "npm run --silent gateway -- --port 8787 | head -1",
-    "npm run gateway -- --shell-file /tmp/twin.env --contract-file /tmp/gateway.json & # then: . /tmp/twin.env; aws lambda invoke --endpoint-url \"$AWS_ENDPOINT_URL\" --function-name NAME out.json",
+    'npm run gateway -- --shell-file /tmp/twin.env --contract-file /tmp/gateway.json & # then: . /tmp/twin.env; aws lambda invoke --endpoint-url "$AWS_ENDPOINT_URL" --function-name NAME out.json',
   ],
 } as const;
 
