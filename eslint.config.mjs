@@ -33,7 +33,8 @@ export default tseslint.config(
           patterns: [
             {
               group: below(TOOLING_DIRS),
-              message: "The product (index.ts, components/, lib/, lambda/, sigv4/) imports no tooling: move the shared piece into the product.",
+              message:
+                "The product (index.ts, components/, lib/, lambda/, sigv4/) imports no tooling: move the shared piece into the product.",
             },
           ],
         },

@@ -4,19 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "./components/callerFunction";
+import { CallerNetwork } from "./components/callerNetwork";
 import { HolidaysApi } from "./components/holidaysApi";
 import { accountProvider } from "./components/accountProvider";
-import { CONFIG_KEYS, ConfigError, RawConfig, Settings, parseSettings } from "./lib/config";
+import { ConfigError, Settings, parseSettings, rawConfigFromFlat } from "./lib/config";
 import { dataObjects } from "./lib/api";
 import { classifyInvokerOutput } from "./lib/invokerStacks";
-
-function readRawConfig(): RawConfig {
-  const project = new pulumi.Config();
-  const raw: RawConfig = {};
-  for (const key of CONFIG_KEYS) if (key !== "region") raw[key] = project.get(key);
-  raw.region = new pulumi.Config("aws").get("region");
-  return raw;
-}
 
 /**
  * Validates everything (every key of the stack's config included) before declaring a single resource:
@@ -27,7 +20,8 @@ function readRawConfig(): RawConfig {
  */
 function readSettings(): Settings {
   try {
-    return parseSettings(readRawConfig(), { project: pulumi.getProject(), allConfig: pulumi.runtime.allConfig() });
+    const allConfig = pulumi.runtime.allConfig();
+    return parseSettings(rawConfigFromFlat(allConfig, pulumi.getProject()), { project: pulumi.getProject(), allConfig });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
@@ -67,6 +61,14 @@ const providerB = settings.accountB ? accountProvider("accountB", settings.regio
 // role → API policy → deployment → stage → function.
 const [callerRoleArnDeferred, resolveCallerRoleArn] = pulumi.deferredOutput<string>();
 
+// A private API (endpointType private): account B's endpoint id flows into the API's policy the same way,
+// and the caller's subnets and security groups into its vpcConfig. Order: API → caller (its role first) →
+// network (after the role's network-interface policy, which must outlive it on destroy) → endpoint policy.
+const isPrivate = settings.endpointType === "private";
+const [vpcEndpointIdDeferred, resolveVpcEndpointId] = pulumi.deferredOutput<string>();
+const [callerSubnetIdsDeferred, resolveCallerSubnetIds] = pulumi.deferredOutput<string[]>();
+const [callerSecurityGroupIdsDeferred, resolveCallerSecurityGroupIds] = pulumi.deferredOutput<string[]>();
+
 const api = new HolidaysApi(
   "holidays",
   {
@@ -80,6 +82,8 @@ const api = new HolidaysApi(
     exclusive: settings.exclusive,
     principalOrgId: settings.principalOrgId,
     dataRetention: settings.dataRetention,
+    endpointType: isPrivate ? "PRIVATE" : "REGIONAL",
+    allowedVpcEndpointIds: isPrivate ? vpcEndpointIdDeferred.apply((id) => [id, ...settings.allowedVpcEndpoints]) : undefined,
   },
   { provider: providerA },
 );
@@ -90,10 +94,30 @@ const caller = new CallerFunction(
     apiUrl: api.dataUrl,
     apiRegion: settings.region,
     methodArns: api.methodArns,
+    vpcConfig: isPrivate ? { subnetIds: callerSubnetIdsDeferred, securityGroupIds: callerSecurityGroupIdsDeferred } : undefined,
   },
   { provider: providerB },
 );
 resolveCallerRoleArn(caller.roleArn);
+
+const network = isPrivate
+  ? new CallerNetwork(
+      "caller-network",
+      {
+        region: settings.region,
+        subnetIds: settings.callerVpc?.subnetIds,
+        securityGroupIds: settings.callerVpc?.securityGroupIds,
+        invokerArns: [caller.roleArn],
+        methodArns: api.methodArns,
+      },
+      { provider: providerB, dependsOn: caller.vpcAccessPolicy ? [caller.vpcAccessPolicy] : [] },
+    )
+  : undefined;
+if (network) {
+  resolveVpcEndpointId(network.vpcEndpointId);
+  resolveCallerSubnetIds(network.subnetIds);
+  resolveCallerSecurityGroupIds(network.lambdaSecurityGroupIds);
+}
 
 export const accountAId = settings.accountA.accountId;
 export const accountBId = (settings.accountB ?? settings.accountA).accountId;
@@ -114,3 +138,9 @@ export const callerFunctionArn = caller.functionArn;
 /** The API's resource policy and the caller's identity policy, exactly as deployed (canonical JSON). */
 export const resourcePolicy = api.resourcePolicy;
 export const callerInvokePolicy = caller.invokePolicy;
+/** `REGIONAL` or `PRIVATE` (holidays-api:endpointType), as declared on the REST API. */
+export const endpointType = api.endpointType;
+/** Private API only: the execute-api interface endpoint in account B, and the VPC it is in. */
+export const vpcEndpointId = network?.vpcEndpointId;
+export const callerVpcId = network?.vpcId;
+export const vpcEndpointPolicy = network?.vpcEndpointPolicy;

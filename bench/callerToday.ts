@@ -1,5 +1,5 @@
 /**
- * The caller's cold path as it stood before issue 12, rebuilt so `npm run bench` measures it beside
+ * The caller's cold path as it stood at ad514cb, rebuilt so `npm run bench` measures it beside
  * today's in the same run: the same handler (lambda/caller.ts), with the full AWS credential chain
  * bundled into its one file and created at init, and undici's global fetch as the transport.
  */

@@ -6,7 +6,8 @@ import type { AccountAccess } from "../lib/config";
  * An explicit AWS provider for one account. `allowedAccountIds` makes a wrong profile or role fail
  * before anything changes; `disable-default-providers` in Pulumi.yaml ensures nothing else is used.
  * Every resource it creates is tagged with the project and the stack, so two stacks in the same
- * accounts can be told apart.
+ * accounts can be told apart. Static credentials (from a Pulumi ESC environment) are passed as
+ * secrets, so they are encrypted in the provider's state.
  */
 export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
   return new Provider(
@@ -14,6 +15,9 @@ export function accountProvider(name: string, region: string, access: AccountAcc
     {
       region,
       profile: access.profile,
+      accessKey: secretOrUndefined(access.accessKeyId),
+      secretKey: secretOrUndefined(access.secretAccessKey),
+      token: secretOrUndefined(access.sessionToken),
       assumeRoles: access.roleArn
         ? [{ roleArn: access.roleArn, externalId: access.externalId, sessionName: access.sessionName ?? "holidays-api-pulumi" }]
         : undefined,
@@ -23,3 +27,6 @@ export function accountProvider(name: string, region: string, access: AccountAcc
     opts,
   );
 }
+
+const secretOrUndefined = (value: string | undefined): pulumi.Output<string> | undefined =>
+  value === undefined ? undefined : pulumi.secret(value);

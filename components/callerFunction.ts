@@ -3,7 +3,11 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import { bundleCaller } from "../lambda/bundle";
-import { invokeMethodPolicy, lambdaTrustPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
+import { parseArn } from "../lib/arn";
+import { invokeMethodPolicy, lambdaTrustPolicy, lambdaVpcAccessPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
+
+/** The Lambda runtimes the bundle (esbuild target node20) runs on. */
+export const CALLER_RUNTIMES: readonly string[] = ["nodejs20.x", "nodejs22.x"];
 
 export interface CallerFunctionArgs {
   /** Full URL of the holidays document the function calls (the API's `dataUrl`). */
@@ -18,15 +22,29 @@ export interface CallerFunctionArgs {
    */
   logRetentionInDays?: pulumi.Input<number>;
   /**
-   * Lambda runtime. A plain value: the bundle targets the runtime's Node.js version.
+   * Lambda runtime: `nodejs20.x` or `nodejs22.x` (the bundle targets Node.js 20). A string, so that
+   * every Pulumi language can pass it; checked when the component is declared.
    * @default "nodejs22.x"
    */
-  runtime?: "nodejs20.x" | "nodejs22.x";
+  runtime?: string;
   /**
    * Function timeout in seconds.
    * @default 10
    */
   timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Run the function in a VPC (for a private API: the subnets and security groups of `CallerNetwork`).
+   * The function must then be in the API's region, `apiRegion`: an execute-api endpoint serves its own region.
+   * The role gets the network-interface permissions Lambda needs there (lib/policy `lambdaVpcAccessPolicy`).
+   * @default undefined (no VPC: the function reaches the API over the internet)
+   */
+  vpcConfig?: CallerVpcConfig;
+}
+
+/** Where the function's network interfaces go. */
+export interface CallerVpcConfig {
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -36,14 +54,27 @@ export interface CallerFunctionArgs {
 export class CallerFunction extends pulumi.ComponentResource {
   /** ARN of the function's execution role: the principal the API's resource policy allows. */
   readonly roleArn: pulumi.Output<string>;
+  /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
+  /** ARN of the Lambda function. */
   readonly functionArn: pulumi.Output<string>;
+  /** Name of the function's log group. */
   readonly logGroupName: pulumi.Output<string>;
   /** The role's rendered identity policy (canonical JSON). */
   readonly invokePolicy: pulumi.Output<string>;
+  /**
+   * The role's network-interface permissions when the function runs in a VPC. Whatever holds the
+   * function's subnets and security groups should depend on it: on destroy, Lambda deletes the function's
+   * network interfaces with this role, so the role must outlive them (Lambda Developer Guide, "Lambda Hyperplane ENIs").
+   */
+  readonly vpcAccessPolicy?: iam.RolePolicy;
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
+    const runtime = args.runtime ?? "nodejs22.x";
+    if (!CALLER_RUNTIMES.includes(runtime)) {
+      throw new pulumi.ResourceError(`${name}: runtime ${JSON.stringify(runtime)} is not one of ${CALLER_RUNTIMES.join(", ")}`, this);
+    }
     const parent = { parent: this };
 
     const role = new iam.Role(
@@ -80,13 +111,30 @@ export class CallerFunction extends pulumi.ComponentResource {
       parent,
     );
 
+    // Lambda checks the role may create network interfaces when the function is created ("The provided execution
+    // role does not have permissions to call CreateNetworkInterface on EC2", aws-samples/data-perimeter-policy-examples#63).
+    const vpcAccessPolicy = args.vpcConfig
+      ? new iam.RolePolicy(
+          `${name}-vpc-access`,
+          {
+            role: role.id,
+            policy: pulumi.all([role.arn, args.apiRegion]).apply(([roleArn, region]) => {
+              const arn = parseArn(roleArn);
+              if (!arn) throw new Error(`CallerFunction: role ARN ${roleArn} does not parse`);
+              return renderPolicy(lambdaVpcAccessPolicy({ partition: arn.partition, region, accountId: arn.accountId }));
+            }),
+          },
+          parent,
+        )
+      : undefined;
+
     const bundle = bundleCaller();
     const fn = new lambda.Function(
       `${name}-fn`,
       {
         description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
         role: role.arn,
-        runtime: args.runtime ?? "nodejs22.x",
+        runtime,
         architectures: ["arm64"],
         handler: "index.handler",
         memorySize: 256,
@@ -100,8 +148,9 @@ export class CallerFunction extends pulumi.ComponentResource {
         // given, and reads them back, so leaving them out shows a diff on every preview
         // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
         loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
+        vpcConfig: args.vpcConfig ? { subnetIds: args.vpcConfig.subnetIds, securityGroupIds: args.vpcConfig.securityGroupIds } : undefined,
       },
-      { parent: this, dependsOn: [logsPolicy, invokePolicy] },
+      { parent: this, dependsOn: vpcAccessPolicy ? [logsPolicy, invokePolicy, vpcAccessPolicy] : [logsPolicy, invokePolicy] },
     );
 
     this.roleArn = role.arn;
@@ -109,6 +158,7 @@ export class CallerFunction extends pulumi.ComponentResource {
     this.functionArn = fn.arn;
     this.logGroupName = logGroup.name;
     this.invokePolicy = invokePolicy.policy;
+    this.vpcAccessPolicy = vpcAccessPolicy;
     this.registerOutputs({
       roleArn: this.roleArn,
       functionName: this.functionName,

@@ -20,6 +20,7 @@ import {
   s3KeyPattern,
 } from "../lib/api";
 import { retentionChoice } from "../lib/retention";
+import { DATA_RETENTION_VALUES } from "../lib/config";
 import { methodArn } from "../lib/arn";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
@@ -36,7 +37,7 @@ export interface HolidaysApiArgs {
    * The objects the API serves: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (see
    * lib/api `dataObjects`). Plain values: each key names an `aws.s3.BucketObjectv2`.
    */
-  objects: readonly DataObject[];
+  objects: DataObject[];
   /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. A plain string: it names resources. */
   stageName: string;
   /** Principals (role/user/account-root ARNs) allowed to invoke the GET routes. */
@@ -57,14 +58,31 @@ export interface HolidaysApiArgs {
    */
   principalOrgId?: pulumi.Input<string>;
   /**
-   * What `pulumi destroy` does with the data. `retain`: the bucket and every resource configuring it are
-   * `retainOnDelete`, so a destroy removes the API and leaves the bucket as it was (private, encrypted,
-   * TLS-only), to be deleted by hand or re-imported. `destroy`: the bucket is `forceDestroy`, so a destroy
-   * deletes every object version with it (for dev stacks that must destroy cleanly).
+   * What `pulumi destroy` does with the data: `retain` (the bucket and every resource configuring it are
+   * `retainOnDelete`: a destroy leaves the bucket as it was, private, encrypted and TLS-only) or `destroy`
+   * (the bucket is `forceDestroy`: a destroy deletes every object version with it, for dev stacks). A
+   * string, so that every Pulumi language can pass it; checked when the component is declared.
    * @default "retain"
    */
-  dataRetention?: "retain" | "destroy";
+  dataRetention?: string;
+  /**
+   * `REGIONAL`: reached over the internet. `PRIVATE`: reached only through interface VPC endpoints for
+   * execute-api (then `allowedVpcEndpointIds` is required). A plain string, checked here: it decides the
+   * shape of the resource policy.
+   * @default "REGIONAL"
+   */
+  endpointType?: string;
+  /**
+   * A `PRIVATE` API's VPC endpoint ids (`vpce-…`): the resource policy denies requests through any other
+   * (aws:SourceVpce). The endpoints are not associated with the API (`vpcEndpointIds`): with private DNS
+   * the API's default URL resolves to the endpoint without it.
+   * @default undefined (required when endpointType is PRIVATE, refused otherwise)
+   */
+  allowedVpcEndpointIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
+
+/** The endpoint types this component makes; EDGE is not offered. */
+export const API_ENDPOINT_TYPES: readonly string[] = ["REGIONAL", "PRIVATE"];
 
 /** The data bucket and the objects the API serves. */
 interface DataStore {
@@ -118,19 +136,47 @@ export class HolidaysApi extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** The rendered resource policy (canonical JSON). */
   readonly resourcePolicy: pulumi.Output<string>;
+  /** `REGIONAL` or `PRIVATE`, as declared on the REST API. */
+  readonly endpointType: pulumi.Output<string>;
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
+    const dataRetention = args.dataRetention ?? "retain";
+    if (!(DATA_RETENTION_VALUES as readonly string[]).includes(dataRetention)) {
+      throw new pulumi.ResourceError(
+        `${name}: dataRetention ${JSON.stringify(dataRetention)} is not one of ${DATA_RETENTION_VALUES.join(", ")}`,
+        this,
+      );
+    }
+    const endpointType = args.endpointType ?? "REGIONAL";
+    if (!API_ENDPOINT_TYPES.includes(endpointType)) {
+      throw new pulumi.ResourceError(
+        `${name}: endpointType ${JSON.stringify(endpointType)} is not one of ${API_ENDPOINT_TYPES.join(", ")}`,
+        this,
+      );
+    }
+    if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
+      throw new pulumi.ResourceError(
+        `${name}: a PRIVATE API needs allowedVpcEndpointIds (the execute-api VPC endpoints it may be reached through)`,
+        this,
+      );
+    }
+    if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
+      throw new pulumi.ResourceError(
+        `${name}: allowedVpcEndpointIds applies to a PRIVATE API only; set endpointType "PRIVATE" or remove it`,
+        this,
+      );
+    }
 
     const data = createDataStore(name, args, this);
     const api = new apigateway.RestApi(
       `${name}-api`,
       {
         description: "Japanese public holidays (IAM-authorized)",
-        // A REGIONAL REST API answers IPv4 only unless its IP address type is dualstack, so IPv6 entries of
-        // sourceIpAllowList could never match ("IP address types for REST APIs in API Gateway": "The
-        // default IP address type for all Regional and edge-optimized APIs is IPv4").
-        endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
+        // Dualstack: IPv6 entries of sourceIpAllowList can match ("The default IP address type for all Regional and
+        // edge-optimized APIs is IPv4"), and "Private APIs can only have a dualstack IP address type" ("IP address
+        // types for REST APIs in API Gateway"). No vpcEndpointIds: see HolidaysApiArgs.allowedVpcEndpointIds.
+        endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
       },
       { parent: this },
     );
@@ -152,7 +198,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
     this.methodArns = routeMethodArns;
     this.bucketName = data.bucket.bucket;
     this.resourcePolicy = policy.policy;
+    this.endpointType = api.endpointConfiguration.types;
     this.registerOutputs({
+      endpointType: this.endpointType,
       restApiId: this.restApiId,
       executionArn: this.executionArn,
       invokeUrl: this.invokeUrl,
@@ -173,7 +221,7 @@ export class HolidaysApi extends pulumi.ComponentResource {
  * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
  */
 function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
-  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention ?? "retain");
+  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention === "destroy" ? "destroy" : "retain");
   // One options object for the bucket and every resource that configures it.
   const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete };
   const bucket = new s3.Bucket(`${name}-data`, { forceDestroy }, keep);
@@ -413,9 +461,17 @@ function createResourcePolicy(
   parent: pulumi.Resource,
 ): apigateway.RestApiPolicy {
   const policyText = pulumi
-    .all([api.executionArn, routeMethodArns, args.invokerArns, args.sourceIpAllowList ?? [], args.exclusive ?? true, args.principalOrgId])
-    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId]) =>
-      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId })),
+    .all([
+      api.executionArn,
+      routeMethodArns,
+      args.invokerArns,
+      args.sourceIpAllowList ?? [],
+      args.exclusive ?? true,
+      args.principalOrgId,
+      args.allowedVpcEndpointIds,
+    ])
+    .apply(([executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds]) =>
+      renderPolicy(apiResourcePolicy({ executionArn, methodArns, invokers, sourceIpAllowList, exclusive, principalOrgId, vpcEndpointIds })),
     );
   return new apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: policyText }, { parent });
 }

@@ -6,6 +6,8 @@
  */
 export { CallerFunction } from "./callerFunction";
 export type { CallerFunctionArgs } from "./callerFunction";
+export { CallerNetwork } from "./callerNetwork";
+export type { CallerNetworkArgs } from "./callerNetwork";
 export { HolidaysApi } from "./holidaysApi";
 export type { HolidaysApiArgs } from "./holidaysApi";
 export { accountProvider } from "./accountProvider";

@@ -1,11 +1,7 @@
 /**
- * The one bundle path: esbuild bundles the caller Lambda (`lambda/handler.ts` and the `sigv4/` client
- * it imports) into minified CommonJS: `index.js`, and `credentialChain.js` beside it holding the full
- * AWS credential chain, which index.js requires only when the environment has no credentials (a
- * Lambda always has them, so a cold start never parses the chain's code: require time 27.5 → 9.6 ms,
- * issue 12). The CallerFunction component deploys every file of `bundleCaller()`; `npm run build`,
- * `npm start`, the bench and the tests write them with `writeCallerBundle()`, so what is tested is
- * what is deployed.
+ * The one bundle path (deployed, built, benched and tested alike): minified CommonJS `index.js`, and
+ * `credentialChain.js` beside it, required only without environment credentials, which a Lambda
+ * always has: a cold start never parses the chain (docs/benchmarks-signer.md).
  */
 import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { createHash, randomBytes } from "node:crypto";
@@ -72,14 +68,9 @@ export function bundleFile(entry: string, external: string[] = []): string {
   return out.text;
 }
 
-// An on-disk cache of bundles, so every process that plans (npm run plan, npm start, each test worker
-// and each child process the tests start) does not run esbuild again (≈0.4 s here) for unchanged
-// sources. A bundle is a function of esbuild's version, its options, the working folder (module paths
-// in the output are relative to it), the installed packages and the content of every file esbuild read
-// (its metafile's `inputs`, https://esbuild.github.io/api/#metafile). The key holds the first four;
-// each entry records the last as SHA-256 per file, and is used only if every file still has its hash.
-// Any change to any input file, or to node_modules/.package-lock.json (rewritten by every npm install),
-// builds afresh. Entries are written atomically (temporary file, then rename).
+// Bundles kept on disk: every planning process would otherwise run esbuild (≈0.4 s). Keyed by esbuild's
+// version, options, folder and lockfile; an entry holds each input's SHA-256 (its metafile `inputs`,
+// https://esbuild.github.io/api/#metafile) and serves only while they all still match.
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "holidays-api", "bundles");
 
 interface RememberedBundle {
@@ -165,10 +156,8 @@ export function writeCallerBundle(file: string = DEFAULT_BUNDLE_PATH): { path: s
 }
 
 /**
- * Size of the Lambda deployment zip holding the bundle as its one entry (`index.js`), deflated at level
- * 9: the data plus a 30-byte local file header and a 46-byte central directory header (each followed
- * by the name) and the 22-byte end-of-central-directory record (PKWARE APPNOTE.TXT, .ZIP File Format
- * Specification, sections "Local file header", "Central directory structure", "End of central dir record").
+ * Deployment zip size: deflate level 9 plus 30 + 46 header bytes (each + the name) per file and a
+ * 22-byte end record (PKWARE APPNOTE.TXT, .ZIP File Format Specification, sections 4.3.7, 4.3.12, 4.3.16).
  */
 export function zippedSize(code: string, name?: string): number;
 /** Size of the deployment zip holding every file (name → code): each entry as above, one end record. */

@@ -1,12 +1,6 @@
 /**
- * What the caller Lambda does on each invocation, given its signing client and configuration: GET the
- * holidays document with SigV4 (execute-api) and return the parsed `{"YYYY-MM-DD": "祝日名"}` object,
- * logging one JSON line per call on stdout (never credentials). lambda/handler.ts is the entry that builds it at
- * cold start.
- *
- * While the execution environment stays warm it keeps the last document and its ETag, and
- * revalidates with `If-None-Match`: the API answers 304 with no body while the document is unchanged
- * (S3 GetObject `If-None-Match`, passed through by the integration), and the kept copy is returned.
+ * One invocation: GET the holidays with SigV4 and return `{"YYYY-MM-DD": "祝日名"}`, one JSON log line
+ * per call. While warm it keeps the last document and revalidates with If-None-Match (a 304 returns it).
  */
 import type { CallerConfig } from "./config";
 import { InvalidResponseError, SignedFetchError, apiErrorFrom } from "../sigv4/errors";
@@ -79,16 +73,8 @@ export function createCallerHandler(config: CallerConfig, signedFetch: SignedFet
 }
 
 /**
- * One JSON line on stdout, written directly rather than through `console.log`. Lambda relays whatever
- * a function writes to stdout or stderr ("you can use methods on the console object, or any logging
- * library that writes to stdout or stderr", AWS Lambda Developer Guide, "Log and monitor Node.js
- * Lambda functions", https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html). The runtime's
- * console, by contrast, prefixes each line with a timestamp, request id and level in its text format,
- * and nests the line as a string `message` in its JSON format; written directly, the line stays one
- * JSON object whose fields CloudWatch Logs Insights discovers (the line carries the request id
- * itself). It also spares a cold start the console's first-use cost (≈1 ms here, measured alone).
- * The same approach as Powertools for AWS Lambda's Logger, which writes through its own Console on
- * process.stdout (aws-powertools/powertools-lambda-typescript, packages/logger/src/Logger.ts).
+ * Straight to stdout, not console.log, which prefixes or nests the line: it stays one JSON object for Logs Insights.
+ * "any logging library that writes to stdout or stderr" (AWS Lambda Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html)
  */
 function writeLogLine(line: string): void {
   process.stdout.write(line + "\n"); // not a template literal: esbuild would print its newline raw, splitting the minified line

@@ -10,10 +10,8 @@ import { createSignedFetch } from "../sigv4/signedFetch";
 export type { Holidays, LambdaContextLike } from "./caller";
 
 /**
- * Reads the config at cold start; a bad environment fails the init with its message alone. For an
- * uncaught error Node prints the source line of the `throw` first (in the minified bundle: the whole
- * one-line file) unless that line contains "node-do-not-add-exception-line" (nodejs/node
- * src/node_errors.cc, GetErrorSource), then the stack, which here is the message alone.
+ * A bad environment fails the init with its message alone: no stack, and no source line (the whole
+ * minified bundle) — nodejs/node src/node_errors.cc, GetErrorSource, skips "node-do-not-add-exception-line".
  */
 function readConfigAtInit(): CallerConfig {
   try {

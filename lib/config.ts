@@ -7,6 +7,8 @@ import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn
 import { unknownKeyProblems } from "./configKeys";
 import { DATASET_YEARS, HOLIDAY_NAMES, HOLIDAY_YEAR_RANGE, HolidayNames } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
+import { closest } from "./suggest";
+import { SECURITY_GROUP_ID, SUBNET_ID, VPC_ENDPOINT_ID } from "./ec2Id";
 
 /** How the program reaches one AWS account. */
 export interface AccountAccess {
@@ -20,6 +22,13 @@ export interface AccountAccess {
   externalId?: string;
   /** Session name for the assume-role call. */
   sessionName?: string;
+  /**
+   * Short-lived credentials handed over as config, e.g. by a Pulumi ESC environment's
+   * `fn::open::aws-login` through `pulumiConfig`: the key id and secret together, the token with them.
+   */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 export interface Settings {
@@ -45,6 +54,23 @@ export interface Settings {
   dataRetention: DataRetention;
   /** Whose names substitute holidays get: the dataset's (`建国記念の日 振替休日`) or the Cabinet Office CSV's (`休日`). */
   holidayNames: HolidayNames;
+  /** `regional`: a REGIONAL API reached over the internet. `private`: a PRIVATE API reached through a VPC endpoint in account B. */
+  endpointType: EndpointType;
+  /** The caller's own subnets (and security groups) in account B; undefined: the program makes a VPC (private only). */
+  callerVpc?: CallerVpc;
+  /** Endpoint ids (`vpce-…`) allowed besides the program's own endpoint (private only). */
+  allowedVpcEndpoints: string[];
+}
+
+export type EndpointType = "regional" | "private";
+export const ENDPOINT_TYPES: readonly EndpointType[] = ["regional", "private"];
+
+/** Subnets (and optionally security groups) of an existing VPC in account B for the caller Lambda and the endpoint. */
+export interface CallerVpc {
+  /** Subnets of one VPC, ideally in two or more AZs; the Lambda and the endpoint get a network interface in each. */
+  subnetIds: string[];
+  /** The Lambda's security groups; undefined: the program makes one that may reach the endpoint on 443 only. */
+  securityGroupIds?: string[];
 }
 
 /**
@@ -68,6 +94,9 @@ export interface RawConfig {
   invokerStacks?: string;
   dataRetention?: string;
   holidayNames?: string;
+  endpointType?: string;
+  callerVpc?: string;
+  allowedVpcEndpoints?: string;
 }
 
 /** The keys of {@link RawConfig} in the order they are documented. */
@@ -84,7 +113,20 @@ export const CONFIG_KEYS: readonly (keyof RawConfig)[] = [
   "invokerStacks",
   "dataRetention",
   "holidayNames",
+  "endpointType",
+  "callerVpc",
+  "allowedVpcEndpoints",
 ];
+
+/** The stack's flat config (`{"aws:region": …, "<project>:<key>": …}`, as `pulumi.runtime.allConfig()` returns it) as {@link RawConfig}. */
+export function rawConfigFromFlat(flat: Readonly<Record<string, string>>, project: string): RawConfig {
+  const raw: RawConfig = {};
+  for (const key of CONFIG_KEYS) {
+    const value = flat[configKey(key, project)];
+    if (value !== undefined) raw[key] = value;
+  }
+  return raw;
+}
 
 export interface ConfigProblem {
   /** The full config key, e.g. `holidays-api:accountA.accountId`. */
@@ -112,7 +154,20 @@ export class ConfigError extends Error {
 
 export const DEFAULT_REGION = "ap-northeast-1";
 export const DEFAULT_STAGE = "dev";
-const ACCOUNT_FIELDS = ["accountId", "profile", "roleArn", "externalId", "sessionName"] as const;
+const ACCOUNT_FIELDS = [
+  "accountId",
+  "profile",
+  "roleArn",
+  "externalId",
+  "sessionName",
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+] as const;
+/** Credentials: their values never appear in an error (ESC marks them secret; a log or CI output would show them). */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(["accessKeyId", "secretAccessKey", "sessionToken"]);
+/** Passed to a problem in place of a value that must not be shown. */
+const HIDDEN = Symbol("hidden");
 
 /** The full config key of a {@link RawConfig} field: `aws:region`, else `<project>:<field>`. */
 export const configKey = (k: string, project: string): string => (k === "region" ? "aws:region" : `${project}:${k}`);
@@ -129,7 +184,7 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const key = (k: string) => configKey(k, opts.project);
   if (opts.allConfig) problems.push(...unknownKeyProblems(opts.allConfig, CONFIG_KEYS.map(key), opts.project));
   const bad = (k: string, value: unknown, expected: string, fix: string): undefined => {
-    problems.push({ key: key(k), value: show(value), expected, fix });
+    problems.push({ key: key(k), value: value === HIDDEN ? undefined : show(value), expected, fix });
     return undefined;
   };
 
@@ -169,6 +224,10 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const invokerStacks = raw.invokerStacks === undefined ? [] : parseInvokerStacks(parseJson(raw.invokerStacks), bad);
   const dataRetention = parseDataRetention(raw.dataRetention, bad);
   const holidayNames = parseHolidayNames(raw.holidayNames, bad);
+  const endpointType = parseEndpointType(raw.endpointType, bad);
+  const callerVpc = raw.callerVpc === undefined ? undefined : parseCallerVpc(parseJson(raw.callerVpc), bad);
+  const allowedVpcEndpoints = parseVpcEndpointIds(raw.allowedVpcEndpoints, bad);
+  checkNetworkOptions(raw, endpointType, bad);
 
   if (problems.length > 0 || !accountA) throw new ConfigError(problems);
   return {
@@ -185,6 +244,9 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
     invokerStacks,
     dataRetention,
     holidayNames,
+    endpointType,
+    callerVpc,
+    allowedVpcEndpoints,
   };
 }
 
@@ -224,15 +286,17 @@ function parseAccount(
   for (const field of Object.keys(obj)) {
     if (!(ACCOUNT_FIELDS as readonly string[]).includes(field)) {
       ok = false;
-      bad(`${k}.${field}`, obj[field], `one of the fields ${ACCOUNT_FIELDS.join(", ")}`, `remove or rename ${k}.${field}`);
+      // Not shown: a misspelt credential field (secretKey) holds a secret.
+      bad(`${k}.${field}`, HIDDEN, `one of the fields ${ACCOUNT_FIELDS.join(", ")}`, `remove or rename ${k}.${field}`);
     }
   }
   for (const field of ACCOUNT_FIELDS) {
     if (field !== "accountId" && obj[field] !== undefined && (typeof obj[field] !== "string" || obj[field] === "")) {
       ok = false;
-      bad(`${k}.${field}`, obj[field], "a non-empty string", `quote ${k}.${field} or remove it`);
+      bad(`${k}.${field}`, SECRET_FIELDS.has(field) ? HIDDEN : obj[field], "a non-empty string", `quote ${k}.${field} or remove it`);
     }
   }
+  if (!credentialFieldsOk(k, obj, bad)) ok = false;
   const accountId = obj.accountId;
   if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) {
     ok = false;
@@ -266,10 +330,53 @@ function parseAccount(
   }
   if (!ok) return undefined;
   const out: AccountAccess = { accountId: accountId as string };
-  for (const field of ["profile", "roleArn", "externalId", "sessionName"] as const) {
-    if (typeof obj[field] === "string") out[field] = obj[field] as string;
+  for (const field of ACCOUNT_FIELDS) {
+    if (field !== "accountId" && typeof obj[field] === "string") out[field] = obj[field] as string;
   }
   return out;
+}
+
+/**
+ * Static credentials: the key id and the secret together (a token only with them), never beside a
+ * profile (which would be ignored: the provider prefers static keys). The key id's form is STS's
+ * (AWS STS API Reference, "Credentials": AccessKeyId, 16-128 word characters). No value is shown.
+ */
+function credentialFieldsOk(k: string, obj: Record<string, unknown>, bad: Bad): boolean {
+  const has = (f: string) => obj[f] !== undefined;
+  let ok = true;
+  if (has("accessKeyId") !== has("secretAccessKey")) {
+    ok = false;
+    const [given, missing] = has("accessKeyId") ? ["accessKeyId", "secretAccessKey"] : ["secretAccessKey", "accessKeyId"];
+    bad(`${k}.${missing}`, HIDDEN, `set together with ${k}.${given}`, `give both ${k}.accessKeyId and ${k}.secretAccessKey, or neither`);
+  }
+  if (has("sessionToken") && !(has("accessKeyId") && has("secretAccessKey"))) {
+    ok = false;
+    bad(
+      `${k}.sessionToken`,
+      HIDDEN,
+      `a token with ${k}.accessKeyId and ${k}.secretAccessKey`,
+      `add the key pair it belongs to, or remove ${k}.sessionToken`,
+    );
+  }
+  if (has("accessKeyId") && has("profile")) {
+    ok = false;
+    bad(
+      `${k}.profile`,
+      obj.profile,
+      `either a profile or an access key, not both`,
+      `remove ${k}.profile when the credentials come from config (ESC)`,
+    );
+  }
+  if (typeof obj.accessKeyId === "string" && obj.accessKeyId !== "" && !/^\w{16,128}$/.test(obj.accessKeyId)) {
+    ok = false;
+    bad(
+      `${k}.accessKeyId`,
+      HIDDEN,
+      "an AWS access key id (16-128 letters or digits, e.g. ASIA…)",
+      `copy the key id whole, or remove ${k}.accessKeyId`,
+    );
+  }
+  return ok;
 }
 
 /**
@@ -364,4 +471,122 @@ function parseHolidayNames(text: string | undefined, bad: Bad): HolidayNames {
     "pulumi config set holidayNames cabinetOffice (every substitute holiday named 休日), or dataset",
   );
   return "dataset";
+}
+
+/** `endpointType`: `regional` (default) or `private`; anything else names the closest value. */
+function parseEndpointType(text: string | undefined, bad: Bad): EndpointType {
+  if (text === undefined) return "regional";
+  const found = ENDPOINT_TYPES.find((t) => t === text);
+  if (found) return found;
+  const near = closest(text, ENDPOINT_TYPES);
+  bad(
+    "endpointType",
+    text,
+    `one of ${ENDPOINT_TYPES.join(", ")}`,
+    `${near ? `did you mean ${near}? ` : ""}pulumi config set endpointType private (reached only through a VPC endpoint in account B), or regional`,
+  );
+  return "regional";
+}
+
+const CALLER_VPC_FIELDS = ["subnetIds", "securityGroupIds"] as const;
+const CALLER_VPC_EXAMPLE =
+  '{subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], securityGroupIds: ["sg-0123456789abcdef0"]}';
+
+/** `callerVpc`: subnet ids (required, at least one) and security group ids (optional), each a well-formed EC2 id. */
+function parseCallerVpc(value: unknown, bad: Bad): CallerVpc | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return bad("callerVpc", value, `an object such as ${CALLER_VPC_EXAMPLE}`, "write callerVpc as a YAML mapping in Pulumi.<stack>.yaml");
+  }
+  const obj = value as Record<string, unknown>;
+  let ok = true;
+  for (const field of Object.keys(obj)) {
+    if (!(CALLER_VPC_FIELDS as readonly string[]).includes(field)) {
+      ok = false;
+      const near = closest(field, CALLER_VPC_FIELDS);
+      bad(
+        `callerVpc.${field}`,
+        obj[field],
+        `one of the fields ${CALLER_VPC_FIELDS.join(", ")}`,
+        near ? `did you mean ${near}? Rename it` : `remove callerVpc.${field}`,
+      );
+    }
+  }
+  const ids = (field: "subnetIds" | "securityGroupIds", pattern: RegExp, example: string): string[] | undefined => {
+    const list = obj[field];
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || list.length === 0) {
+      ok = false;
+      return bad(`callerVpc.${field}`, list, `a non-empty list of ids like ${example}`, `write callerVpc.${field} as a YAML list of ids`);
+    }
+    for (const [i, id] of list.entries()) {
+      if (typeof id !== "string" || !pattern.test(id)) {
+        ok = false;
+        bad(
+          `callerVpc.${field}[${i}]`,
+          id,
+          `an id like ${example} (8 or 17 lowercase hex digits)`,
+          "copy the id from the VPC console or `aws ec2 describe-subnets` / `describe-security-groups`",
+        );
+      }
+    }
+    return [...new Set(list as string[])].sort();
+  };
+  const subnetIds = ids("subnetIds", SUBNET_ID, "subnet-0123456789abcdef0");
+  const securityGroupIds = ids("securityGroupIds", SECURITY_GROUP_ID, "sg-0123456789abcdef0");
+  if (obj.subnetIds === undefined) {
+    ok = false;
+    bad(
+      "callerVpc.subnetIds",
+      undefined,
+      "the subnets the caller Lambda and the endpoint use, in one VPC",
+      `add subnetIds, as in ${CALLER_VPC_EXAMPLE}, or remove callerVpc to let the program make a VPC`,
+    );
+  }
+  if (!ok || !subnetIds) return undefined;
+  return securityGroupIds ? { subnetIds, securityGroupIds } : { subnetIds };
+}
+
+function parseVpcEndpointIds(text: string | undefined, bad: Bad): string[] {
+  const expected = "a list of interface VPC endpoint ids like vpce-0123456789abcdef0";
+  const list = stringList("allowedVpcEndpoints", text, expected, bad) ?? [];
+  const out: string[] = [];
+  for (const [i, id] of list.entries()) {
+    if (VPC_ENDPOINT_ID.test(id)) out.push(id);
+    else
+      bad(
+        `allowedVpcEndpoints[${i}]`,
+        id,
+        `${expected} (8 or 17 lowercase hex digits)`,
+        "copy the id from `aws ec2 describe-vpc-endpoints` in the account that owns it",
+      );
+  }
+  return [...new Set(out)].sort();
+}
+
+/**
+ * Options whose meaning depends on the endpoint type. `sourceIpAllowList` with `private` is refused:
+ * aws:SourceIp "is included in the request context, except when the requester uses a VPC endpoint"
+ * (IAM User Guide, "AWS global condition context keys"), so its Deny would refuse every request.
+ */
+function checkNetworkOptions(raw: RawConfig, endpointType: EndpointType, bad: Bad): void {
+  const ips = raw.sourceIpAllowList === undefined ? [] : parseJson(raw.sourceIpAllowList);
+  if (endpointType === "private" && !(Array.isArray(ips) && ips.length === 0)) {
+    bad(
+      "sourceIpAllowList",
+      ips,
+      'no sourceIpAllowList with endpointType private: aws:SourceIp is absent from requests made through a VPC endpoint (IAM User Guide, "AWS global condition context keys"), so every request would be denied',
+      "pulumi config rm sourceIpAllowList (the endpoint's security group already admits the caller Lambda only), or set endpointType regional",
+    );
+  }
+  if (endpointType === "regional") {
+    for (const k of ["callerVpc", "allowedVpcEndpoints"] as const) {
+      if (raw[k] !== undefined)
+        bad(
+          k,
+          parseJson(raw[k] as string),
+          "no " + k + " with endpointType regional: a REGIONAL API is not reached through a VPC endpoint",
+          `pulumi config set endpointType private, or pulumi config rm ${k}`,
+        );
+    }
+  }
 }

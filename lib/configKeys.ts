@@ -48,7 +48,7 @@ export function unknownKeyProblems(all: Readonly<Record<string, string>>, known:
         expected: "only aws:region in the aws namespace: default providers are disabled and each account has its own explicit provider",
         fix: suggestion
           ? `did you mean ${suggestion}? Rename it`
-          : `put credentials under ${project}:accountA / ${project}:accountB (profile, roleArn, externalId, sessionName), or remove ${key}`,
+          : `put credentials under ${project}:accountA / ${project}:accountB (profile or accessKeyId/secretAccessKey/sessionToken, roleArn, externalId, sessionName), or remove ${key}`,
       });
     } else if (ns === project) {
       problems.push({

@@ -6,6 +6,7 @@
 import { canonicalJson } from "./canonicalJson";
 import { HTTP_METHOD, ROUTES, methodArnPath } from "./api";
 import { accountOfPrincipal, parseArn } from "./arn";
+import { VPC_ENDPOINT_ID } from "./ec2Id";
 
 export type OneOrMany = string | string[];
 export type ConditionBlock = Record<string, Record<string, OneOrMany>>;
@@ -53,6 +54,11 @@ export interface ApiResourcePolicyInput {
   exclusive?: boolean;
   /** Only principals in this AWS Organization may invoke. */
   principalOrgId?: string;
+  /**
+   * A PRIVATE API's VPC endpoints (`vpce-…`): when given (at least one), requests whose aws:SourceVpce is
+   * none of them are denied. Never with `sourceIpAllowList`: aws:SourceIp is absent through an endpoint.
+   */
+  vpcEndpointIds?: readonly string[];
 }
 
 /** The account-root principal of the account that owns an IAM principal ARN. */
@@ -84,6 +90,9 @@ function accountRootOf(principalArn: string): string {
  * - `DenyUnlistedPrincipals` (exclusive): deny anyone whose aws:PrincipalArn is not an invoker
  *   (an account invoker stands for every principal of that account).
  * - `DenyOutsideSourceIpAllowList`: deny any request whose aws:SourceIp is outside the list.
+ * - `DenyOutsideVpcEndpoints` (private API): deny any request whose aws:SourceVpce is not one of the
+ *   endpoints; "To restrict access to your private API to specific VPCs and VPC endpoints, you must add
+ *   aws:SourceVpc and aws:SourceVpce conditions to your API's resource policy" ("Creating a private API").
  * Deny statements use Principal "*" by design: they take access away, never grant it. No Allow ever
  * names a wildcard principal.
  */
@@ -147,7 +156,101 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
       Condition: { NotIpAddress: { "aws:SourceIp": cidrs } },
     });
   }
+  if (input.vpcEndpointIds !== undefined) {
+    const endpoints = sortedUnique(input.vpcEndpointIds);
+    if (endpoints.length === 0) throw new Error("apiResourcePolicy: a private API needs at least one VPC endpoint id");
+    for (const id of endpoints) {
+      if (!VPC_ENDPOINT_ID.test(id)) throw new Error(`apiResourcePolicy: ${JSON.stringify(id)} is not a VPC endpoint id (vpce-…)`);
+    }
+    // aws:SourceIp "is included in the request context, except when the requester uses a VPC endpoint"
+    // (IAM User Guide, "AWS global condition context keys"): with an endpoint it would deny everything.
+    if (cidrs.length > 0)
+      throw new Error("apiResourcePolicy: sourceIpAllowList cannot apply to a private API (aws:SourceIp is absent through a VPC endpoint)");
+    statements.push({
+      Sid: "DenyOutsideVpcEndpoints",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [INVOKE_ACTION],
+      Resource: methodArns,
+      Condition: { StringNotEquals: { "aws:SourceVpce": endpoints } },
+    });
+  }
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The execute-api VPC endpoint's policy: the listed principals may invoke exactly these method ARNs
+ * through it, and nothing else passes ("Use VPC endpoint policies for private APIs in API Gateway": the
+ * endpoint policy "specifies which private APIs can be called via the VPC endpoint"). No wildcard principal.
+ */
+export function vpcEndpointPolicy(input: { principalArns: readonly string[]; methodArns: readonly string[] }): PolicyDocument {
+  const principals = sortedUnique(input.principalArns);
+  if (principals.length === 0) throw new Error("vpcEndpointPolicy: at least one principal ARN is required");
+  for (const arn of principals) {
+    if (arn.includes("*") || !accountOfPrincipal(arn)) {
+      throw new Error(`vpcEndpointPolicy: principal ${JSON.stringify(arn)} is not an IAM principal ARN; wildcards are never allowed`);
+    }
+  }
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "InvokeHolidaysApiOnly",
+        Effect: "Allow",
+        Principal: { AWS: principals },
+        Action: [INVOKE_ACTION],
+        Resource: assertRouteMethodArns("vpcEndpointPolicy", input.methodArns),
+      },
+    ],
+  };
+}
+
+export interface LambdaVpcAccessInput {
+  partition: string;
+  region: string;
+  /** The function's account: its network interfaces are created there. */
+  accountId: string;
+}
+
+/**
+ * What a function in a VPC needs to manage its network interfaces: the EC2 actions of the managed policy
+ * AWSLambdaVPCAccessExecutionRole v3 ("AWSLambdaVPCAccessExecutionRole", AWS Managed Policy Reference),
+ * each scoped as far as EC2 and Lambda allow:
+ * - the Describe actions on "*": "ec2:DescribeNetworkInterfaces – This action only works if it's allowed on
+ *   all resources" ("Giving Lambda functions access to resources in an Amazon VPC", Lambda Developer Guide);
+ * - the others on network interfaces, subnets and security groups of the function's account and region
+ *   (that guide's own scope for DeleteNetworkInterface: "arn:aws:ec2:us-west-2:123456789012:*\/*").
+ * Not on the exact subnets and groups on purpose: the role must outlive them on destroy ("If you delete the
+ * execution role before Lambda deletes the Hyperplane ENI, Lambda won't be able to delete the Hyperplane
+ * ENI", Lambda Developer Guide), so the network is made after this policy and cannot feed it.
+ * The managed policy's logs actions are not here: `writeLogsPolicy` grants them on one log group.
+ */
+export function lambdaVpcAccessPolicy(input: LambdaVpcAccessInput): PolicyDocument {
+  const ec2 = `arn:${input.partition}:ec2:${input.region}:${input.accountId}`;
+  const interfaces = `${ec2}:network-interface/*`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DescribeNetworkInterfaces",
+        Effect: "Allow",
+        Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+        Resource: ["*"],
+      },
+      {
+        Sid: "CreateNetworkInterfaces",
+        Effect: "Allow",
+        Action: ["ec2:CreateNetworkInterface"],
+        Resource: [interfaces, `${ec2}:security-group/*`, `${ec2}:subnet/*`],
+      },
+      {
+        Sid: "ManageNetworkInterfaces",
+        Effect: "Allow",
+        Action: ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"],
+        Resource: [interfaces],
+      },
+    ],
+  };
 }
 
 /** The resource-path part of each route's method ARN (`api/v1/data.json`, `api/v1/*\/data.json`). */

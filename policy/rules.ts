@@ -30,6 +30,7 @@ interface Statement {
   Action?: OneOrMany;
   NotAction?: OneOrMany;
   Resource?: OneOrMany;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 interface PolicyDocument {
   Statement?: Statement | Statement[];
@@ -47,6 +48,8 @@ export interface ResourceView {
 
 export const TYPES = {
   restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
   restApi: "aws:apigateway/restApi:RestApi",
   method: "aws:apigateway/method:Method",
   bucket: "aws:s3/bucket:Bucket",
@@ -94,6 +97,26 @@ export function checkNoWildcardPrincipal(r: ResourceView, report: ReportViolatio
     if (wild.length > 0) {
       report(
         `${r.name}: statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs (holidays-api:invokers) instead; a wildcard lets any AWS account invoke the API.`,
+        r.urn,
+      );
+    }
+  }
+}
+
+/**
+ * 1b. No Allow with a wildcard principal in a VPC endpoint policy the stack declares (on the endpoint or
+ * as a VpcEndpointPolicy): the endpoint then lets exactly the named roles through. An endpoint with no
+ * policy at all gets AWS's full-access default and is not judged here.
+ */
+export function checkEndpointPolicyNamesPrincipals(r: ResourceView, report: ReportViolation): void {
+  if (r.type !== TYPES.vpcEndpointPolicy && r.type !== TYPES.vpcEndpoint) return;
+  if (r.props.policy === undefined || r.props.policy === "") return;
+  for (const s of statements(parsePolicy(r.props.policy))) {
+    if (s.Effect !== "Allow") continue;
+    const wild = awsPrincipals(s).filter((p) => p.includes("*"));
+    if (wild.length > 0) {
+      report(
+        `${r.name}: endpoint policy statement ${s.Sid ?? "(no Sid)"} allows principal ${JSON.stringify(wild)}. Name the exact role ARNs that may call through this endpoint.`,
         r.urn,
       );
     }
@@ -167,11 +190,73 @@ export function checkEveryBucketHasPublicAccessBlock(resources: ResourceView[], 
   }
 }
 
+/** Condition keys that name where a request came from through a VPC endpoint (IAM global condition keys). */
+const VPC_SOURCE_KEYS = new Set(["aws:sourcevpce", "aws:sourcevpc"]);
+
+/** Whether a statement conditions on aws:SourceVpce / aws:SourceVpc with an operator whose name matches `op`. */
+function conditionsOnVpcSource(s: Statement, op: RegExp): boolean {
+  return Object.entries(s.Condition ?? {}).some(
+    ([operator, block]) => op.test(operator) && Object.keys(block ?? {}).some((k) => VPC_SOURCE_KEYS.has(k.toLowerCase())),
+  );
+}
+
+/**
+ * Whether a policy keeps a private API to named VPCs or endpoints: a Deny on every request whose
+ * aws:SourceVpce/aws:SourceVpc is not listed, or every Allow conditioned on one ("To restrict access to
+ * your private API to specific VPCs and VPC endpoints, you must add aws:SourceVpc and aws:SourceVpce
+ * conditions to your API's resource policy", API Gateway Developer Guide, "Creating a private API").
+ */
+function restrictsToVpcSources(doc: PolicyDocument): boolean {
+  const all = statements(doc);
+  if (
+    all.some(
+      (s) =>
+        s.Effect === "Deny" && conditionsOnVpcSource(s, /^(ForAnyValue:|ForAllValues:)?StringNot(Equals|Like)(IgnoreCase)?(IfExists)?$/i),
+    )
+  )
+    return true;
+  const allows = all.filter((s) => s.Effect === "Allow");
+  return (
+    allows.length > 0 && allows.every((s) => conditionsOnVpcSource(s, /^(ForAnyValue:|ForAllValues:)?String(Equals|Like)(IgnoreCase)?$/i))
+  );
+}
+
+const endpointTypes = (r: ResourceView): string[] => list((r.props.endpointConfiguration as { types?: unknown } | undefined)?.types);
+
+/**
+ * 5 (stack). A PRIVATE REST API's resource policy conditions on aws:SourceVpce or aws:SourceVpc: its own
+ * `policy`, or an aws.apigateway.RestApiPolicy linked to it through `restApiId` (a property dependency,
+ * known at preview). Without one, any principal the policy allows may call it through any VPC endpoint.
+ * The policy text is computed from ARNs, so at a first preview this rule is advisory; it decides at up.
+ */
+export function checkPrivateApiConditionsOnVpcSource(resources: ResourceView[], report: ReportViolation): void {
+  for (const api of resources.filter((r) => r.type === TYPES.restApi && endpointTypes(r).includes("PRIVATE"))) {
+    const texts = [
+      api.props.policy,
+      ...resources
+        .filter((p) => p.type === TYPES.restApiPolicy && (p.propertyDependencies?.restApiId ?? []).some((d) => d.urn === api.urn))
+        .map((p) => p.props.policy),
+    ].filter((t) => t !== undefined && t !== "");
+    const docs = texts.map(parsePolicy).filter((d): d is PolicyDocument => d !== undefined);
+    if (docs.length === 0 || !docs.some(restrictsToVpcSources)) {
+      report(
+        `${api.name}: a PRIVATE REST API whose resource policy does not condition on aws:SourceVpce or aws:SourceVpc; add a Deny for requests whose aws:SourceVpce is not your endpoint (holidays-api:endpointType private does this).`,
+        api.urn,
+      );
+    }
+  }
+}
+
 export const RESOURCE_RULES: { name: string; description: string; check: (r: ResourceView, report: ReportViolation) => void }[] = [
   {
     name: "apigateway-no-wildcard-principal",
     description: "No Allow with a wildcard principal in an API Gateway resource policy.",
     check: checkNoWildcardPrincipal,
+  },
+  {
+    name: "vpc-endpoint-policy-names-principals",
+    description: "No Allow with a wildcard principal in a declared VPC endpoint policy.",
+    check: checkEndpointPolicyNamesPrincipals,
   },
   {
     name: "apigateway-iam-authorization",
@@ -195,6 +280,11 @@ export const STACK_RULES: { name: string; description: string; check: (r: Resour
     name: "s3-bucket-has-public-access-block",
     description: "Every S3 bucket has a public-access block.",
     check: checkEveryBucketHasPublicAccessBlock,
+  },
+  {
+    name: "apigateway-private-api-conditions-on-vpc-source",
+    description: "A PRIVATE REST API's resource policy conditions on aws:SourceVpce or aws:SourceVpc.",
+    check: checkPrivateApiConditionsOnVpcSource,
   },
 ];
 

@@ -1,12 +1,7 @@
 /**
- * A fetch `Response` whose body is already in memory, made without touching the global `Response`.
- *
- * Why: on Node 20 and 22 the fetch globals (`fetch`, `Response`, `Headers`) are lazy, and the first
- * touch of any of them loads undici (≈20 ms on this machine, more than the whole rest of a cold start;
- * `npm run bench` measures it). The caller Lambda reads one small JSON body per call, so the signed
- * client answers with this class: the standard `Response` interface (type-checked below), status,
- * headers and body as received. Only `formData()` builds a real `Response`, on demand.
- * Differences from a real one: `instanceof Response` is false, and the body is not streamed.
+ * A `Response` whose body is in memory, built without the global `Response`: touching any fetch global
+ * loads undici, the larger part of a cold start (docs/benchmarks-signer.md). Unlike a real one it is
+ * not `instanceof Response` and its body is not streamed; only `formData()` builds a real one.
  */
 
 /** Statuses whose response has a null body (Fetch Standard, "null body status"). */

@@ -1,38 +1,17 @@
-import { memoize } from "@smithy/property-provider";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
-/** Refresh credentials this long before they expire. */
-export const REFRESH_WINDOW_MS = 5 * 60_000;
-
 /**
- * Memoizes a credential provider: the same credentials are reused until they are within
- * {@link REFRESH_WINDOW_MS} of expiring, then fetched again.
- */
-export function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
-  return memoize(
-    provider,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < REFRESH_WINDOW_MS,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined,
-  );
-}
-
-/**
- * True when the standard chain would answer from its first link, the environment: an access key pair
- * is set and AWS_PROFILE is not (with AWS_PROFILE set the chain skips the environment for the profile;
- * aws-sdk-js-v3 packages/credential-provider-node/src/defaultProvider.ts). A Lambda function always has
- * the pair: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN — the access keys obtained from
- * the function's execution role" (AWS Lambda Developer Guide, "Defined runtime environment variables",
- * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * True when the chain would answer from the environment: a key pair and no AWS_PROFILE (aws-sdk-js-v3
+ * packages/credential-provider-node/src/defaultProvider.ts). Lambda always sets the pair (AWS Lambda
+ * Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  */
 export function hasEnvironmentCredentials(env: Record<string, string | undefined>): boolean {
   return Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !env.AWS_PROFILE);
 }
 
 /**
- * The environment's credentials, read as the SDK's `fromEnv` reads them (aws-sdk-js-v3
- * packages/credential-provider-env/src/fromEnv.ts: the key pair, the session token, an optional
- * AWS_CREDENTIAL_EXPIRATION, AWS_CREDENTIAL_SCOPE and AWS_ACCOUNT_ID). Read here rather than through
- * that package, whose imports (the SDK's endpoint rules and shared-config loader) were 40% of index.js.
+ * The environment's credentials as the SDK's fromEnv reads them (aws-sdk-js-v3
+ * packages/credential-provider-env/src/fromEnv.ts), without that package's imports, 40% of index.js.
  */
 export function environmentCredentials(env: Record<string, string | undefined>): AwsCredentialIdentity {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
@@ -59,15 +38,14 @@ let shared: AwsCredentialIdentityProvider | undefined;
 let chain: AwsCredentialIdentityProvider | undefined;
 
 /**
- * The standard AWS credential chain, created once and memoized: the environment's credentials when it
- * has them (as the chain itself would pick first, without loading the chain), else the full chain
- * (SSO, profile, process, web identity, container, IMDS) loaded on first use.
+ * The standard chain: the environment's credentials when it has them (as the chain would pick, without
+ * loading it), else the full chain, loaded on first use; it memoizes itself (credential-provider-node's memoizeChain).
  */
 export function defaultCredentials(): AwsCredentialIdentityProvider {
-  shared ??= memoizeCredentials(async (props) => {
+  shared ??= async (props) => {
     if (hasEnvironmentCredentials(process.env)) return environmentCredentials(process.env);
     chain ??= loadCredentialChain();
     return chain(props);
-  });
+  };
   return shared;
 }

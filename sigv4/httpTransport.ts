@@ -1,11 +1,7 @@
 /**
- * The signed client's default transport: one request over `node:http` / `node:https` with a
- * keep-alive agent (one pooled connection per host, reused by warm calls), the body read whole and
- * answered as a {@link BufferedResponse}, with a per-attempt time budget. Any fetch-compatible
- * function can stand in for it through {@link fetchTransport}.
- *
- * Why not the global fetch: its first call loads undici, 40–50 ms of a 78 ms cold path on this
- * machine (issue 12; `npm run bench` measures both side by side).
+ * The default transport: node:http/https with a keep-alive agent, the body read whole into a
+ * {@link BufferedResponse}. Not the global fetch: its first call loads undici, more than the rest of a
+ * cold start together (docs/benchmarks-signer.md). {@link fetchTransport} takes any fetch instead.
  */
 import * as http from "node:http";
 import type * as https from "node:https";
@@ -82,8 +78,8 @@ export const nodeTransport: Transport = (url, init) =>
       fn();
     };
     const req = request(target, { method: init.method, headers: init.headers, agent });
-    // A timer, not an AbortSignal: the first AbortSignal and EventTarget listener cost a cold start ≈1 ms
-    // here (issue 12); the attempt ends the same way. Set before any listener, so settle() always sees it.
+    // A timer, not an AbortSignal, whose first use costs a cold start ≈1 ms; set before any listener,
+    // so settle() always sees it.
     const timer = setTimeout(() => {
       settle(() => reject(timeoutError()));
       req.destroy();

@@ -1,11 +1,9 @@
 /**
- * A fetch that signs every attempt with AWS Signature V4 (`@smithy/signature-v4`, see signer.ts),
- * retries boundedly with full-jitter backoff on network errors, 429 and 5xx (never on other 4xx), and
- * turns error answers into typed errors. Shape as aws4fetch: `signedFetch(url, init) → Response`.
- * It sends over node:http/https with a keep-alive agent (httpTransport.ts) unless given a fetch.
+ * `signedFetch(url, init) → Response` (aws4fetch's shape): signs every attempt (signer.ts), retries
+ * network errors, 429 and 5xx with full-jitter backoff, and raises error answers as typed errors.
  */
 import type { AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
-import { defaultCredentials, memoizeCredentials } from "./credentials";
+import { defaultCredentials } from "./credentials";
 import { BufferedResponse, ResponseHeaders } from "./bufferedResponse";
 import { InvalidResponseError, NetworkError, RequestTimeoutError, SignedFetchError, apiErrorFrom } from "./errors";
 import { createSigner } from "./signer";
@@ -17,7 +15,7 @@ export interface SignedFetchOptions {
   region: string;
   /** Signing service. Default `execute-api`. */
   service?: string;
-  /** Credential provider. Default: the standard AWS chain, memoized and refreshed before expiry. */
+  /** Credential provider, asked at every attempt (the SDK's memoize themselves). Default: the standard AWS chain. */
   credentials?: AwsCredentialIdentityProvider;
   /** Attempts in all, including the first. Default 3. */
   maxAttempts?: number;
@@ -31,10 +29,8 @@ export interface SignedFetchOptions {
   /** Random source in [0, 1) for jitter; injectable for tests. */
   random?: () => number;
   /**
-   * What sends each signed attempt: any fetch-compatible function (e.g. `globalThis.fetch`), given
-   * `redirect: "manual"` and the attempt's `AbortSignal.timeout`.
-   * Default: node:http/node:https with a keep-alive agent (httpTransport.ts), which spares a cold
-   * start undici's first-use cost.
+   * What sends each attempt: any fetch (e.g. `globalThis.fetch`), given `redirect: "manual"` and the
+   * attempt's `AbortSignal.timeout`. Default: node:http/https with a keep-alive agent (httpTransport.ts).
    */
   fetch?: FetchLike;
 }
@@ -59,7 +55,7 @@ function isRetryableStatus(status: number): boolean {
 /** Creates a signing fetch for one region/service. Create it once (at Lambda init) and reuse it. */
 export function createSignedFetch(options: SignedFetchOptions): SignedFetch {
   const service = options.service ?? "execute-api";
-  const credentials = options.credentials ? memoizeCredentials(options.credentials) : defaultCredentials();
+  const credentials = options.credentials ?? defaultCredentials();
   const signer = createSigner({ service, region: options.region, credentials });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 3000;
@@ -165,7 +161,7 @@ export async function presignUrl(url: string | URL, options: PresignOptions): Pr
   const signer = createSigner({
     service: options.service ?? "execute-api",
     region: options.region,
-    credentials: memoizeCredentials(options.credentials),
+    credentials: options.credentials,
   });
   const presigned = await signer.presign(copyRequest(toHttpRequest(url)), { expiresIn, signingDate: options.signingDate });
   return wireUrl(presigned);

@@ -1,35 +1,36 @@
 import { Hash } from "@smithy/hash-node";
-import type { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { signingDates } from "./signingDate";
-import { QuerySafeSignatureV4 } from "./signingRequest";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, DateInput, HttpRequest } from "@smithy/types";
+import { SigningScope, needsQuerySafeSigning, presignQuerySafe, signQuerySafe } from "./querySafeSigning";
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, as the AWS SDK for JavaScript v3 uses in Node. */
 const Sha256 = Hash.bind(null, "sha256");
 
+/** Signs and presigns a request (smithy's `HttpRequest`); the options are the ones this project uses. */
+export interface RequestSigner {
+  sign(request: HttpRequest, options?: { signingDate?: DateInput }): Promise<HttpRequest>;
+  presign(request: HttpRequest, options?: { signingDate?: DateInput; expiresIn?: number }): Promise<HttpRequest>;
+}
+
 /**
- * The one way this project builds a SigV4 signer (the signed fetch, the offline twin's verifier, the
- * test helpers' `sign` and the bench):
- * `@smithy/signature-v4` with node:crypto's SHA-256 (`@smithy/hash-node`, as the SDK uses in Node), no
- * `x-amz-content-sha256` header (execute-api does not need it), paths double-encoded as every non-S3
- * service requires, a prototype-safe canonical query (signingRequest.ts: smithy's own renders a
- * `__proto__` parameter as `[object Object]`), and the signing time rendered without `toISOString`
- * (signingDate.ts).
+ * The one way this project signs SigV4: smithy's public sign()/presign(), node:crypto SHA-256, no
+ * x-amz-content-sha256 (execute-api does not need it), paths double-encoded as non-S3 services want;
+ * a `__proto__` query parameter goes to querySafeSigning.ts, as smithy signs it as `[object Object]`.
  */
 export function createSigner(opts: {
   region: string;
   service?: string;
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-}): SignatureV4 {
+}): RequestSigner {
   const service = opts.service ?? "execute-api";
-  if (typeof opts.credentials === "function") return newSigner(opts.region, service, opts.credentials);
-  // One signer per static credential set: its cache of the day's signing key (SignatureV4 keeps one per
-  // date, region and service) then survives between requests, instead of four HMACs every time.
+  if (typeof opts.credentials === "function") return newSigner({ region: opts.region, service, credentials: opts.credentials });
+  // One signer per static credential set: smithy's cache of the day's signing key then survives
+  // between requests, instead of four HMACs every time.
   const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
   const key = JSON.stringify([opts.region, service, accessKeyId, secretAccessKey, sessionToken ?? null]);
   let signer = signers.get(key);
   if (signer === undefined) {
-    signer = newSigner(opts.region, service, { accessKeyId, secretAccessKey, sessionToken });
+    signer = newSigner({ region: opts.region, service, credentials: { accessKeyId, secretAccessKey, sessionToken } });
     if (signers.size >= MAX_SHARED_SIGNERS) signers.delete(signers.keys().next().value as string);
     signers.set(key, signer);
   }
@@ -38,26 +39,18 @@ export function createSigner(opts: {
 
 /** Signers kept for static credentials; beyond this the oldest is dropped (only memory is bounded). */
 export const MAX_SHARED_SIGNERS = 256;
-const signers = new Map<string, SignatureV4>();
+const signers = new Map<string, RequestSigner>();
 
-/**
- * {@link QuerySafeSignatureV4} with the signing time rendered from the UTC getters (signingDate.ts:
- * smithy's `formatDate` goes through `Date#toISOString`, whose first call costs a cold start ≈1 ms).
- * Any date it does not render (a number, a string, a 5-digit year) is smithy's to format.
- */
-class ProjectSignatureV4 extends QuerySafeSignatureV4 {
-  protected override formatDate(now: Date | number | string): { longDate: string; shortDate: string } {
-    return (now instanceof Date ? signingDates(now) : undefined) ?? super.formatDate(now);
-  }
-}
-
-function newSigner(region: string, service: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): SignatureV4 {
-  return new ProjectSignatureV4({
-    service,
-    region,
-    credentials,
-    sha256: Sha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  });
+function newSigner(scope: SigningScope): RequestSigner {
+  const smithy = new SignatureV4({ ...scope, sha256: Sha256, uriEscapePath: true, applyChecksum: false });
+  return {
+    sign: async (request, options = {}) =>
+      needsQuerySafeSigning(request.query)
+        ? signQuerySafe(request, scope, options.signingDate)
+        : ((await smithy.sign(request, options)) as HttpRequest),
+    presign: async (request, options = {}) =>
+      needsQuerySafeSigning(request.query)
+        ? presignQuerySafe(request, scope, options.signingDate, options.expiresIn)
+        : ((await smithy.presign(request, options)) as HttpRequest),
+  };
 }

@@ -1,15 +1,8 @@
 /**
- * URL + init → the `HttpRequest` that SignatureV4 signs, and back to the exact URL that goes on the
- * wire. The query is re-encoded in SigV4's canonical form, so what is sent is what was signed,
- * whatever ordering, repetition, empty values or UTF-8 the caller's URL used.
- *
- * The query bag is prototype-free and the canonical query is built here, not by
- * `@smithy/signature-v4`'s `getCanonicalQuery`: that one collects pairs in a plain object, so a
- * parameter named `__proto__` hits the prototype setter and is rendered as `[object Object]` —
- * signed and sent wrong. {@link QuerySafeSignatureV4} puts this canonical query into the signer.
+ * URL + init → the `HttpRequest` to sign, and back to the URL on the wire, its query re-encoded in
+ * SigV4's canonical form so that what is sent is what was signed. Query bags are prototype-free.
  */
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { HeaderBag, HttpRequest, QueryParameterBag } from "@smithy/types";
+import type { HttpRequest, QueryParameterBag } from "@smithy/types";
 
 export interface SignableInit {
   method?: string;
@@ -98,19 +91,6 @@ export function canonicalQueryString(query: QueryParameterBag | undefined): stri
   }
   pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   return pairs.map(([n, v]) => `${n}=${v}`).join("&");
-}
-
-/**
- * `SignatureV4` with {@link canonicalQueryString} as the canonical request's query line. Everything
- * else (path, headers, payload, key derivation, presign) is smithy's.
- */
-export class QuerySafeSignatureV4 extends SignatureV4 {
-  protected override createCanonicalRequest(request: HttpRequest, canonicalHeaders: HeaderBag, payloadHash: string): string {
-    const withoutQuery = super.createCanonicalRequest({ ...request, query: {} }, canonicalHeaders, payloadHash);
-    const lines = withoutQuery.split("\n");
-    lines[2] = canonicalQueryString(request.query);
-    return lines.join("\n");
-  }
 }
 
 /** The URL to send: scheme, host, the path as given and the canonically encoded query. */

@@ -7,6 +7,7 @@
  */
 import { UnsupportedPolicyError } from "../lib/iam/evaluate";
 import type { PolicyDocument } from "../lib/policy";
+import { DeclaredNetwork, readNetwork } from "./network";
 import type { RecordedResource } from "./program";
 
 const T = {
@@ -92,6 +93,8 @@ export interface DeclaredApi {
   region: string;
   stageName: string;
   resourcePolicy?: PolicyDocument;
+  /** `REGIONAL`, `EDGE` or `PRIVATE`: the RestApi's endpointConfiguration.types (`EDGE` when none is declared, as AWS defaults it). */
+  endpointType: string;
   /** Keyed by `${httpMethod} ${path}`. */
   methods: Map<string, DeclaredMethod>;
 }
@@ -102,6 +105,8 @@ export interface Declared {
   roles: Map<string, DeclaredRole>;
   /** Keyed by bucket name. */
   buckets: Map<string, DeclaredBucket>;
+  /** VPC endpoints, subnets and the functions' vpcConfig (twin/network.ts). */
+  network: DeclaredNetwork;
 }
 
 export const methodKey = (httpMethod: string, path: string): string => `${httpMethod.toUpperCase()} ${path}`;
@@ -255,11 +260,24 @@ function readApi(resources: RecordedResource[]): DeclaredApi {
     region: api.region ?? executionArn.split(":")[3] ?? "",
     stageName: String(stage.inputs.stageName),
     resourcePolicy: policies[0] ? parsePolicy(policies[0].inputs.policy, "RestApiPolicy") : undefined,
+    endpointType: endpointTypeOf(api.inputs.endpointConfiguration),
     methods,
   };
 }
 
-/** Reads the API, the roles and the buckets the program declared. */
+/**
+ * `types` is one string in @pulumi/aws v7 (a list on the wire); with no endpointConfiguration AWS
+ * makes the API edge-optimized ("API endpoint types for REST APIs in API Gateway").
+ */
+function endpointTypeOf(config: unknown): string {
+  const types = (config as { types?: unknown } | undefined)?.types;
+  const list = Array.isArray(types) ? types : types === undefined ? [] : [types];
+  if (list.length > 1)
+    throw new UnsupportedPolicyError(`endpointConfiguration.types ${JSON.stringify(list)}: a REST API has one endpoint type`);
+  return list.length === 0 ? "EDGE" : String(list[0]).toUpperCase();
+}
+
+/** Reads the API, the roles, the buckets and the network the program declared. */
 export function readDeclared(resources: RecordedResource[]): Declared {
-  return { api: readApi(resources), roles: readRoles(resources), buckets: readBuckets(resources) };
+  return { api: readApi(resources), roles: readRoles(resources), buckets: readBuckets(resources), network: readNetwork(resources) };
 }

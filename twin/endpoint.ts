@@ -14,8 +14,9 @@ import { UsageError } from "../tools/cli/args";
 import { startControlPlane, type RunningControlPlane } from "./controlPlane/server";
 import { readDeclared } from "./declared";
 import { deploymentState, type DeploymentState } from "./deployments";
-import { startGateway, type GatewayOptions, type RunningGateway } from "./gateway/server";
+import { endpointsOf, startGateway, type GatewayOptions, type RunningGateway } from "./gateway/server";
 import { type LocalIdentity, mint } from "./identities";
+import { endpointReachedBy } from "./network";
 import { buildPlan, type Plan } from "./plan";
 import type { RunOptions } from "./program";
 
@@ -73,14 +74,21 @@ export async function startTwin(stack: string, opts: TwinOptions = {}): Promise<
   const gateway = await startGateway(served, { ...opts.gateway, identities: (base) => [...base, ...deployers] });
   // The twin's "DNS": the API's execute-api host is served by the local gateway.
   const apiOrigin = `https://${String(plan.run.outputs.restApiId)}.execute-api.${plan.region}.amazonaws.com`;
+  const resolveTo = (origin: string) => (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${origin}${url.slice(apiOrigin.length)}` : url);
   const gatewayOrigin = new URL(gateway.url).origin;
-  const resolveUrl = (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${gatewayOrigin}${url.slice(apiOrigin.length)}` : url);
+  // From here (outside any VPC) the name reaches the main listener; from the caller Lambda, what its
+  // declared vpcConfig reaches: the endpoint's listener with private DNS (twin/network.ts), else the main one.
+  const resolveUrl = resolveTo(gatewayOrigin);
+  const fn = served.declared.network.functions.find((f) => f.roleArn === plan.callerRoleArn);
+  const reached = fn && endpointReachedBy(served.declared.network, fn, plan.region);
+  const listener = reached && gateway.endpoints.find((e) => e.id === reached.id);
+  const lambdaResolveUrl = resolveTo(listener ? new URL(listener.url).origin : gatewayOrigin);
   let controlPlane: RunningControlPlane;
   try {
     controlPlane = await startControlPlane(plan, {
       identities: gateway.identities,
       bundlePath: writeCallerBundle().path,
-      resolveUrl,
+      resolveUrl: lambdaResolveUrl,
       deployments,
     });
   } catch (err) {
@@ -130,7 +138,7 @@ const credentialsOf = (i: LocalIdentity) => ({
 
 /**
  * The contract line of `npm run gateway`: the gateway's fields (url, dataUrl, region, allowed, denied),
- * plus `controlPlaneUrl`, the stack `outputs` (keys as `pulumi stack output` prints them), each
+ * `endpoints`, plus `controlPlaneUrl`, the stack `outputs` (keys as `pulumi stack output` prints them), each
  * account's `deployers` credentials, and each stage's deployment (`stale` when it serves an older snapshot).
  */
 export function twinContractLine(twin: RunningTwin): string {
@@ -144,6 +152,7 @@ export function twinContractLine(twin: RunningTwin): string {
     allowed: gw.identities.filter((i) => i.expectAllowed && !twin.deployers.includes(i)).map(credentialsOf),
     denied: gw.identities.filter((i) => !i.expectAllowed && !twin.deployers.includes(i)).map(credentialsOf),
     deployers: twin.deployers.map((i) => ({ accountId: i.caller.accountId, ...credentialsOf(i) })),
+    endpoints: endpointsOf(gw),
     stages: twin.deployments.stages.map((s) => ({ stageName: s.stageName, deploymentId: s.deploymentId, stale: s.stale })),
   });
 }

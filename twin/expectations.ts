@@ -78,3 +78,77 @@ export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts
     reason: `cross-account, ${listedAs}${settings.principalOrgId ? ` in ${settings.principalOrgId}` : ""}, with an identity grant`,
   };
 }
+
+/** The settings the network rules read (holidays-api:endpointType, allowedVpcEndpoints). */
+export interface NetworkSettings {
+  endpointType: "regional" | "private";
+  allowedVpcEndpoints: readonly string[];
+}
+
+/** Where a request to the API comes from, as the story set it up. */
+export interface NetworkFacts {
+  /** The VPC endpoint it came through; undefined: the public path (outside any endpoint). */
+  viaEndpoint?: string;
+  /** The endpoint the program declared for the caller (stack output vpcEndpointId). */
+  ownEndpoint?: string;
+  /** False when the request names another API (x-apigw-api-id) than the program's. */
+  forThisApi: boolean;
+}
+
+/** The network's refusal: API Gateway's 403 for a name it serves no API under, or an AccessDenied. */
+export type NetworkExpectation =
+  (Expectation & { forbidden?: false }) | { allowed: false; forbidden: true; explicitDeny: false; reason: string };
+
+/**
+ * What the network decides, from the settings alone, before the API's own policies (undefined: it lets
+ * the request on to expectInvoke). The rules, in the order AWS applies them:
+ * 1. PRIVATE and not through an endpoint → 403 ForbiddenException: a private API is reachable only
+ *    through an interface VPC endpoint ("How to invoke a private API", API Gateway Developer Guide).
+ *    REGIONAL through an endpoint → the same 403: "VPC endpoints can route traffic only to private APIs"
+ *    (repost.aws knowledge center "api-gateway-vpc-connections").
+ * 2. Through the program's endpoint, its policy is evaluated first ("Use VPC endpoint policies for private
+ *    APIs in API Gateway"); the program writes it to let only the caller role invoke only this API's
+ *    methods → another API, or another principal, is refused (implicit deny).
+ * 3. Through an endpoint that is neither the program's nor in allowedVpcEndpoints → explicit deny (the
+ *    resource policy's Deny on aws:SourceVpce).
+ */
+export function expectNetwork(
+  settings: NetworkSettings,
+  api: ApiFacts,
+  who: Pick<CallerFacts, "principalArn">,
+  net: NetworkFacts,
+): NetworkExpectation | undefined {
+  const isPrivate = settings.endpointType === "private";
+  if (!isPrivate)
+    return net.viaEndpoint
+      ? {
+          allowed: false,
+          forbidden: true,
+          explicitDeny: false,
+          reason: `the API is regional and ${net.viaEndpoint} carries traffic only to private APIs`,
+        }
+      : undefined;
+  if (!net.viaEndpoint)
+    return {
+      allowed: false,
+      forbidden: true,
+      explicitDeny: false,
+      reason: "the API is private: reachable only through an interface VPC endpoint, and this request came from outside",
+    };
+  const own = net.viaEndpoint === net.ownEndpoint;
+  if (own && !net.forThisApi)
+    return {
+      allowed: false,
+      explicitDeny: false,
+      reason: `the policy of ${net.viaEndpoint} allows only this API's methods: another API is refused`,
+    };
+  if (own && who.principalArn !== api.callerRoleArn)
+    return { allowed: false, explicitDeny: false, reason: `the policy of ${net.viaEndpoint} lets only the caller role through` };
+  if (!own && !settings.allowedVpcEndpoints.includes(net.viaEndpoint))
+    return {
+      allowed: false,
+      explicitDeny: true,
+      reason: `${net.viaEndpoint} is neither the program's endpoint (${net.ownEndpoint ?? "none"}) nor in allowedVpcEndpoints: the resource policy denies it`,
+    };
+  return undefined;
+}

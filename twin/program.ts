@@ -182,6 +182,23 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
       case "aws:lambda/function:Function":
         state = { ...state, name: id, arn: `arn:${partition}:lambda:${region}:${acct}:function:${id}` };
         break;
+      // EC2 ids as AWS makes them: a prefix and 17 hex digits ("Resource IDs", Amazon EC2 User Guide).
+      case "aws:ec2/vpc:Vpc":
+        id = `vpc-${shortHash(`${args.type}/${args.name}`, 17)}`;
+        state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:vpc/${id}` };
+        break;
+      case "aws:ec2/subnet:Subnet":
+        id = `subnet-${shortHash(`${args.type}/${args.name}`, 17)}`;
+        state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:subnet/${id}` };
+        break;
+      case "aws:ec2/securityGroup:SecurityGroup":
+        id = `sg-${shortHash(`${args.type}/${args.name}`, 17)}`;
+        state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:security-group/${id}` };
+        break;
+      case "aws:ec2/vpcEndpoint:VpcEndpoint":
+        id = `vpce-${shortHash(`${args.type}/${args.name}`, 17)}`;
+        state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:vpc-endpoint/${id}`, state: "available" };
+        break;
     }
     const self = args.type === "pulumi:providers:aws" ? this.providers.get(args.name) : where;
     this.resources.push({
@@ -199,7 +216,28 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
     return { id, state };
   }
 
+  /** The provider reads the program makes: a region's zones and an existing subnet's VPC. Anything else is an error. */
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const providerName = args.provider ? args.provider.split("::")[3] : undefined;
+    const region = (providerName ? this.providers.get(providerName)?.region : undefined) ?? "us-east-1";
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    switch (args.token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        // Not in name order, as a reader might get them; three zones, as ap-northeast-1 has (a, c, d).
+        return {
+          ...inputs,
+          id: region,
+          region,
+          names: [`${region}d`, `${region}a`, `${region}c`],
+          zoneIds: ["apne1-az2", "apne1-az4", "apne1-az1"],
+          groupNames: [],
+        };
+      case "aws:ec2/getSubnet:getSubnet": {
+        // Every existing subnet is in one VPC of the provider's account (a subnet elsewhere is a config error AWS reports).
+        const subnetId = String(inputs.id);
+        return { ...inputs, id: subnetId, vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`, availabilityZone: `${region}a` };
+      }
+    }
     throw new Error(`The program made an unexpected provider call ${args.token}; it must not need any`);
   }
 }

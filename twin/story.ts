@@ -23,6 +23,7 @@ import { invokeBundle, lambdaEnvironment } from "./lambdaRuntime";
 import { STACK_OPTIONS, parseCommandLine, runMain, stackArgs } from "../tools/cli/args";
 import { Plan, buildPlan, isProgramError, renderPlan } from "./plan";
 import { Reply, isLoopbackSource, sendGet } from "./storyRequests";
+import { UNDECLARED_ENDPOINT, callerReach, expectWithNetwork, expectedReply, privateScenarios } from "./privateStory";
 
 interface Outcome {
   what: string;
@@ -32,6 +33,8 @@ interface Outcome {
   actual: string;
   /** The path the request took through the gateway, when it reached it. */
   answer?: Answer;
+  /** What the setup says about the broken link beyond the gateway's path (e.g. where the Lambda's network leads). */
+  note?: string;
 }
 
 const ok = (o: Outcome) => o.expected === o.actual;
@@ -101,7 +104,8 @@ export async function tellStory(args: string[], print: (text: string) => void = 
   const keyOf = (headers: Record<string, string | string[] | undefined>) =>
     /Credential=([^/]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? "unsigned";
   const observe = (req: { headers: Record<string, string | string[] | undefined> }, a: Answer) => lastAnswer.set(keyOf(req.headers), a);
-  const gw: RunningGateway = await startGateway(plan, { onAnswer: observe });
+  const isPrivate = plan.settings.endpointType === "private";
+  const gw: RunningGateway = await startGateway(plan, { onAnswer: observe, extraEndpoints: isPrivate ? [UNDECLARED_ENDPOINT] : [] });
   const pipeline = createPipeline(plan, gw.identities, undefined, observe);
   const expectedData = holidaysDocument(plan.settings.years);
   const holidayCount = Object.keys(JSON.parse(expectedData) as object).length;
@@ -130,6 +134,10 @@ export async function tellStory(args: string[], print: (text: string) => void = 
     print(
       `== 2. Local execute-api gateway ==\nListening on ${gw.url} (127.0.0.1 only). It walks each request through what the program declares: method → SigV4 → resource + identity policy → integration → AssumeRole → s3:GetObject → responses.`,
     );
+    for (const e of gw.endpoints)
+      print(
+        `  VPC endpoint ${e.id} (${e.vpcId}) at ${e.url}: a request there came through it (aws:SourceVpce, aws:SourceVpc; no aws:SourceIp)${e.undeclared ? ` — ${e.undeclared}` : ""}`,
+      );
     for (const i of gw.identities)
       print(
         `  ${i.expectation.allowed ? "allowed" : "denied "}  ${i.caller.principalArn}${i.caller.orgId ? ` (${i.caller.orgId})` : ""}  — ${i.label}: ${i.expectation.reason}`,
@@ -137,16 +145,27 @@ export async function tellStory(args: string[], print: (text: string) => void = 
 
     const [caller, ...others] = gw.identities;
     const bundlePath = writeCallerBundle().path;
+    // The function's declared network decides where its call to the API's name lands (twin/network.ts).
+    const reach = callerReach(plan, gw);
     print(
       `\n== 3. The caller Lambda: ${path.relative(process.cwd(), bundlePath)} (the deployed bundle), as ${caller.caller.principalArn}, from ${LOOPBACK_SOURCE} ==`,
     );
-    const run = await invokeBundle(bundlePath, lambdaEnvironment({ API_URL: gw.dataUrl, API_REGION: gw.region }, gw.region, caller));
+    if (isPrivate || reach.via) print(`  network: ${reach.description}`);
+    const run = await invokeBundle(bundlePath, lambdaEnvironment({ API_URL: reach.dataUrl, API_REGION: gw.region }, gw.region, caller));
     for (const line of run.logs) print(`  log: ${line}`);
     if (run.ok) print(JSON.stringify(run.result, null, 2));
-    const callerExpectation = expectationFor(plan, caller, LOOPBACK_SOURCE);
+    // Stated from the settings: with endpointType private the program runs the caller in its endpoint's VPC,
+    // so its call should come through that endpoint (stack output vpcEndpointId), wherever it actually lands.
+    const designedVia = isPrivate ? (plan.run.outputs.vpcEndpointId as string | undefined) : undefined;
+    const callerExpectation = expectWithNetwork(plan, caller, { viaEndpoint: designedVia, forThisApi: true });
+    const FORBIDDEN_RUN = "fails with 403 ForbiddenException (Forbidden)";
     record({
-      what: "caller role runs the bundled handler",
-      expected: callerExpectation.allowed ? `returns the ${holidayCount} holidays of data.json` : "fails with AccessDeniedError",
+      what: `caller role runs the bundled handler${reach.via ? ` (in its VPC, through ${reach.via})` : ""}`,
+      expected: callerExpectation.allowed
+        ? `returns the ${holidayCount} holidays of data.json`
+        : callerExpectation.forbidden
+          ? FORBIDDEN_RUN
+          : "fails with AccessDeniedError",
       reason: callerExpectation.reason,
       actual: run.ok
         ? JSON.stringify(run.result) === JSON.stringify(JSON.parse(expectedData))
@@ -154,43 +173,101 @@ export async function tellStory(args: string[], print: (text: string) => void = 
           : `returned something else: ${JSON.stringify(run.result).slice(0, 200)}`
         : run.error?.name === "AccessDeniedError"
           ? "fails with AccessDeniedError"
-          : `${run.error?.name}: ${run.error?.message}`,
+          : /ForbiddenException \(HTTP 403\)[\s\S]*: Forbidden$/.test(run.error?.message ?? "")
+            ? FORBIDDEN_RUN
+            : `${run.error?.name}: ${run.error?.message}`,
       answer: lastAnswer.get(caller.accessKeyId),
+      note: reach.via ? undefined : reach.description,
     });
 
     print("\n== 4. Requests, one per scenario ==");
-    const unsigned = await sendGet({ url: gw.dataUrl, region: gw.region, sourceIp: LOOPBACK_SOURCE, pipeline });
-    record({
-      what: "unsigned GET (like a plain curl)",
-      expected: "403 MissingAuthenticationTokenException: Missing Authentication Token",
-      reason: "AWS_IAM methods need a SigV4 signature",
-      actual: describeReply(unsigned, expectedData),
-      answer: lastAnswer.get("unsigned"),
-    });
-    if (inside !== LOOPBACK_SOURCE) await signedScenario("caller role, inside the allow list,", caller, inside);
-    if (ipv6Inside) await signedScenario("caller role over IPv6, inside the allow list (the endpoint is dualstack),", caller, ipv6Inside);
-    if (outside) await signedScenario("caller role, outside the allow list,", caller, outside);
-    for (const other of others) await signedScenario(`signed GET as ${other.label},`, other, inside);
-    const tampered = await sendGet({ url: gw.dataUrl, region: gw.region, who: caller, sourceIp: LOOPBACK_SOURCE, pipeline, tamper: true });
-    record({
-      what: "caller role with a tampered signature",
-      expected:
-        "403 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-      reason: "SigV4 is checked before any policy",
-      actual: describeReply(tampered, expectedData),
-      answer: lastAnswer.get(caller.accessKeyId),
-    });
+    if (isPrivate) await privateRequests();
+    else {
+      const unsigned = await sendGet({ url: gw.dataUrl, region: gw.region, sourceIp: LOOPBACK_SOURCE, pipeline });
+      record({
+        what: "unsigned GET (like a plain curl)",
+        expected: "403 MissingAuthenticationTokenException: Missing Authentication Token",
+        reason: "AWS_IAM methods need a SigV4 signature",
+        actual: describeReply(unsigned, expectedData),
+        answer: lastAnswer.get("unsigned"),
+      });
+      if (inside !== LOOPBACK_SOURCE) await signedScenario("caller role, inside the allow list,", caller, inside);
+      if (ipv6Inside) await signedScenario("caller role over IPv6, inside the allow list (the endpoint is dualstack),", caller, ipv6Inside);
+      if (outside) await signedScenario("caller role, outside the allow list,", caller, outside);
+      for (const other of others) await signedScenario(`signed GET as ${other.label},`, other, inside);
+      const tampered = await sendGet({
+        url: gw.dataUrl,
+        region: gw.region,
+        who: caller,
+        sourceIp: LOOPBACK_SOURCE,
+        pipeline,
+        tamper: true,
+      });
+      record({
+        what: "caller role with a tampered signature",
+        expected:
+          "403 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        reason: "SigV4 is checked before any policy",
+        actual: describeReply(tampered, expectedData),
+        answer: lastAnswer.get(caller.accessKeyId),
+      });
+    }
   } finally {
     await gw.close();
   }
+  return summaryOf(outcomes, print);
 
+  /** Section 4 of the private story: the network scenarios, then the unsigned and tampered requests through the endpoint. */
+  async function privateRequests(): Promise<void> {
+    const scenarios = privateScenarios(plan, gw);
+    for (const s of scenarios) {
+      const e = expectWithNetwork(plan, s.who, s.net);
+      const reply = await sendGet({
+        url: s.url,
+        region: gw.region,
+        who: s.who,
+        sourceIp: LOOPBACK_SOURCE,
+        pipeline,
+        extraHeaders: s.extraHeaders,
+      });
+      record({
+        what: s.what,
+        expected: expectedReply(s.who, s.resource, e, okReply),
+        reason: e.reason,
+        actual: describeReply(reply, expectedData),
+        answer: lastAnswer.get(s.who.accessKeyId),
+      });
+    }
+    const own = scenarios.find((s) => s.net.viaEndpoint && s.net.forThisApi && s.who === gw.identities[0]);
+    if (!own) return;
+    const unsigned = await sendGet({ url: own.url, region: gw.region, sourceIp: LOOPBACK_SOURCE, pipeline });
+    record({
+      what: `unsigned GET through ${own.net.viaEndpoint} (like a plain curl inside the VPC)`,
+      expected: `403 AccessDeniedException: User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${plan.methodArn}`,
+      reason: "the endpoint policy is evaluated first, an unsigned request as the anonymous user, and it names only the caller role",
+      actual: describeReply(unsigned, expectedData),
+      answer: lastAnswer.get("unsigned"),
+    });
+    const tampered = await sendGet({ url: own.url, region: gw.region, who: own.who, sourceIp: LOOPBACK_SOURCE, pipeline, tamper: true });
+    record({
+      what: `caller role with a tampered signature, through ${own.net.viaEndpoint}`,
+      expected:
+        "403 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      reason: "an invalid signature is denied before any policy grants anything",
+      actual: describeReply(tampered, expectedData),
+      answer: lastAnswer.get(own.who.accessKeyId),
+    });
+  }
+}
+
+function summaryOf(outcomes: Outcome[], print: (text: string) => void): number {
   const failed = outcomes.filter((o) => !ok(o));
   if (failed.length > 0) {
     print(`\n✘ ${failed.length} of ${outcomes.length} outcomes differ from what AWS would do:`);
     for (const f of failed) {
       const link = f.answer ? brokenLink(f.answer) : undefined;
       print(
-        `  - ${f.what}\n      expected: ${f.expected} (${f.reason})\n      actual:   ${f.actual}${link ? `\n      broken link: ${link.link}${link.detail ? ` — ${link.detail}` : ""}` : ""}`,
+        `  - ${f.what}\n      expected: ${f.expected} (${f.reason})\n      actual:   ${f.actual}${link ? `\n      broken link: ${link.link}${link.detail ? ` — ${link.detail}` : ""}` : ""}${f.note ? `\n      network: ${f.note}` : ""}`,
       );
     }
     return 1;

@@ -59,8 +59,13 @@ export async function sendGet(opts: {
   sourceIp: string;
   pipeline: Pipeline;
   tamper?: boolean;
+  /** Headers added after signing (unsigned), e.g. `x-apigw-api-id`. */
+  extraHeaders?: Record<string, string>;
 }): Promise<Reply> {
-  const headers = opts.who ? await signedHeaders(opts.url, opts.who, opts.region, opts.tamper ?? false) : { host: new URL(opts.url).host };
+  const headers = {
+    ...(opts.who ? await signedHeaders(opts.url, opts.who, opts.region, opts.tamper ?? false) : { host: new URL(opts.url).host }),
+    ...opts.extraHeaders,
+  };
   if (isLoopbackSource(opts.sourceIp)) return overSocket(opts.url, headers, opts.sourceIp);
   const u = new URL(opts.url);
   const a = opts.pipeline({

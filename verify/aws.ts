@@ -6,8 +6,8 @@
  * and gives the outputs (`stackOutputs`, secrets shown) and the stack's config (`getAllConfig`, with
  * secrets decrypted, e.g. an externalId) as typed values, with one error type for a missing CLI or stack.
  *
- * Credentials: the profile and/or role of `holidays-api:accountA` / `accountB`, exactly as the
- * program's providers use them (the deploying identities).
+ * Credentials: the profile (or the static keys an ESC environment injects) and/or role of
+ * `holidays-api:accountA` / `accountB`, exactly as the program's providers use them (the deploying identities).
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -21,7 +21,13 @@ import type { VerifyTarget } from "./target";
 export class StackReadError extends Error {}
 
 export function credentialsFor(access: AccountAccess, region: string): AwsCredentialIdentityProvider {
-  const base = access.profile ? fromIni({ profile: access.profile }) : fromNodeProviderChain();
+  const { accessKeyId, secretAccessKey, sessionToken } = access;
+  const base: AwsCredentialIdentityProvider =
+    accessKeyId && secretAccessKey
+      ? () => Promise.resolve({ accessKeyId, secretAccessKey, sessionToken })
+      : access.profile
+        ? fromIni({ profile: access.profile })
+        : fromNodeProviderChain();
   if (!access.roleArn) return base;
   return fromTemporaryCredentials({
     masterCredentials: base,

@@ -55,8 +55,19 @@ function summarizeMismatch(actual: unknown, expected: Record<string, string>): s
   return `${Object.keys(got).length} entries, expected ${Object.keys(expected).length}; differing or missing: ${missing.slice(0, 3).join(", ") || "none"}; unexpected: ${extra.slice(0, 3).join(", ") || "none"}`;
 }
 
-/** An unsigned GET must be refused before any policy is read: 403 MissingAuthenticationTokenException. */
+/** True for a PRIVATE API (output endpointType): reached only through its VPC endpoint, so never from here. */
+const isPrivate = (target: VerifyTarget) => target.outputs.endpointType === "PRIVATE";
+
+/**
+ * From outside the VPC, a PRIVATE API's name routes to no API API Gateway serves there: 403
+ * ForbiddenException "Forbidden" ("How to invoke a private API", API Gateway Developer Guide: only from
+ * within a VPC; repost.aws knowledge center "api-gateway-vpc-connections").
+ */
+const FORBIDDEN_FROM_OUTSIDE = { status: 403, type: "ForbiddenException", message: "Forbidden" } as const;
+
+/** An unsigned GET must be refused before any policy is read: 403 MissingAuthenticationTokenException (from outside a PRIVATE API: Forbidden). */
 export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
+  if (isPrivate(target)) return refusedFromOutside(target, "unsigned GET of dataUrl from outside the VPC is refused (PRIVATE API)", false);
   const title = "unsigned GET of dataUrl is refused (AWS_IAM method)";
   const url = target.resolveUrl(target.outputs.dataUrl);
   try {
@@ -98,7 +109,8 @@ export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
 /** The caller Lambda in account B returns the dataset for the configured years. */
 export async function callerLambda(target: VerifyTarget): Promise<Outcome> {
   const o = target.outputs;
-  const title = `caller Lambda ${o.callerFunctionName} in account B returns the holidays of ${o.holidayYears.join(", ")}`;
+  const through = isPrivate(target) && o.vpcEndpointId ? ` (in ${o.callerVpcId ?? "its VPC"}, through ${o.vpcEndpointId})` : "";
+  const title = `caller Lambda ${o.callerFunctionName} in account B returns the holidays of ${o.holidayYears.join(", ")}${through}`;
   const expected = expectedHolidays(target);
   const client = new LambdaClient({ region: o.region, credentials: target.accountB, endpoint: target.endpoint, maxAttempts: 1 });
   try {
@@ -115,7 +127,7 @@ export async function callerLambda(target: VerifyTarget): Promise<Outcome> {
     if (r.FunctionError) {
       const e = payload as { errorType?: string; errorMessage?: string };
       const detail = `function error (${r.FunctionError}) ${e.errorType ?? ""}: ${String(e.errorMessage ?? text).slice(0, 400)}`;
-      return { title, ok: false, detail, ...diagnoseCallerError(e.errorType ?? "", String(e.errorMessage ?? "")) };
+      return { title, ok: false, detail, ...diagnoseCallerError(e.errorType ?? "", String(e.errorMessage ?? ""), isPrivate(target)) };
     }
     if (sameHolidays(payload, expected))
       return { title, ok: true, detail: `${Object.keys(expected).length} holidays, equal to the dataset` };
@@ -161,12 +173,22 @@ function diagnoseInvokeError(err: unknown, fn: string): { link: string; fix: str
 }
 
 /** Maps the caller's typed error (sigv4/errors) to the link it points at. */
-function diagnoseCallerError(errorType: string, message: string): { link: string; fix: string } {
+function diagnoseCallerError(errorType: string, message: string, privateApi = false): { link: string; fix: string } {
+  if (privateApi && /ForbiddenException/.test(message))
+    return {
+      link: "caller → API: the API is PRIVATE and the Lambda's call does not come through the VPC endpoint (the function has no vpcConfig, or its VPC has no execute-api endpoint with private DNS)",
+      fix: `the function's vpcConfig must name the subnets of the endpoint's VPC: ${PULUMI_UP}`,
+    };
+  if (privateApi && errorType === "AccessDeniedError" && !/explicit deny/.test(message))
+    return {
+      link: "VPC endpoint policy, account B, or API resource policy, account A: one of them does not allow the caller role on this API's methods",
+      fix: `the endpoint policy must name this API's method ARNs and the caller role: ${PULUMI_UP}`,
+    };
   switch (errorType) {
     case "AccessDeniedError":
       return /explicit deny/.test(message)
         ? {
-            link: "API resource policy, account A: an explicit Deny matches the caller role (exclusive, source IP or organization)",
+            link: "API resource policy, account A: an explicit Deny matches the caller role (exclusive, source IP, organization, or the VPC endpoint it came through)",
             fix: `the caller role must be an invoker and call from an allowed source: ${PULUMI_UP}`,
           }
         : {
@@ -268,6 +290,12 @@ export async function integration(target: VerifyTarget): Promise<Outcome> {
 
 /** Under exclusive, the deploying identity of account A (an administrator) is denied explicitly. */
 export async function exclusiveDeny(target: VerifyTarget): Promise<Outcome> {
+  if (isPrivate(target))
+    return refusedFromOutside(
+      target,
+      "GET signed as the deploying identity of account A, from outside the VPC, is refused (PRIVATE API)",
+      true,
+    );
   const o = target.outputs;
   const title = "GET signed as the deploying identity of account A is denied (exclusive)";
   if (!target.exclusive) {
@@ -389,10 +417,134 @@ export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome
   return out;
 }
 
+/** A request to a PRIVATE API from here (outside its VPC), signed or not, gets 403 ForbiddenException "Forbidden". */
+async function refusedFromOutside(target: VerifyTarget, title: string, signed: boolean): Promise<Outcome> {
+  const url = target.resolveUrl(target.outputs.dataUrl);
+  try {
+    const res = signed
+      ? await createSignedFetch({ region: target.outputs.region, credentials: target.accountA, maxAttempts: 1 })(url, {
+          throwOnError: false,
+        })
+      : await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
+    const type = parseErrorType(res.headers.get("x-amzn-errortype"));
+    const text = await res.text();
+    let message = text;
+    try {
+      const j = JSON.parse(text) as { Message?: unknown; message?: unknown };
+      message = String(j.message ?? j.Message ?? text);
+    } catch {
+      // keep the text
+    }
+    const detail = `${res.status} ${type ?? "(no x-amzn-errortype)"}: ${message.slice(0, 200)}`;
+    const f = FORBIDDEN_FROM_OUTSIDE;
+    if (res.status === f.status && type === f.type && message === f.message) return { title, ok: true, detail };
+    return {
+      title,
+      ok: false,
+      detail,
+      link:
+        res.status === 200
+          ? "API Gateway, account A: the API answers outside its VPC endpoint (it is not PRIVATE)"
+          : "API Gateway, account A: the API is reachable from outside the VPC (its endpoint type is not PRIVATE)",
+      fix: `the REST API's endpointConfiguration must be PRIVATE (holidays-api:endpointType private): ${PULUMI_UP}`,
+    };
+  } catch (err) {
+    // A private API's name may not resolve at all from here; that refuses the call too.
+    return { title, ok: true, detail: `no answer from outside the VPC (${describeError(err)})` };
+  }
+}
+
+/** The API's endpoint type, from GetRestApi, is the one the stack says (output endpointType). */
+export async function endpointType(target: VerifyTarget): Promise<Outcome> {
+  const o = target.outputs;
+  const title = `the API's endpoint type is ${o.endpointType ?? "(no endpointType output)"} (GetRestApi endpointConfiguration)`;
+  if (!o.endpointType)
+    return { title, ok: true, skipped: true, detail: "skipped: the stack has no endpointType output (deployed by an older program)" };
+  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  try {
+    const api = await client.send(new GetRestApiCommand({ restApiId: o.restApiId }));
+    const types = api.endpointConfiguration?.types ?? [];
+    const list = (Array.isArray(types) ? types : [types]).map((t) => String(t).toUpperCase());
+    if (list.length === 1 && list[0] === o.endpointType) return { title, ok: true, detail: `types ${JSON.stringify(list)}` };
+    return {
+      title,
+      ok: false,
+      detail: `types ${JSON.stringify(list)}`,
+      link: `API Gateway, account A: the API is ${list.join(", ") || "of no type"}, not ${o.endpointType}`,
+      fix: PULUMI_UP,
+    };
+  } catch (err) {
+    return {
+      title,
+      ok: false,
+      detail: describeError(err),
+      link: "API Gateway control plane, account A: GetRestApi failed",
+      fix: "use the profile/role of holidays-api:accountA",
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A private API's live resource policy lets through the stack's endpoint (output vpcEndpointId) in its aws:SourceVpce Deny. */
+export async function endpointInPolicy(target: VerifyTarget): Promise<Outcome> {
+  const o = target.outputs;
+  const title = `endpoint ${o.vpcEndpointId ?? "(none)"} is in the live resource policy: its aws:SourceVpce Deny lets only listed endpoints through`;
+  if (!isPrivate(target) || !o.vpcEndpointId)
+    return { title, ok: true, skipped: true, detail: "skipped: the API is not PRIVATE (no VPC endpoint)" };
+  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  try {
+    const api = await client.send(new GetRestApiCommand({ restApiId: o.restApiId }));
+    const doc = api.policy ? (parsePolicyText(api.policy) as { Statement?: unknown }) : undefined;
+    const listed = sourceVpceDenies(doc);
+    if (listed.length > 0 && listed.every((ids) => ids.includes(o.vpcEndpointId as string)))
+      return { title, ok: true, detail: `Deny unless aws:SourceVpce is one of ${JSON.stringify(listed[0])}` };
+    return {
+      title,
+      ok: false,
+      detail:
+        listed.length === 0 ? "no Deny statement conditions on aws:SourceVpce" : `the Deny lets through only ${JSON.stringify(listed)}`,
+      link:
+        listed.length === 0
+          ? "API resource policy, account A: nothing denies requests from outside the VPC endpoint"
+          : `API resource policy, account A: endpoint ${o.vpcEndpointId} is not among the endpoints its aws:SourceVpce Deny lets through`,
+      fix: `${PULUMI_UP} (the endpoint id flows into the policy as an output; if the endpoint was recreated, the policy follows)`,
+    };
+  } catch (err) {
+    return {
+      title,
+      ok: false,
+      detail: describeError(err),
+      link: "API Gateway control plane, account A: GetRestApi failed",
+      fix: "use the profile/role of holidays-api:accountA",
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The endpoint-id lists of every `Deny` whose condition is `StringNotEquals aws:SourceVpce` (keys case-insensitive). */
+function sourceVpceDenies(doc: { Statement?: unknown } | undefined): string[][] {
+  const statements = Array.isArray(doc?.Statement) ? (doc.Statement as Record<string, unknown>[]) : [];
+  const out: string[][] = [];
+  for (const s of statements) {
+    if (s.Effect !== "Deny") continue;
+    const cond = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [operator, keys] of Object.entries(cond)) {
+      if (operator !== "StringNotEquals") continue;
+      for (const [key, value] of Object.entries(keys ?? {}))
+        if (key.toLowerCase() === "aws:sourcevpce") out.push((Array.isArray(value) ? value : [value]).map(String));
+    }
+  }
+  return out;
+}
+
 /** Every check, in the order of the request path. */
 export async function runChecks(target: VerifyTarget): Promise<Outcome[]> {
   return [
     await unsignedGet(target),
+    await endpointType(target),
+    ...(isPrivate(target) ? [await endpointInPolicy(target)] : []),
     await callerLambda(target),
     await integration(target),
     await exclusiveDeny(target),

@@ -4,7 +4,7 @@
  * broken link and its fix), 2 on a usage error.
  */
 import { ConfigError } from "../lib/config";
-import { UsageError, helpText, parseCommandLine } from "../tools/cli/args";
+import { STACK_OPTIONS, UsageError, helpText, parseCommandLine, stackArgs } from "../tools/cli/args";
 import { isProgramError } from "../twin/plan";
 import { Outcome, runChecks } from "./checks";
 import { awsTarget, StackReadError } from "./aws";
@@ -22,8 +22,13 @@ export const VERIFY_COMMAND = {
       type: "boolean",
       help: "verify the offline twin instead of AWS: the stack's plan under mocks, served by the loopback execute-api gateway and a loopback Lambda/API Gateway control plane",
     },
+    set: { ...STACK_OPTIONS.set, help: `with --local only: ${STACK_OPTIONS.set.help}` },
   },
-  examples: ["npm run verify -- --stack dev", "npm run verify -- --local"],
+  examples: [
+    "npm run verify -- --stack dev",
+    "npm run verify -- --local",
+    "npm run verify -- --local --set holidays-api:endpointType=private",
+  ],
 } as const;
 
 export const USAGE = helpText(VERIFY_COMMAND);
@@ -32,18 +37,25 @@ export interface VerifyArgs {
   stack: string;
   local: boolean;
   help: boolean;
+  /** `--set` config overrides (the offline twin only: a deployed stack's config is what was deployed). */
+  overrides: [string, string | undefined][];
 }
 
 /** Parses the command line with the shared parser (tools/cli/args.ts); a {@link UsageError} for anything malformed. */
 export function parseVerifyArgs(args: string[]): VerifyArgs {
   const { values, help } = parseCommandLine(VERIFY_COMMAND, args);
   const see = `Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`;
-  if (help) return { stack: "dev", local: false, help: true };
+  if (help) return { stack: "dev", local: false, help: true, overrides: [] };
   if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack))
     throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev. ${see}`);
   if (!values.local && values.stack === undefined)
     throw new UsageError(`--stack NAME is required to verify a real deployment (or pass --local for the offline twin). ${see}`);
-  return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false };
+  if (!values.local && (values.set ?? []).length > 0)
+    throw new UsageError(
+      `--set applies to the offline twin only (--local): a deployed stack is verified with the config it was deployed with. ${see}`,
+    );
+  const { overrides } = stackArgs({ set: values.set });
+  return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false, overrides };
 }
 
 export function renderOutcome(o: Outcome): string {
@@ -74,7 +86,7 @@ export async function verify(args: string[], print: (text: string) => void = con
   }
   let target: VerifyTarget;
   try {
-    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack) : awsTarget(a.stack))))(parsed);
+    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack, {}, { overrides: a.overrides }) : awsTarget(a.stack))))(parsed);
   } catch (err) {
     if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError || isProgramError(err)) {
       print((err as Error).message);

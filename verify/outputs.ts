@@ -14,6 +14,12 @@ export interface DeployedOutputs {
   /** The resource policy as the program rendered it at the last `pulumi up` (canonical JSON). */
   resourcePolicy: string;
   holidayYears: number[];
+  /** `REGIONAL` or `PRIVATE`; absent from a stack deployed before the program exported it. */
+  endpointType?: string;
+  /** The caller's execute-api VPC endpoint (private only). */
+  vpcEndpointId?: string;
+  /** The VPC the caller Lambda and the endpoint are in (private only). */
+  callerVpcId?: string;
 }
 
 const STRING_KEYS = [
@@ -41,5 +47,12 @@ export function parseDeployedOutputs(stack: string, raw: Record<string, unknown>
     );
   }
   const out = Object.fromEntries(STRING_KEYS.map((k) => [k, raw[k] as string])) as Omit<DeployedOutputs, "holidayYears">;
-  return { ...out, holidayYears: years as number[] };
+  const optional = (k: string) => (typeof raw[k] === "string" && raw[k] !== "" ? (raw[k] as string) : undefined);
+  return {
+    ...out,
+    holidayYears: years as number[],
+    endpointType: optional("endpointType")?.toUpperCase(),
+    vpcEndpointId: optional("vpcEndpointId"),
+    callerVpcId: optional("callerVpcId"),
+  };
 }

@@ -12,7 +12,10 @@
  *   principals; "Using the account ARN in the Principal element does not limit permissions to only the
  *   root user"). So such a match never allows by itself;
  * - a service principal (`{"Service": "apigateway.amazonaws.com"}`) has no identity policy: only the
- *   resource policy (for a role: its trust policy) can allow it.
+ *   resource policy (for a role: its trust policy) can allow it;
+ * - a request through a VPC endpoint is also judged by the endpoint policy, which must allow as well
+ *   ("Use VPC endpoint policies for private APIs in API Gateway": it "specifies which private APIs can be
+ *   called via the VPC endpoint"); an endpoint without a custom policy has the default, full-access one.
  * Elements it does not model (NotPrincipal, NotResource, Federated/CanonicalUser principals, set
  * operators, unknown condition operators, non-standard CIDR text) throw UnsupportedPolicyError: it never
  * guesses.
@@ -61,8 +64,19 @@ export interface InvokeRequest {
   action: string;
   /** The method ARN being invoked. */
   resource: string;
+  /** The requester's address: `aws:SourceIp`, or through an endpoint `aws:VpcSourceIp`. */
   sourceIp: string;
   secureTransport?: boolean;
+  /** The interface VPC endpoint the request came through, if any. */
+  via?: EndpointContext;
+}
+
+/** The VPC endpoint a request came through, as its request context carries it. */
+export interface EndpointContext {
+  /** `aws:SourceVpce`. */
+  sourceVpce: string;
+  /** `aws:SourceVpc`. */
+  sourceVpc: string;
 }
 
 type PolicyKind = "identity" | "resource" | "trust";
@@ -179,13 +193,24 @@ function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind, con
   return { result, sids: allowSids };
 }
 
-function fromInvoke(req: InvokeRequest): AccessRequest {
+/**
+ * The request context of an invocation. Through an endpoint: aws:SourceVpce, aws:SourceVpc and
+ * aws:VpcSourceIp, and no aws:SourceIp ("This key is included in the request context, except when the
+ * requester uses a VPC endpoint to make the request", IAM User Guide, AWS global condition context keys).
+ */
+export function invokeContext(req: InvokeRequest): RequestContextKeys {
+  const secure = String(req.secureTransport ?? true);
+  if (!req.via) return { "aws:SourceIp": req.sourceIp, "aws:SecureTransport": secure };
   return {
-    requester: { kind: "identity", caller: req.caller },
-    action: req.action,
-    resource: req.resource,
-    context: { "aws:SourceIp": req.sourceIp, "aws:SecureTransport": String(req.secureTransport ?? true) },
+    "aws:SourceVpce": req.via.sourceVpce,
+    "aws:SourceVpc": req.via.sourceVpc,
+    "aws:VpcSourceIp": req.sourceIp,
+    "aws:SecureTransport": secure,
   };
+}
+
+function fromInvoke(req: InvokeRequest): AccessRequest {
+  return { requester: { kind: "identity", caller: req.caller }, action: req.action, resource: req.resource, context: invokeContext(req) };
 }
 
 /**
@@ -206,6 +231,8 @@ export interface Decision {
   reason: string;
   /** Sids of the resource-policy statements that applied (the Deny, or the Allows). */
   resourceStatements: string[];
+  /** The VPC endpoint policy's verdict, for a request through an endpoint (undefined otherwise). */
+  endpoint?: ResourcePolicyResult;
 }
 
 /**
@@ -220,6 +247,8 @@ export function authorize(input: {
   resourceAccountId: string;
   /** Evaluate the resource policy as a role trust policy (no Resource element). */
   trust?: boolean;
+  /** The request came through a VPC endpoint with this policy (undefined policy: the default, full access). */
+  endpoint?: { policy?: PolicyDocument };
 }): Decision {
   const { request } = input;
   if (request.requester.kind === "service" && input.identityPolicies.length > 0) {
@@ -232,13 +261,23 @@ export function authorize(input: {
     ? evaluate(input.resourcePolicy, request, input.trust ? "trust" : "resource", context)
     : { result: "Neither" as const, sids: [] };
   const resource = verdict.result;
+  // The endpoint policy names principals like a resource policy; an account principal there admits that
+  // account's identities (the identity policy is still judged below), so it counts as an Allow.
+  const endpoint: ResourcePolicyResult | undefined = input.endpoint
+    ? input.endpoint.policy
+      ? evaluate(input.endpoint.policy, request, "resource", context).result
+      : "Allow"
+    : undefined;
   const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;
-  const explicitDeny = identity === "Deny" || resource === "Deny";
+  const explicitDeny = identity === "Deny" || resource === "Deny" || endpoint === "Deny";
   let allowed: boolean;
   let reason: string;
   if (explicitDeny) {
     allowed = false;
-    reason = `explicit Deny in the ${identity === "Deny" ? "identity" : "resource"} policy`;
+    reason = `explicit Deny in the ${identity === "Deny" ? "identity" : resource === "Deny" ? "resource" : "VPC endpoint"} policy`;
+  } else if (endpoint === "Neither") {
+    allowed = false;
+    reason = "the VPC endpoint policy does not allow the request";
   } else if (request.requester.kind === "service") {
     allowed = resource === "Allow";
     reason = allowed ? "the resource policy allows the service principal" : "no statement allows the service principal";
@@ -257,7 +296,7 @@ export function authorize(input: {
         ? "cross-account: no identity policy allows"
         : "cross-account: the resource policy does not allow";
   }
-  return { allowed, explicitDeny, identity, resource, sameAccount, reason, resourceStatements: verdict.sids };
+  return { allowed, explicitDeny, identity, resource, sameAccount, reason, resourceStatements: verdict.sids, endpoint };
 }
 
 /** Combines identity and resource policies for an `AWS_IAM` method invocation. */
@@ -267,8 +306,11 @@ export function authorizeInvoke(input: {
   resourcePolicy: PolicyDocument | undefined;
   /** The API owner's account. */
   resourceAccountId: string;
+  /** The endpoint's policy, for a request through one (`request.via`); undefined policy: the default, full access. */
+  endpointPolicy?: PolicyDocument;
 }): Decision {
-  return authorize({ ...input, request: fromInvoke(input.request) });
+  const { endpointPolicy, ...rest } = input;
+  return authorize({ ...rest, request: fromInvoke(input.request), endpoint: input.request.via ? { policy: endpointPolicy } : undefined });
 }
 
 /** May `service` assume the role with this trust policy, given the request context the service presents? */

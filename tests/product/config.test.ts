@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { CONFIG_KEYS, ConfigError, RawConfig, parseSettings } from "../../lib/config";
+import { CONFIG_KEYS, ConfigError, RawConfig, parseSettings, rawConfigFromFlat } from "../../lib/config";
 
 const base: RawConfig = {
   accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }),
@@ -155,5 +155,23 @@ describe("config: parseSettings", () => {
   it("reports every bad value at once", () => {
     const message = problemsOf({ region: "x", accountA: JSON.stringify({ accountId: "1" }), years: "[]" });
     assert.equal((message.match(/^ {2}- /gm) ?? []).length, 3);
+  });
+});
+
+describe("config: rawConfigFromFlat", () => {
+  it("reads aws:region and the project's keys, and nothing else", () => {
+    const flat = {
+      "aws:region": "us-west-2",
+      "aws:profile": "x",
+      "holidays-api:stageName": "prod",
+      "holidays-api:accountA": '{"accountId":"111111111111"}',
+      "holidays-api:notAKey": "1",
+      "other:stageName": "wrong",
+    };
+    assert.deepEqual(rawConfigFromFlat(flat, "holidays-api"), {
+      region: "us-west-2",
+      stageName: "prod",
+      accountA: '{"accountId":"111111111111"}',
+    });
   });
 });

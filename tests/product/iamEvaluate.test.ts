@@ -9,6 +9,7 @@ import {
   authorizeInvoke,
   authorizeServiceAssumeRole,
   evaluatePolicy,
+  invokeContext,
 } from "../../lib/iam/evaluate";
 import { parseStandardCidr } from "../../lib/iam/cidr";
 import { apiGatewayTrustPolicy, readObjectPolicy, tlsOnlyBucketPolicy } from "../../lib/policy";
@@ -384,6 +385,111 @@ describe("IAM evaluation for AWS_IAM methods", () => {
   it("stays correct past the bound on compiled patterns", () => {
     for (let i = 0; i < MAX_COMPILED_PATTERNS + 10; i++) assert.ok(wildcardMatch(`p${i}-*`, `p${i}-x`));
     assert.ok(wildcardMatch("p0-*", "p0-y") && !wildcardMatch("p0-*", "p1-y"), "an evicted pattern is compiled again");
+  });
+
+  // Through an interface VPC endpoint the request context carries aws:SourceVpce, aws:SourceVpc and
+  // aws:VpcSourceIp, and not aws:SourceIp (IAM User Guide, "AWS global condition context keys": each of the
+  // first three "is included in the request context only if the requester uses a VPC endpoint"; aws:SourceIp
+  // "except when the requester uses a VPC endpoint"). The endpoint policy must allow as well ("Use VPC
+  // endpoint policies for private APIs in API Gateway").
+  describe("requests through a VPC endpoint: aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp and the endpoint policy", () => {
+    const VPCE = "vpce-0123456789abcdef0";
+    const VPC = "vpc-0fedcba9876543210";
+    const via = { sourceVpce: VPCE, sourceVpc: VPC };
+    const allowCaller = (caller: Caller): PolicyStatement => ({
+      Sid: "AllowCaller",
+      Effect: "Allow",
+      Principal: { AWS: [caller.principalArn] },
+      Action: ["execute-api:Invoke"],
+      Resource: [METHOD],
+    });
+    const denyOutside = (...ids: string[]): PolicyStatement => ({
+      Sid: "DenyOutsideVpcEndpoints",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["execute-api:Invoke"],
+      Resource: [METHOD],
+      Condition: { StringNotEquals: { "aws:SourceVpce": ids } },
+    });
+    const privatePolicy = doc(allowCaller(crossAccountCaller), denyOutside(VPCE));
+    const grant = identityPolicy("allow");
+    const decide = (request: InvokeRequest, endpointPolicy?: PolicyDocument, policy: PolicyDocument = privatePolicy) =>
+      authorizeInvoke({ request, identityPolicies: grant, resourcePolicy: policy, resourceAccountId: "111111111111", endpointPolicy });
+
+    it("puts the endpoint's keys in the context and leaves aws:SourceIp out", () => {
+      assert.deepEqual(invokeContext(req(crossAccountCaller, { via })), {
+        "aws:SourceVpce": VPCE,
+        "aws:SourceVpc": VPC,
+        "aws:VpcSourceIp": "192.0.2.10",
+        "aws:SecureTransport": "true",
+      });
+      assert.deepEqual(invokeContext(req(crossAccountCaller)), { "aws:SourceIp": "192.0.2.10", "aws:SecureTransport": "true" });
+    });
+
+    it("allows through the listed endpoint; denies explicitly from outside, where aws:SourceVpce is absent (StringNotEquals holds)", () => {
+      assert.equal(decide(req(crossAccountCaller, { via })).allowed, true);
+      const outside = decide(req(crossAccountCaller));
+      assert.deepEqual([outside.allowed, outside.explicitDeny, outside.resourceStatements], [false, true, ["DenyOutsideVpcEndpoints"]]);
+    });
+
+    it("denies explicitly through an endpoint that is not listed, and allows any of several listed ones", () => {
+      const other = { sourceVpce: "vpce-0aaaaaaaaaaaaaaaa", sourceVpc: VPC };
+      assert.equal(decide(req(crossAccountCaller, { via: other })).explicitDeny, true);
+      const both = doc(allowCaller(crossAccountCaller), denyOutside(VPCE, other.sourceVpce));
+      assert.equal(decide(req(crossAccountCaller, { via: other }), undefined, both).allowed, true);
+    });
+
+    it("matches aws:SourceVpc and aws:VpcSourceIp conditions, and aws:SourceIp conditions never hold through an endpoint", () => {
+      const onlyVpc = doc(allowCaller(crossAccountCaller), {
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["execute-api:Invoke"],
+        Resource: [METHOD],
+        Condition: { StringNotEquals: { "aws:SourceVpc": [VPC] } },
+      });
+      assert.equal(decide(req(crossAccountCaller, { via }), undefined, onlyVpc).allowed, true);
+      assert.equal(
+        decide(req(crossAccountCaller, { via: { ...via, sourceVpc: "vpc-0bbbbbbbbbbbbbbbb" } }), undefined, onlyVpc).explicitDeny,
+        true,
+      );
+      const vpcIp = (cidr: string) => doc({ ...allowCaller(crossAccountCaller), Condition: { IpAddress: { "aws:VpcSourceIp": [cidr] } } });
+      assert.equal(decide(req(crossAccountCaller, { via }), undefined, vpcIp("192.0.2.0/24")).allowed, true);
+      assert.equal(decide(req(crossAccountCaller, { via }), undefined, vpcIp("198.51.100.0/24")).allowed, false);
+      assert.equal(decide(req(crossAccountCaller), undefined, vpcIp("192.0.2.0/24")).allowed, false, "no endpoint: no aws:VpcSourceIp");
+      const sourceIp = doc({ ...allowCaller(crossAccountCaller), Condition: { IpAddress: { "aws:SourceIp": ["192.0.2.0/24"] } } });
+      assert.equal(decide(req(crossAccountCaller), undefined, sourceIp).allowed, true);
+      assert.equal(
+        decide(req(crossAccountCaller, { via }), undefined, sourceIp).allowed,
+        false,
+        "aws:SourceIp is absent through an endpoint",
+      );
+    });
+
+    it("needs the endpoint policy to allow too: another API's ARN refuses (implicitly), a Deny refuses explicitly, none is full access", () => {
+      const endpointFor = (resource: string, effect: "Allow" | "Deny" = "Allow"): PolicyDocument =>
+        doc({
+          Effect: effect,
+          Principal: { AWS: [crossAccountCaller.principalArn] },
+          Action: ["execute-api:Invoke"],
+          Resource: [resource],
+        });
+      const own = decide(req(crossAccountCaller, { via }), endpointFor(`${API}/*`));
+      assert.deepEqual([own.allowed, own.endpoint], [true, "Allow"]);
+      const other = decide(req(crossAccountCaller, { via }), endpointFor("arn:aws:execute-api:ap-northeast-1:111111111111:zzz999/*"));
+      assert.deepEqual([other.allowed, other.explicitDeny, other.endpoint], [false, false, "Neither"]);
+      const denied = decide(req(crossAccountCaller, { via }), endpointFor(`${API}/*`, "Deny"));
+      assert.deepEqual([denied.allowed, denied.explicitDeny, denied.endpoint], [false, true, "Deny"]);
+      assert.equal(decide(req(crossAccountCaller, { via })).endpoint, "Allow", "no endpoint policy: the default, full access");
+      const otherPrincipal = doc({ ...endpointFor(`${API}/*`).Statement[0], Principal: { AWS: ["arn:aws:iam::222222222222:role/other"] } });
+      assert.equal(decide(req(crossAccountCaller, { via }), otherPrincipal).allowed, false, "the endpoint policy names another principal");
+    });
+
+    it("does not let the endpoint policy grant what the API's policies refuse", () => {
+      const everything = doc({ Effect: "Allow", Principal: "*", Action: ["*"], Resource: ["*"] });
+      const notNamed = doc(allowCaller(sameAccountCaller), denyOutside(VPCE));
+      assert.equal(decide(req(crossAccountCaller, { via }), everything, notNamed).allowed, false);
+      assert.equal(evaluatePolicy(everything, req(crossAccountCaller, { via }), "resource"), "Allow");
+    });
   });
 
   it("writes AWS's AccessDenied text", () => {

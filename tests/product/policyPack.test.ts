@@ -14,7 +14,9 @@ import {
   checkExecuteApiGrantsScoped,
   checkIamAuthorization,
   checkNoPublicBucket,
+  checkEndpointPolicyNamesPrincipals,
   checkNoWildcardPrincipal,
+  checkPrivateApiConditionsOnVpcSource,
   packPolicies,
 } from "../../policy/rules";
 import { ProgramRun, runProgram } from "../../twin/program";
@@ -67,6 +69,11 @@ describe("policy pack (policy/)", function () {
       },
     ],
     ["exclusive off", { ...dev, "holidays-api:exclusive": "false" }],
+    ["endpointType private", { ...dev, "holidays-api:endpointType": "private" }],
+    [
+      "endpointType private with callerVpc",
+      { ...dev, "holidays-api:endpointType": "private", "holidays-api:callerVpc": '{"subnetIds":["subnet-0123456789abcdef0"]}' },
+    ],
   ];
   for (const [what, config] of variants) {
     it(`passes every rule over the resources the real program declares (${what})`, async () => {
@@ -83,12 +90,101 @@ describe("policy pack (policy/)", function () {
       policies.map((p) => [p.name, p.enforcementLevel, "validateResource" in p ? "resource" : "stack"]),
       [
         ["apigateway-no-wildcard-principal", "mandatory", "resource"],
+        ["vpc-endpoint-policy-names-principals", "mandatory", "resource"],
         ["apigateway-iam-authorization", "mandatory", "resource"],
         ["s3-no-public-bucket", "mandatory", "resource"],
         ["execute-api-grants-scoped", "mandatory", "resource"],
         ["s3-bucket-has-public-access-block", "mandatory", "stack"],
+        ["apigateway-private-api-conditions-on-vpc-source", "mandatory", "stack"],
       ],
     );
+  });
+
+  it("fires on a PRIVATE API whose resource policy does not condition on aws:SourceVpce or aws:SourceVpc", () => {
+    const api = (types: unknown, policy?: unknown) =>
+      view("aws:apigateway/restApi:RestApi", "api", { endpointConfiguration: { types }, ...(policy === undefined ? {} : { policy }) });
+    const attached = (policy: unknown) =>
+      view(
+        "aws:apigateway/restApiPolicy:RestApiPolicy",
+        "p",
+        { restApiId: "a", policy: JSON.stringify(policy) },
+        {
+          restApiId: [{ urn: urnOf("aws:apigateway/restApi:RestApi", "api") }],
+        },
+      );
+    const allow = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "execute-api:Invoke", Resource: "*" };
+    const deny = (operator: string, key: string) => ({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "execute-api:Invoke",
+      Resource: "*",
+      Condition: { [operator]: { [key]: "vpce-0123456789abcdef0" } },
+    });
+    const check = (resources: ResourceView[]) => {
+      const out: string[] = [];
+      checkPrivateApiConditionsOnVpcSource(resources, (m) => out.push(m));
+      return out;
+    };
+    assert.match(
+      check([api("PRIVATE")])[0],
+      /^api: a PRIVATE REST API whose resource policy does not condition on aws:SourceVpce or aws:SourceVpc/,
+    );
+    assert.equal(check([api("PRIVATE"), attached({ Statement: [allow] })]).length, 1, "an Allow with no condition");
+    assert.equal(check([api("PRIVATE"), attached({ Statement: [allow, deny("StringNotEquals", "aws:SourceIp")] })]).length, 1);
+    assert.equal(
+      check([api("PRIVATE"), attached({ Statement: [allow, deny("StringEquals", "aws:SourceVpce")] })]).length,
+      1,
+      "a Deny of the listed endpoint itself",
+    );
+    // A policy on another API does not count.
+    const elsewhere = view("aws:apigateway/restApiPolicy:RestApiPolicy", "q", {
+      restApiId: "b",
+      policy: JSON.stringify({ Statement: [allow, deny("StringNotEquals", "aws:SourceVpce")] }),
+    });
+    assert.equal(check([api("PRIVATE"), elsewhere]).length, 1);
+    assert.deepEqual(check([api("PRIVATE"), attached({ Statement: [allow, deny("StringNotEquals", "aws:SourceVpce")] })]), []);
+    assert.deepEqual(check([api(["PRIVATE"]), attached({ Statement: [allow, deny("StringNotEquals", "aws:sourcevpc")] })]), []);
+    assert.deepEqual(
+      check([
+        api("PRIVATE", JSON.stringify({ Statement: [{ ...allow, Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } }] })),
+      ]),
+      [],
+    );
+    assert.deepEqual(check([api("REGIONAL"), attached({ Statement: [allow] })]), [], "a REGIONAL API is not concerned");
+  });
+
+  it("fires on a VPC endpoint policy that allows a wildcard principal, not on one naming a role or on no policy", () => {
+    const statement = (AWS: unknown) => ({
+      Sid: "S",
+      Effect: "Allow",
+      Principal: AWS === "*" ? "*" : { AWS },
+      Action: "execute-api:Invoke",
+      Resource: "*",
+    });
+    const endpointPolicy = (AWS: unknown) =>
+      view("aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "e", {
+        vpcEndpointId: "vpce-1",
+        policy: JSON.stringify({ Statement: [statement(AWS)] }),
+      });
+    assert.match(
+      violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy("*"))[0],
+      /^e: endpoint policy statement S allows principal \["\*"\]/,
+    );
+    assert.equal(violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy(["arn:aws:iam::222222222222:role/*"])).length, 1);
+    assert.deepEqual(violationsOf(checkEndpointPolicyNamesPrincipals, endpointPolicy(["arn:aws:iam::222222222222:role/caller"])), []);
+    const inline = view("aws:ec2/vpcEndpoint:VpcEndpoint", "v", { policy: JSON.stringify({ Statement: [statement("*")] }) });
+    assert.equal(violationsOf(checkEndpointPolicyNamesPrincipals, inline).length, 1);
+    assert.deepEqual(violationsOf(checkEndpointPolicyNamesPrincipals, view("aws:ec2/vpcEndpoint:VpcEndpoint", "v", {})), []);
+  });
+
+  it("fires on the real private program once the SourceVpce Deny is taken out", async () => {
+    const run = await runProgram({ ...dev, "holidays-api:endpointType": "private" });
+    const resources = toViews(run).map((r) =>
+      r.type === "aws:apigateway/restApiPolicy:RestApiPolicy"
+        ? { ...r, props: { ...r.props, policy: String(r.props.policy).replace(/"aws:SourceVpce"/g, '"aws:SourceAccount"') } }
+        : r,
+    );
+    assert.equal(stackViolations(resources).length, 1);
   });
 
   it("fires on an Allow with a wildcard principal, not on a Deny with one", () => {

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { MAX_SHARED_SIGNERS, createSigner } from "../../sigv4/signer";
+import { MAX_SHARED_SIGNERS, RequestSigner, createSigner } from "../../sigv4/signer";
 import { toHttpRequest } from "../../sigv4/signingRequest";
 
 const URL = "https://abc123.execute-api.ap-northeast-1.amazonaws.com/dev/api/v1/data.json?b=2&a=1";
@@ -26,7 +26,7 @@ async function expectedAuthorization(
   return String((await fresh.sign(toHttpRequest(URL), { signingDate })).headers.authorization);
 }
 
-const authorizationOf = async (signer: SignatureV4, signingDate: Date | number | string = DATE) =>
+const authorizationOf = async (signer: RequestSigner, signingDate: Date | number | string = DATE) =>
   String((await signer.sign(toHttpRequest(URL), { signingDate })).headers.authorization);
 
 describe("createSigner", () => {

@@ -2,7 +2,7 @@
  * AWS's Signature V4 test suite (tests/fixtures/sigv4-test-suite, 31 cases; provenance and
  * licence in its PROVENANCE.md). Each `.req` is parsed and
  * built into a request by our own `toHttpRequest`, signed by @smithy/signature-v4 through its public
- * `sign()`, and only public output is asserted, as smithy's own `suite.spec.ts` does: the
+ * `sign()` and by sigv4/querySafeSigning.ts, and only public output is asserted, as smithy's own `suite.spec.ts` does: the
  * Authorization header against `.authz` (its signature is an HMAC over the string to sign, itself a
  * hash of the canonical request, so a match proves `.creq` and `.sts` too), and the signed request's
  * headers against `.sreq`.
@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { signQuerySafe } from "../../sigv4/querySafeSigning";
 import { toHttpRequest } from "../../sigv4/signingRequest";
 import { findCases } from "../helpers/sigv4Suite";
 
@@ -71,7 +72,7 @@ describe("SigV4 test suite (tests/fixtures/sigv4-test-suite)", () => {
     const name = path.basename(dir);
     const read = (ext: string) => fs.readFileSync(path.join(dir, `${name}.${ext}`), "utf8");
 
-    async function sign(decodePath: boolean) {
+    async function sign(decodePath: boolean, own: boolean) {
       const req = parseReq(read("req"));
       const host = req.headers.find(([k]) => k.toLowerCase() === "host")?.[1] ?? "";
       const url = new URL(`http://${host}${req.target.replace(/ /g, "%20")}`);
@@ -80,7 +81,9 @@ describe("SigV4 test suite (tests/fixtures/sigv4-test-suite)", () => {
       const withToken = /X-Amz-Security-Token/i.test(read("creq"));
       const credentials = withToken ? { ...CREDENTIALS, sessionToken: TOKEN } : CREDENTIALS;
       const signer = new SignatureV4({ service: "service", region: "us-east-1", credentials, sha256: Sha256, applyChecksum: false });
-      const signed = await signer.sign(httpRequest, { signingDate: DATE });
+      const signed = own
+        ? await signQuerySafe(httpRequest, { service: "service", region: "us-east-1", credentials }, DATE)
+        : await signer.sign(httpRequest, { signingDate: DATE });
       return { authz: String(signed.headers.authorization), headers: signed.headers };
     }
 
@@ -96,9 +99,13 @@ describe("SigV4 test suite (tests/fixtures/sigv4-test-suite)", () => {
     }
 
     async function assertMatches(decodePath: boolean): Promise<void> {
-      const { authz, headers } = await sign(decodePath);
-      assert.equal(authz, read("authz"));
-      for (const [name, value] of Object.entries(addedBySigner())) assert.equal(String(headers[name]), value, `${name} as in ${name}.sreq`);
+      for (const own of [false, true]) {
+        const { authz, headers } = await sign(decodePath, own);
+        const who = own ? "querySafeSigning" : "smithy";
+        assert.equal(authz, read("authz"), who);
+        for (const [name, value] of Object.entries(addedBySigner()))
+          assert.equal(String(headers[name]), value, `${who}: ${name} as in ${name}.sreq`);
+      }
     }
 
     if (DIFFERS[name]) {

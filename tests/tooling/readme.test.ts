@@ -1,8 +1,9 @@
 /**
- * The README as a newcomer follows it: every fenced command block and code snippet carries a
- * `<!-- readme-test: ID -->` marker, and each is run here as written (bash in the repository root,
- * python3 with botocore, TypeScript through the type check) or, where it needs AWS or the Pulumi CLI,
- * checked: its shell syntax, the flags of our own commands, the stack outputs it reads. Expected
+ * The README and every docs/ page as a newcomer follows them. Each fenced command block and code
+ * snippet carries a `<!-- readme-test: KIND … -->` marker (docs/CONVENTIONS.md says what each kind
+ * means) and is run here as written (bash from the repository root, sessions as one shell, python3
+ * with botocore, TypeScript through the type check) or, where it needs AWS or the Pulumi CLI, checked:
+ * its shell syntax, the flags of our own commands, the outputs and config keys it names. Expected
  * outcomes are stated here independently (the holidays document, AWS's unsigned answer, exit codes).
  */
 import { strict as assert } from "node:assert";
@@ -10,70 +11,81 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { helpText, parseCommandLine } from "../../tools/cli/args";
+import { CONFIG_KEYS, configKey } from "../../lib/config";
+import { CommandSpec, helpText, parseCommandLine } from "../../tools/cli/args";
+import { BUILD_COMMAND } from "../../tools/build";
 import { CALL_COMMAND } from "../../tools/call";
+import { FUZZ_COMMAND } from "../../tools/fuzz";
 import { GATEWAY_COMMAND } from "../../twin/gateway/server";
 import { PLAN_COMMAND } from "../../twin/plan";
 import { START_COMMAND } from "../../twin/story";
-import { BUILD_COMMAND } from "../../tools/build";
-import { VERIFY_COMMAND, parseVerifyArgs } from "../../verify/cli";
+import { VERIFY_COMMAND } from "../../verify/cli";
+import {
+  DocBlock,
+  MARKED_LANGS,
+  Page,
+  ROOT,
+  backtickedPaths,
+  docPages,
+  exportedConsts,
+  headingAnchors,
+  missingOutputLine,
+  npmInvocations,
+  readPage,
+  relativeLinks,
+  section,
+  shellLines,
+  stripFences,
+  tableFirstColumn,
+  where,
+} from "../helpers/docBlocks";
 
-const ROOT = path.join(__dirname, "..", "..");
-const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const PAGES: Page[] = docPages().map(readPage);
+const README = PAGES[0];
+const BLOCKS = PAGES.flatMap((p) => p.blocks);
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+const PROJECT = /^name: (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))?.[1] ?? "";
+const KNOWN_KEYS = CONFIG_KEYS.map((k) => configKey(k, PROJECT));
+const OUTPUTS = exportedConsts("index.ts");
 
-interface Block {
-  id: string | undefined;
-  lang: string;
-  code: string;
-  line: number;
-}
+/** Our commands' flag specs, by npm script name (`bench` parses at import, so only its name is checked). */
+const SPECS: Record<string, CommandSpec> = {
+  start: START_COMMAND,
+  plan: PLAN_COMMAND,
+  gateway: GATEWAY_COMMAND,
+  call: CALL_COMMAND,
+  build: BUILD_COMMAND,
+  verify: VERIFY_COMMAND,
+  fuzz: FUZZ_COMMAND,
+};
 
-function readmeBlocks(): Block[] {
-  const out: Block[] = [];
-  const lines = README.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i]);
-    if (!open) continue;
-    const end = lines.indexOf("```", i + 1);
-    assert.ok(end > i, `README line ${i + 1}: unclosed code fence`);
-    const marker = /^<!-- readme-test: ([\w-]+) -->$/.exec(lines[i - 1] ?? "");
-    out.push({ id: marker?.[1], lang: open[1], code: lines.slice(i + 1, end).join("\n") + "\n", line: i + 1 });
-    i = end;
-  }
-  return out;
-}
+const KINDS = ["run", "session", "save", "output", "check", "file", "usage", "tree"];
 
-const BLOCKS = readmeBlocks();
-function block(id: string): Block {
-  const b = BLOCKS.find((x) => x.id === id);
-  assert.ok(b, `README has no block marked <!-- readme-test: ${id} -->`);
-  return b;
-}
-
-/** Each marked block and how this file keeps it true. */
-const HANDLED = [
+/** Blocks with an extra assertion below, by id. */
+const NAMED = [
   "first-commands",
-  "tree",
-  "start-options",
-  "other-commands",
   "deploy",
-  "call-deployed",
+  "map",
   "stack-reference",
-  "call-usage",
-  "gateway-usage",
-  "gateway-start",
-  "gateway-curl",
-  "botocore",
-  "gateway-python",
-  "gateway-stop",
-  "verify",
   "components-import",
-  "confirm-deployed",
+  "law-change",
+  "gateway-curl",
+  "gateway-python",
+  "presigned",
+  "gateway-stop",
   "routes",
   "routes-conditional",
-  "law-change",
-  "presigned",
+  "verify-local",
 ];
+
+function named(id: string): DocBlock {
+  const b = BLOCKS.find((x) => x.marker?.id === id);
+  assert.ok(b, `no page has a block marked id=${id}`);
+  return b;
+}
 
 interface Run {
   code: number | null;
@@ -81,14 +93,21 @@ interface Run {
   stderr: string;
 }
 
-function bash(script: string, timeoutMs = 120_000): Promise<Run> {
+function bash(script: string, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-c", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so a timeout also ends the servers a block started in the background.
+    const child = spawn("bash", ["-c", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
     child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -97,260 +116,402 @@ function bash(script: string, timeoutMs = 120_000): Promise<Run> {
   });
 }
 
-/** `npm run X -- args` / `npm start -- args` lines of a block, with `$(…)` and `"$VAR"` as placeholders. */
-function npmInvocations(code: string): { command: string; args: string[] }[] {
-  const out: { command: string; args: string[] }[] = [];
-  for (const raw of code.split("\n")) {
-    const line = raw.replace(/\s+#.*$/, "").replace(/"\$\([^)]*\)"|"\$\w+"|\$\w+/g, "PLACEHOLDER");
-    const m = /\bnpm (?:run (?:--silent |-s )?([\w-]+)|(start))(?: -- (.*))?$/.exec(line.trim());
-    if (!m) continue;
-    out.push({
-      command: m[1] ?? m[2],
-      args: (m[3] ?? "")
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((a) => a.replace(/^"(.*)"$/, "$1")),
-    });
+const PRELUDE = ["set -eo pipefail", "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT"];
+
+const runs = new Map<DocBlock, Promise<Run>>();
+function runBlock(b: DocBlock): Promise<Run> {
+  let r = runs.get(b);
+  if (!r) {
+    r = bash([...PRELUDE, b.code].join("\n"), 120_000);
+    runs.set(b, r);
   }
-  return out;
+  return r;
 }
 
-const SPECS = {
-  start: START_COMMAND,
-  plan: PLAN_COMMAND,
-  gateway: GATEWAY_COMMAND,
-  call: CALL_COMMAND,
-  build: BUILD_COMMAND,
-  verify: VERIFY_COMMAND,
-} as const;
+const botocoreMissing = spawnSync("python3", ["-c", "import botocore.auth"]).status !== 0;
+const awsCliMissing = spawnSync("aws", ["--version"]).status !== 0;
+/** A session block with `needs=X` is left out (and says so) when X is not installed here. */
+function unmet(b: DocBlock): string | undefined {
+  const needs = b.marker?.opts.get("needs");
+  if (needs === "botocore" && botocoreMissing) return "python3 without botocore (.ci/run installs python3-botocore)";
+  if (needs === "aws" && awsCliMissing) return "no AWS CLI on PATH";
+  return undefined;
+}
 
-describe("README, as written", function () {
-  this.timeout(180_000);
+interface SessionRun extends Run {
+  /** Each block's own stdout. */
+  parts: Map<DocBlock, string>;
+  /** The shell's variables when the session ended (`declare -p`). */
+  vars: Map<string, string>;
+  skipped: DocBlock[];
+}
 
-  it("marks every command block and code snippet, and each marker is checked here", () => {
-    for (const b of BLOCKS) {
-      if (["bash", "sh", "python", "typescript"].includes(b.lang)) {
-        assert.ok(
-          b.id,
-          `README line ${b.line}: a \`\`\`${b.lang} block without <!-- readme-test: ID -->; mark it and check it in tests/readme.test.ts`,
-        );
+function sessionName(b: DocBlock): string | undefined {
+  return b.marker && (b.marker.kind === "session" || b.marker.kind === "save") ? `${b.page}#${b.marker.args[0]}` : undefined;
+}
+
+const sessions = new Map<string, Promise<SessionRun>>();
+function runSession(key: string): Promise<SessionRun> {
+  let r = sessions.get(key);
+  if (!r) {
+    r = (async () => {
+      const blocks = BLOCKS.filter((b) => b.marker?.kind === "session" && sessionName(b) === key);
+      const saves = BLOCKS.filter((b) => b.marker?.kind === "save" && sessionName(b) === key);
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-docs-"));
+      // Saved files live in a folder of their own, not the working tree (tools/check.mjs hashes it).
+      for (const s of saves) fs.writeFileSync(path.join(scratch, s.marker?.args[1] ?? "unnamed"), s.code);
+      const included = blocks.filter((b) => !unmet(b));
+      // The harness adds only separators, a stop of background jobs at exit, and the `cd` of cd=scratch.
+      const script = [
+        ...PRELUDE,
+        ...included.flatMap((b, i) => [
+          `printf '\\n@@@ %s\\n' ${i}`,
+          b.marker?.opts.get("cd") === "scratch" ? `(\ncd ${JSON.stringify(scratch)}\n${b.code})` : b.code,
+        ]),
+        "printf '\\n@@@ end\\n'",
+        "declare -p",
+      ].join("\n");
+      try {
+        const run = await bash(script, 180_000);
+        const parts = new Map<DocBlock, string>();
+        const chunks = run.stdout.split(/\n@@@ (\d+|end)\n/);
+        const vars = new Map<string, string>();
+        for (let k = 1; k + 1 < chunks.length; k += 2) {
+          if (chunks[k] !== "end") parts.set(included[Number(chunks[k])], chunks[k + 1]);
+          else for (const [, name, value] of chunks[k + 1].matchAll(/^declare -\S+ (\w+)="(.*)"$/gm)) vars.set(name, value);
+        }
+        return { ...run, parts, vars, skipped: blocks.filter((b) => unmet(b)) };
+      } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
       }
-      if (b.id) assert.ok(HANDLED.includes(b.id), `README line ${b.line}: marker ${b.id} is not checked by tests/readme.test.ts`);
+    })();
+    sessions.set(key, r);
+  }
+  return r;
+}
+
+/** What the block printed: its own run, or its part of its session's run. */
+async function stdoutOf(b: DocBlock): Promise<string> {
+  if (b.marker?.kind === "run") {
+    const r = await runBlock(b);
+    assert.equal(r.code, 0, `${where(b)} exited ${r.code}\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  }
+  const key = sessionName(b);
+  assert.ok(key, where(b));
+  const r = await runSession(key);
+  assert.equal(r.code, 0, `session ${key} exited ${r.code}\n${r.stdout}${r.stderr}`);
+  const part = r.parts.get(b);
+  assert.ok(part !== undefined, `${where(b)} did not run in its session`);
+  return part;
+}
+
+/** The generic checks of a `check` block (docs/CONVENTIONS.md): nothing here runs it. */
+function checkShell(b: DocBlock): void {
+  assert.equal(spawnSync("bash", ["-n"], { input: b.code }).status, 0, `${where(b)}: not valid bash\n${b.code}`);
+  for (const { script, args } of npmInvocations(b.code)) {
+    assert.ok(PKG.scripts[script], `${where(b)}: npm run ${script} is not a script of package.json`);
+    const spec = SPECS[script];
+    if (spec) assert.doesNotThrow(() => parseCommandLine(spec, args), `${where(b)}: npm run ${script} -- ${args.join(" ")}`);
+  }
+  const lines = shellLines(b.code);
+  for (const line of lines) {
+    for (const [, dir, name] of line.matchAll(/(?:cd (examples\/[\w-]+) && )?pulumi stack output (\w+)/g)) {
+      const from = dir ? `${dir}/index.ts` : "index.ts";
+      assert.ok(exportedConsts(from).includes(name), `${where(b)}: pulumi stack output ${name}: ${from} exports no ${name}`);
     }
-    assert.deepEqual(
-      BLOCKS.filter((b) => b.id)
-        .map((b) => b.id)
-        .sort(),
-      [...HANDLED].sort(),
-      "each checked marker appears once",
-    );
+    for (const [, key] of line.matchAll(/pulumi config set (?:--(?:path|secret|plaintext) )*["']?([\w-]+:[^\s"'.[]+)/g)) {
+      if (!key.startsWith(`${PROJECT}:`) && !key.startsWith("aws:")) continue;
+      assert.ok(
+        KNOWN_KEYS.includes(key),
+        `${where(b)}: pulumi config set ${key}: the program reads no such key (${KNOWN_KEYS.join(", ")})`,
+      );
+    }
+  }
+  // Every AWS CLI call names its region (a profile's default region may be another one).
+  if (!/\bAWS(?:_DEFAULT)?_REGION=/.test(b.code))
+    for (const line of lines.filter((l) => /(?:^|[\s($;&|])aws\s+[a-z]/.test(l))) assert.match(line, /--region /, `${where(b)}: ${line}`);
+}
+
+describe("docs, as written (README.md, docs/*.md, examples/*/README.md)", function () {
+  this.timeout(200_000);
+
+  it("every command block and snippet is marked with a known kind, and every marker is on a block", () => {
+    for (const p of PAGES) {
+      assert.deepEqual(
+        p.strayMarkers,
+        [],
+        `${p.page}: a readme-test marker not directly above a code fence (lines ${p.strayMarkers.join(", ")})`,
+      );
+      p.blocks.forEach((b, i) => {
+        if (MARKED_LANGS.includes(b.lang))
+          assert.ok(b.marker, `${where(b)}: a \`\`\`${b.lang} block without <!-- readme-test: KIND --> (see docs/CONVENTIONS.md)`);
+        const m = b.marker;
+        if (!m) return;
+        assert.ok(KINDS.includes(m.kind), `${where(b)}: unknown kind "${m.kind}" (one of ${KINDS.join(", ")})`);
+        if (m.id) assert.ok(NAMED.includes(m.id), `${where(b)}: id=${m.id} has no named check in tests/tooling/readme.test.ts`);
+        if (["run", "session"].includes(m.kind)) assert.match(b.lang, /^(bash|sh|shell)$/, `${where(b)}: ${m.kind} is for bash blocks`);
+        if (m.kind === "session" || m.kind === "save") assert.ok(m.args[0], `${where(b)}: ${m.kind} needs a session NAME`);
+        if (m.kind === "save") {
+          assert.ok(m.args[1] && !m.args[1].includes("/"), `${where(b)}: save NAME FILE (a bare file name)`);
+          assert.ok(
+            p.blocks.some((x) => x.marker?.kind === "session" && x.marker.args[0] === m.args[0]),
+            `${where(b)}: no session ${m.args[0]} on this page`,
+          );
+        }
+        if (m.kind === "output") {
+          const prev = p.blocks[i - 1];
+          assert.ok(
+            prev?.marker && ["run", "session"].includes(prev.marker.kind),
+            `${where(b)}: an output block must follow a run or session block`,
+          );
+        }
+        if (m.kind === "file")
+          assert.match(m.args[0] ?? "", /^tests\/snippets\/[\w.-]+\.(ts|py)$/, `${where(b)}: file tests/snippets/NAME.ts`);
+        if (m.kind === "usage") assert.ok(SPECS[m.args[0] ?? ""], `${where(b)}: usage COMMAND, one of ${Object.keys(SPECS).join(", ")}`);
+      });
+    }
+    const ids = BLOCKS.flatMap((b) => (b.marker?.id ? [b.marker.id] : []));
+    assert.deepEqual([...ids].sort(), [...NAMED].sort(), "each named check's id appears once");
+  });
+
+  for (const page of PAGES) {
+    describe(page.page, () => {
+      page.blocks.forEach((b, i) => {
+        const m = b.marker;
+        if (!m) return;
+        const next = page.blocks[i + 1];
+        const output = next?.marker?.kind === "output" ? next : undefined;
+        if (m.kind === "run")
+          it(`line ${b.line}: runs and exits 0${output ? ", printing its sample output" : ""}`, async () => {
+            const out = await stdoutOf(b);
+            if (output)
+              assert.equal(missingOutputLine(output.code, out), undefined, `${where(output)}: not printed by the block above:\n${out}`);
+          });
+        if (m.kind === "session" && output)
+          it(`line ${b.line}: (session ${m.args[0]}) prints its sample output`, async () => {
+            const out = await stdoutOf(b);
+            assert.equal(missingOutputLine(output.code, out), undefined, `${where(output)}: not printed by the block above:\n${out}`);
+          });
+        if (m.kind === "check" && /^(bash|sh|shell)$/.test(b.lang))
+          it(`line ${b.line}: (needs AWS or the Pulumi CLI) valid shell; our commands' flags, outputs, config keys and regions are real`, () =>
+            checkShell(b));
+        if (m.kind === "file")
+          it(`line ${b.line}: is ${m.args[0]} (type-checked by npm test)`, () => {
+            const file = m.args[0];
+            assert.equal(b.code, fs.readFileSync(path.join(ROOT, file), "utf8"), `${where(b)} differs from ${file}`);
+            if (file.endsWith(".ts"))
+              assert.match(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"), /"tests"/, "tsconfig.json includes tests/");
+            if (file.endsWith(".py") && !botocoreMissing)
+              assert.equal(spawnSync("python3", ["-m", "py_compile", path.join(ROOT, file)]).status, 0, file);
+          });
+        if (m.kind === "usage")
+          it(`line ${b.line}: is npm run ${m.args[0]}'s own usage line`, () => {
+            assert.equal(
+              b.code,
+              `${helpText(SPECS[m.args[0]])
+                .split("\n")[0]
+                .replace(/^usage: /, "")}\n`,
+            );
+          });
+        if (m.kind === "tree")
+          it(`line ${b.line}: the map names only paths that exist, every top-level folder, and every subfolder of a folder it expands`, () =>
+            checkTree(b));
+        if (b.lang === "yaml" && /^\s*(?:[\w-]+):[\w.]+:/m.test(b.code))
+          it(`line ${b.line}: (yaml) config keys are keys the program reads`, () => {
+            for (const [, key] of b.code.matchAll(/^\s*([\w-]+:[\w]+)(?:\.[\w.]+)?:/gm)) {
+              if (!key.startsWith(`${PROJECT}:`) && !key.startsWith("aws:")) continue;
+              assert.ok(KNOWN_KEYS.includes(key), `${where(b)}: ${key} is not a key the program reads (${KNOWN_KEYS.join(", ")})`);
+            }
+          });
+      });
+
+      const sessionNames = [...new Set(page.blocks.filter((b) => b.marker?.kind === "session").map((b) => b.marker?.args[0]))];
+      for (const name of sessionNames)
+        it(`session ${name}: its blocks run in order as one shell and exit 0`, async function () {
+          const r = await runSession(`${page.page}#${name}`);
+          assert.equal(r.code, 0, `session ${name} of ${page.page} exited ${r.code}\n${r.stdout}${r.stderr}`);
+          if (r.skipped.length > 0) {
+            // Documented skip: a tool the block needs is not installed on this machine.
+            console.log(`      (left out: ${r.skipped.map((b) => `${where(b)}: ${unmet(b)}`).join("; ")})`);
+          }
+        });
+
+      it("every file or folder it names in backticks exists; every relative link and anchor resolves", () => {
+        for (const p of backtickedPaths(page.text)) {
+          // Not repository paths: what commands write (dist/, node_modules/), home files, S3 keys (api/…),
+          // API Gateway's S3 "path" integration style, the design card's handlers/, and placeholders.
+          if (/^(dist|node_modules|api|path|handlers)\//.test(p) || p.startsWith("~/") || /[…<*]/.test(p)) continue;
+          assert.ok(fs.existsSync(path.join(ROOT, p)), `${page.page} names ${p}, which does not exist`);
+        }
+        for (const { target, anchor } of relativeLinks(page.text)) {
+          const file = target === "" ? page.page : path.join(path.dirname(page.page), target);
+          assert.ok(fs.existsSync(path.join(ROOT, file)), `${page.page} links ${target}, which does not exist`);
+          if (anchor !== undefined && file.endsWith(".md"))
+            assert.ok(
+              headingAnchors(fs.readFileSync(path.join(ROOT, file), "utf8")).has(anchor),
+              `${page.page} links ${target}#${anchor}: ${file} has no heading with that anchor`,
+            );
+        }
+      });
+
+      it("no internal issue numbers: each says its reason (public trackers as owner/repo#N)", () => {
+        const prose = page.text;
+        for (const line of prose.split("\n")) {
+          assert.doesNotMatch(line, /\b(?:issues?|PR|pull request)\s+#?\d+\b/i, `${page.page}: ${line}`);
+          assert.doesNotMatch(line, /(?:^|[\s(])#\d+\b/, `${page.page}: ${line}`);
+        }
+      });
+    });
+  }
+});
+
+function checkTree(b: DocBlock): void {
+  // Each line is `<indent><name>  <what>`; a name ending in "/" opens a folder for the lines indented under it.
+  const listed = new Set<string>();
+  const expanded = new Set<string>();
+  const stack: { indent: number; dir: string }[] = [];
+  for (const line of b.code.split("\n")) {
+    const m = /^( *)(\S+)/.exec(line);
+    if (!m) continue;
+    const indent = m[1].length;
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+    const parent = stack.length > 0 ? stack[stack.length - 1].dir : "";
+    if (parent) expanded.add(parent);
+    const full = parent + m[2];
+    if (full.endsWith("/")) stack.push({ indent, dir: full });
+    listed.add(full);
+    assert.ok(fs.existsSync(path.join(ROOT, full)), `${where(b)}: the map names ${full}, which does not exist`);
+  }
+  const folders = new Set<string>();
+  for (const f of execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n")) {
+    const parts = f.split("/");
+    for (let k = 1; k < parts.length; k++) folders.add(`${parts.slice(0, k).join("/")}/`);
+  }
+  for (const dir of folders) {
+    if (dir.startsWith(".")) continue;
+    const parent = dir.slice(0, dir.slice(0, -1).lastIndexOf("/") + 1);
+    if (parent === "" || expanded.has(parent)) assert.ok(listed.has(dir), `${where(b)}: the map does not list ${dir}`);
+  }
+}
+
+describe("README: the door", () => {
+  it("is at most 300 lines and opens with the two commands", () => {
+    const lines = README.text.split("\n").length;
+    assert.ok(lines <= 300, `README.md has ${lines} lines (at most 300; depth goes to docs/)`);
+    assert.equal(README.blocks[0]?.marker?.id, "first-commands", "the first block is the two commands");
   });
 
   it("first commands: `npm ci` and `npm test` are what CI runs; `npm start` is what start.test.ts runs end to end", () => {
-    const b = block("first-commands");
-    assert.deepEqual(
-      b.code
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => l.replace(/\s+#.*$/, "")),
-      ["npm ci && npm start", "npm test"],
-    );
+    assert.deepEqual(shellLines(named("first-commands").code), ["npm ci && npm start", "npm test"]);
     // npm ci would reinstall node_modules under this very run, and npm test is this run: CI runs both.
     const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
     assert.match(ci, /^npm ci\b/m);
     assert.match(ci, /^npm test$/m);
-    // `npm start` execs twin/story.ts, which tests/start.test.ts runs in a child process (the story, exit 0).
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    assert.equal(pkg.scripts.start, "exec node -r ./tools/tsHook.cjs twin/story.ts");
-    assert.match(fs.readFileSync(path.join(__dirname, "..", "twin", "start.test.ts"), "utf8"), /path\.join\(ROOT, "twin", "story\.ts"\)/);
+    // `npm start` execs twin/story.ts, which tests/twin/start.test.ts runs in a child process (the story, exit 0).
+    assert.equal(PKG.scripts.start, "exec node -r ./tools/tsHook.cjs twin/story.ts");
+    assert.match(fs.readFileSync(path.join(ROOT, "tests", "twin", "start.test.ts"), "utf8"), /path\.join\(ROOT, "twin", "story\.ts"\)/);
   });
 
-  it("start options (run): single-account mode, and one field set by path", async () => {
-    const r = await bash(block("start-options").code);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /Account A \(single-account mode: A and B are the same account\): 111111111111/);
-    assert.match(r.stdout, /Story complete/);
-    assert.match(r.stdout, /^Plan for stack "dev"/m, "the plan ran with accountA.profile set by path");
+  it("the config table lists every key lib/config.ts accepts, and only those", () => {
+    const table = section(README.text, "Configuration");
+    assert.ok(table, 'README has a "## Configuration" section');
+    assert.deepEqual(
+      tableFirstColumn(table)
+        .filter((k) => k.includes(":"))
+        .sort(),
+      [...KNOWN_KEYS].sort(),
+    );
   });
 
-  describe("other offline commands (run) and the sample output of npm start", () => {
-    let r: Run;
-    before(async () => {
-      r = await bash(block("other-commands").code);
-    });
-
-    it("plan and build succeed", () => {
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, /^Plan for stack "dev"/m);
-      assert.match(r.stdout, /^dist\/caller\/index\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped$/m);
-      assert.match(
-        r.stdout,
-        /^dist\/caller\/credentialChain\.js: [\d.]+ KiB raw, [\d.]+ KiB zipped \(loaded only without environment credentials\)$/m,
-      );
-      assert.match(r.stdout, /^deployment zip: [\d.]+ KiB, sha256 [0-9a-f]{64}$/m);
-    });
-
-    it("the sample's resource counts are the plan's", () => {
-      const sample = README.slice(README.indexOf("== 1. Plan =="), README.indexOf("== 2. Local execute-api gateway =="));
-      const tree = r.stdout.slice(r.stdout.indexOf("Account A — serves the API"), r.stdout.indexOf("Resource policy of the API"));
-      const children = tree
-        .slice(0, tree.indexOf("Account B"))
-        .split("\n")
-        .filter((l) => /[├└]─/.test(l)).length;
-      const shown = sample
-        .slice(0, sample.indexOf("Account B"))
-        .split("\n")
-        .filter((l) => /[├└]─/.test(l)).length;
-      const more = Number(/…\s+\((\d+) more\)/.exec(sample)?.[1]);
-      assert.equal(
-        shown + more,
-        children,
-        `the sample shows ${shown} children of HolidaysApi and "(${more} more)"; the plan has ${children}`,
-      );
-      assert.equal(/Resources: (\d+) to create/.exec(sample)?.[1], /Resources: (\d+) to create/.exec(tree)?.[1]);
-    });
+  it("the outputs table lists every stack output index.ts exports, and only those", () => {
+    const table = section(README.text, "Outputs");
+    assert.ok(table, 'README has a "## Outputs" section');
+    assert.deepEqual(tableFirstColumn(table).sort(), [...OUTPUTS].sort());
   });
 
-  it("deploying (needs the Pulumi CLI and AWS): valid shell, the local backend's passphrase, the outputs it reads exist, aws with --region", async () => {
-    const deploy = block("deploy").code;
-    const call = `${block("call-deployed").code}${block("confirm-deployed").code}`;
-    for (const code of [deploy, call]) assert.equal(spawnSync("bash", ["-n"], { input: code }).status, 0, code);
+  it("links every page of docs/, and says where handlers/ went", () => {
+    const prose = stripFences(README.text);
+    for (const f of fs.readdirSync(path.join(ROOT, "docs")).filter((x) => x.endsWith(".md")))
+      assert.ok(prose.includes(`](docs/${f})`), `README.md does not link docs/${f}`);
+    const para = prose.split("\n\n").find((x) => x.includes("`handlers/`"));
+    assert.ok(para, "README says what became of the design card's handlers/");
+    assert.match(para, /`lambda\/`/);
+    assert.match(para, /`sigv4\/`/);
+  });
+
+  it("deploying (needs the Pulumi CLI and AWS): the local backend's login and passphrase, and the stack's full name", () => {
+    const deploy = named("deploy").code;
     assert.match(deploy, /^pulumi login --local\b/m);
     assert.match(deploy, /^export PULUMI_CONFIG_PASSPHRASE=/m);
-    assert.match(README, /`organization\/holidays-api\/dev`/);
-    // Every AWS CLI call names its region (a profile's default region may be another one).
-    const commands = call
-      .replace(/\\\n\s*/g, " ")
+    assert.ok(BLOCKS.some((b) => /pulumi up/.test(b.code)));
+    assert.ok(
+      PAGES.some((p) => p.text.includes(`\`organization/${PROJECT}/dev\``)),
+      "the DIY backend's full stack name is given",
+    );
+  });
+});
+
+describe("docs: named checks", function () {
+  this.timeout(200_000);
+
+  it("docs/testing.md's table lists every test file", () => {
+    const testing = PAGES.find((p) => p.page === "docs/testing.md");
+    assert.ok(testing, "docs/testing.md exists");
+    const files = execFileSync("git", ["ls-files", "tests"], { cwd: ROOT, encoding: "utf8" })
       .split("\n")
-      .filter((l) => /(^|\$\()aws \w/.test(l));
-    assert.ok(commands.length >= 4, call);
-    for (const line of commands) assert.match(line, /--region /, line);
-    // Every `pulumi stack output NAME` is an output the program exports (read from index.ts's exports).
-    const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    for (const [, name] of `${deploy}\n${call}`.matchAll(/pulumi stack output (\w+)/g))
-      assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
-    for (const { command, args } of npmInvocations(call)) {
-      const spec = SPECS[command as keyof typeof SPECS];
-      assert.ok(spec, `npm ${command}`);
-      assert.doesNotThrow(() => parseCommandLine(spec, args), `npm ${command} -- ${args.join(" ")}`);
-    }
+      .filter((f) => f.endsWith(".test.ts"));
+    // Files of this working tree not yet committed count too (a helper adding a test).
+    for (const f of fs.readdirSync(path.join(ROOT, "tests"), { recursive: true }) as string[])
+      if (f.endsWith(".test.ts") && !files.includes(`tests/${f}`)) files.push(`tests/${f}`);
+    assert.ok(files.length > 10);
+    const table = tableFirstColumn(testing.text);
+    for (const f of files) assert.ok(table.includes(f), `docs/testing.md's table does not list ${f}`);
   });
 
-  it("the StackReference snippet is tests/snippets/stackReference.ts (type-checked by npm test) and reads real outputs", () => {
-    const b = block("stack-reference");
-    assert.equal(b.lang, "typescript");
-    assert.equal(b.code, fs.readFileSync(path.join(__dirname, "..", "snippets", "stackReference.ts"), "utf8"));
-    const tsconfig = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
-    assert.match(tsconfig, /"tests"/, "tsconfig.json includes tests/, so `npm test`'s tsc compiles the snippet");
-    const project = /^name: (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))?.[1];
-    assert.match(b.code, new RegExp(`StackReference\\("organization/${project}/dev"\\)`));
-    const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    for (const [, name] of b.code.matchAll(/requireOutput\("(\w+)"\)/g))
-      assert.match(index, new RegExp(`^export const ${name}\\b`, "m"), name);
-  });
-
-  it("verify: `--stack dev` (needs AWS) parses; `--local` is what tests/verify.test.ts runs through npm", () => {
-    const lines = npmInvocations(block("verify").code);
-    assert.deepEqual(
-      lines.map((l) => [l.command, ...l.args]),
-      [
-        ["verify", "--stack", "dev"],
-        ["verify", "--local"],
-      ],
-    );
-    for (const l of lines) assert.doesNotThrow(() => parseVerifyArgs(l.args));
-    assert.match(
-      fs.readFileSync(path.join(__dirname, "verify.test.ts"), "utf8"),
-      /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/,
-    );
+  it("the StackReference snippet names this project's dev stack and reads outputs the program exports", () => {
+    const b = named("stack-reference");
+    assert.equal(b.marker?.kind, "file");
+    assert.match(b.code, new RegExp(`StackReference\\("organization/${PROJECT}/dev"\\)`));
+    const names = [...b.code.matchAll(/(?:requireOutput|getOutput)\("(\w+)"\)/g)].map((x) => x[1]);
+    assert.ok(names.length > 0);
+    for (const n of names) assert.ok(OUTPUTS.includes(n), n);
   });
 
   it("the components import names what components/index.ts exports", () => {
-    const code = block("components-import").code;
+    const code = named("components-import").code;
     const names = /import \{([^}]+)\} from "<path to holidays-api>\/components";/
       .exec(code)?.[1]
       .split(",")
       .map((n) => n.trim());
     assert.ok(names && names.length > 0, code);
     const index = fs.readFileSync(path.join(ROOT, "components", "index.ts"), "utf8");
-    for (const n of names) assert.match(index, new RegExp(`^export \\{ ${n} \\}`, "m"), `components/index.ts does not export ${n}`);
+    for (const n of names)
+      assert.match(index, new RegExp(`^export \\{[^}]*\\b${n}\\b[^}]*\\}`, "m"), `components/index.ts does not export ${n}`);
   });
 
-  it("a law change (changes package-lock.json, so checked, not run): valid shell, a real dependency, then this suite and a preview", () => {
-    const code = block("law-change").code;
-    assert.equal(spawnSync("bash", ["-n"], { input: code }).status, 0, code);
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    for (const [, name] of code.matchAll(/^npm (?:outdated|update) (\S+)/gm)) assert.ok(pkg.dependencies[name], name);
+  it("a law change (changes package-lock.json, so checked, not run): a real dependency, then the suite and a preview", () => {
+    const code = named("law-change").code;
+    for (const [, name] of code.matchAll(/^npm (?:outdated|update) (\S+)/gm)) assert.ok(PKG.dependencies[name], name);
     assert.match(code, /^npm test\b/m);
     assert.match(code, /^pulumi preview\b/m);
   });
 
-  it("the usage lines are the commands' own --help", () => {
-    for (const [id, spec] of [
-      ["call-usage", CALL_COMMAND],
-      ["gateway-usage", GATEWAY_COMMAND],
-    ] as const) {
-      assert.equal(
-        block(id).code,
-        `${helpText(spec)
-          .split("\n")[0]
-          .replace(/^usage: /, "")}\n`,
-        id,
-      );
-    }
+  it("verify --local is what tests/tooling/verify.test.ts runs through npm", () => {
+    assert.deepEqual(
+      npmInvocations(named("verify-local").code).map((l) => [l.script, ...l.args]),
+      [["verify", "--local"]],
+    );
+    assert.match(
+      fs.readFileSync(path.join(ROOT, "tests", "tooling", "verify.test.ts"), "utf8"),
+      /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/,
+    );
   });
 
-  describe("the local gateway walkthrough (start, curl, npm run call, botocore, stop), run as one shell session", () => {
-    const botocore = ["python3", "-c", "import botocore"];
-    const hasBotocore = spawnSync(botocore[0], botocore.slice(1)).status === 0;
-    const parts: Record<string, string> = {};
-    let r: Run;
-    let contractFile = "";
-    // "save this as get_holidays.py": saved in a folder of its own, not in the working tree (a file
-    // appearing there mid-run changes what tools/check.mjs hashes, so a pass would not be remembered).
-    let pyDir = "";
-
-    before(async () => {
-      pyDir = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-readme-py-"));
-      fs.writeFileSync(path.join(pyDir, "get_holidays.py"), block("botocore").code);
-      const steps = [
-        "gateway-start",
-        "gateway-curl",
-        ...(hasBotocore ? ["gateway-python"] : []),
-        "presigned",
-        "routes",
-        "routes-conditional",
-        "gateway-stop",
-      ];
-      // The harness adds only separators, the contract path, a stop if a step fails, and a `cd` into the
-      // folder where get_holidays.py was saved for the step that runs it.
-      const run = (id: string) => (id === "gateway-python" ? `(\ncd ${JSON.stringify(pyDir)}\n${block(id).code}\n)` : block(id).code);
-      const script = [
-        "set -e",
-        "trap 'kill %1 2>/dev/null || true' EXIT",
-        ...steps.flatMap((id) => [`echo "@@@ ${id}"`, run(id)]),
-        'echo "@@@ GW=$GW"',
-      ].join("\n");
-      try {
-        r = await bash(script);
-      } finally {
-        fs.rmSync(pyDir, { recursive: true, force: true });
-      }
-      for (const chunk of r.stdout.split(/^@@@ /m).slice(1)) {
-        const nl = chunk.indexOf("\n");
-        parts[chunk.slice(0, nl)] = chunk.slice(nl + 1);
-      }
-      contractFile = /^@@@ GW=(.*)$/m.exec(r.stdout)?.[1] ?? "";
-    });
-
-    it("starts, waits for the contract file, and runs every step", () => {
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.ok(contractFile.endsWith("/gateway.json"), r.stdout);
-    });
-
-    it("curl --aws-sigv4 gets the holidays; plain curl gets Missing Authentication Token; npm run call gets the holidays", () => {
-      // curl prints bodies without a trailing newline: signed body, unsigned answer, then npm run call's JSON.
-      const out = parts["gateway-curl"];
+  describe("the local gateway walkthrough (docs/twin.md), run as one shell session", () => {
+    it("curl --aws-sigv4 gets the holidays; plain curl gets Missing Authentication Token; npm run call gets the holidays", async () => {
+      // curl prints bodies as they come: the signed body, the unsigned answer, then npm run call's JSON.
+      const out = await stdoutOf(named("gateway-curl"));
       const unsigned = '{"message":"Missing Authentication Token"}';
       const at = out.indexOf(unsigned);
       assert.ok(at > 0, out);
@@ -361,19 +522,37 @@ describe("README, as written", function () {
       assert.deepEqual(called, signed);
     });
 
-    it("the botocore snippet, self-contained, gets the holidays", function () {
-      if (!hasBotocore) this.skip(); // python3 without botocore: `.ci/run` installs python3-botocore
-      assert.match(parts["gateway-python"], /^\{'2019-01-01': '元日', /m);
+    it("the botocore snippet, saved as a file, gets the holidays (header-signed and presigned)", async function () {
+      if (botocoreMissing) this.skip(); // python3 without botocore: `.ci/run` installs python3-botocore
+      const out = await stdoutOf(named("gateway-python"));
+      assert.match(out, /^\{'2019-01-01': '元日', /m);
+      assert.match(out, /^94 holidays through a presigned URL$/m);
     });
 
-    it("a presigned URL from npm run call --presign gets the holidays with a plain curl", () => {
-      const body = JSON.parse(parts["presigned"]) as Record<string, string>;
+    it("a presigned URL from npm run call --presign gets the holidays with a plain curl", async () => {
+      const body = JSON.parse(await stdoutOf(named("presigned"))) as Record<string, string>;
       assert.equal(body["2019-01-01"], "元日");
     });
 
-    it("the routes examples (run in the same shell): data.json, one year, and a 304 for the documented ETag", () => {
+    it("kill %1 stops the gateway: the contract file is removed and the port is closed", async () => {
+      const b = named("gateway-stop");
+      await stdoutOf(b);
+      const run = await runSession(sessionName(b) ?? "");
+      const contract = /^\{"url":"http:\/\/127\.0\.0\.1:\d+\/\w+","dataUrl":"(http:\/\/127\.0\.0\.1:\d+[^"]*)"/m.exec(run.stdout);
+      assert.ok(contract, "the gateway printed its contract on stdout");
+      const file = run.vars.get("GW") ?? "";
+      assert.ok(file.endsWith("/gateway.json"), `the session's GW is the contract file: ${file}`);
+      for (let i = 0; i < 200 && fs.existsSync(file); i++) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(fs.existsSync(file), false, "the gateway removes its contract file when it stops");
+      await assert.rejects(fetch(contract[1]), "nothing listens on the port any more");
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    });
+  });
+
+  describe("the routes examples (docs/api.md), run as one shell session", () => {
+    it("data.json and one year", async () => {
       // Two flat JSON objects, one after the other: the first "}" ends the first.
-      const routes = parts["routes"];
+      const routes = await stdoutOf(named("routes"));
       const at = routes.indexOf("}");
       assert.ok(at > 0, routes);
       assert.equal((JSON.parse(routes.slice(0, at + 1)) as Record<string, string>)["2019-01-01"], "元日");
@@ -383,62 +562,15 @@ describe("README, as written", function () {
         Object.keys(year).every((d) => d.startsWith("2026-")),
         "only 2026",
       );
-      const conditional = parts["routes-conditional"];
+    });
+
+    it("a 304 for the documented ETag", async () => {
+      const b = named("routes-conditional");
+      const conditional = await stdoutOf(b);
       const etag = /^etag: (".*")\s*$/im.exec(conditional)?.[1];
       assert.ok(etag, conditional);
-      assert.ok(block("routes-conditional").code.includes(`If-None-Match: ${etag}`), `the README's ETag is the document's: ${etag}`);
+      assert.ok(b.code.includes(`If-None-Match: ${etag}`), `the page's ETag is the document's: ${etag}`);
       assert.match(conditional, /^HTTP\/1\.1 304 Not Modified/m);
     });
-
-    it("kill %1 stops the gateway: the contract file is removed and the port is closed", async () => {
-      for (let i = 0; i < 200 && fs.existsSync(contractFile); i++) await new Promise((res) => setTimeout(res, 100));
-      assert.equal(fs.existsSync(contractFile), false, "the gateway removes its contract file when it stops");
-      const dataUrl = /"dataUrl":"(http:\/\/127\.0\.0\.1:\d+[^"]*)"/.exec(r.stdout)?.[1];
-      assert.ok(dataUrl, "the gateway printed its contract on stdout");
-      await assert.rejects(fetch(dataUrl), "nothing listens on the port any more");
-      fs.rmSync(path.dirname(contractFile), { recursive: true, force: true });
-    });
-  });
-
-  it("the test table lists every test file", () => {
-    const table = README.slice(README.indexOf("| file | what |"), README.indexOf("CI runs `bash .ci/run`"));
-    const files = (fs.readdirSync(__dirname, { recursive: true }) as string[]).filter((x) => x.endsWith(".test.ts"));
-    assert.ok(files.length > 10);
-    for (const f of files) assert.ok(table.includes(`tests/${f}`), `README's test table does not list tests/${f}`);
-  });
-
-  it('"Where things are" names every source file of the repository, and only files that exist', () => {
-    // Each line of the tree is `<indent><name>  <what>`; a name ending in "/" opens a folder for the lines
-    // indented under it. Folders described as a whole (policy/, examples/consumer/, tests/) are not expanded.
-    const listed = new Set<string>();
-    const stack: { indent: number; dir: string }[] = [];
-    for (const line of block("tree").code.split("\n")) {
-      const m = /^( *)(\S+)/.exec(line);
-      if (!m) continue;
-      const indent = m[1].length;
-      while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
-      const full = (stack.length > 0 ? stack[stack.length - 1].dir : "") + m[2];
-      if (full.endsWith("/")) stack.push({ indent, dir: full });
-      else listed.add(full);
-      assert.ok(fs.existsSync(path.join(ROOT, full)), `"Where things are" names ${full}, which does not exist`);
-    }
-    const expanded = ["components/", "lib/", "sigv4/", "lambda/", "local/", "verify/", "scripts/", "bench/"];
-    const sources = execFileSync("git", ["ls-files", ...expanded, "index.ts"], { cwd: ROOT, encoding: "utf8" })
-      .split("\n")
-      .filter((f) => f !== "");
-    for (const f of sources) assert.ok(listed.has(f), `"Where things are" does not list ${f}`);
-  });
-
-  it("every file or folder the README names in backticks exists", () => {
-    const named = new Set<string>();
-    for (const [, p] of README.matchAll(/`((?:[\w.-]+\/)+(?:[\w.-]+\.(?:ts|mjs|js|json|yaml|md|txt))?)`/g)) named.add(p);
-    // Not repository paths: what commands write under dist/ (gitignored), and API Gateway's S3 "path"
-    // style of integration URI.
-    for (const p of named) {
-      // handlers/: the design card's name for what lambda/ and sigv4/ hold ("Where things are" maps it).
-      if (p.startsWith("dist/") || p === "path/" || p === "handlers/" || p.startsWith("api/") || p.startsWith("~/") || p.includes("…"))
-        continue;
-      assert.ok(fs.existsSync(path.join(ROOT, p)), `README names ${p}, which does not exist`);
-    }
   });
 });

@@ -66,7 +66,7 @@ describe("npm run verify -- --local (the offline twin)", function () {
     );
     assert.match(outcome(out, "the API's live resource policy"), /^✔/);
     assert.match(outcome(out, "stage dev serves the latest deployment"), /^✔/);
-    assert.match(out, /All 6 outcomes as expected/);
+    assert.match(out, /All 7 outcomes as expected/);
   });
 
   it("fails and names the link when Lambda cannot assume the caller's role (its trust names another service)", async () => {
@@ -80,7 +80,7 @@ describe("npm run verify -- --local (the offline twin)", function () {
     // The other links are intact, and only this one is reported.
     assert.match(outcome(out, "unsigned GET"), /^✔/);
     assert.match(outcome(out, "TestInvokeMethod"), /^✔/);
-    assert.match(out, /✘ 1 of 6 outcomes not as expected/);
+    assert.match(out, /✘ 1 of 7 outcomes not as expected/);
   });
 
   it("fails and names the resource policy when it names another role than the caller", async () => {
@@ -111,7 +111,7 @@ describe("npm run verify -- --local (the offline twin)", function () {
     assert.match(t, /broken link: integration → S3, account A: the object is not in the bucket/);
   });
 
-  it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust, issue 8 defect 1)", async () => {
+  it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust)", async () => {
     // API Gateway presents no aws:SourceAccount when it assumes an integration role (PR #479 of
     // aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws), so this trust
     // policy denies the AssumeRole, and TestInvokeMethod answers API Gateway's configuration error.
@@ -170,7 +170,7 @@ describe("npm run verify: CLI", function () {
     const r = spawnSync("npm", ["run", "--silent", "verify", "--", "--local"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 55_000 });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^Verifying stack dev on the offline twin/);
-    assert.match(r.stdout, /All 6 outcomes as expected: the deployment works end to end\.\n$/);
+    assert.match(r.stdout, /All 7 outcomes as expected: the deployment works end to end\.\n$/);
     assert.doesNotMatch(r.stdout, /✘/);
   });
 

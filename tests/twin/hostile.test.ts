@@ -1,5 +1,5 @@
 /**
- * Hostile input at the local gateway (issue 9): one named regression test per reproducer. Each
+ * Hostile input at the local gateway: one named regression test per reproducer. Each
  * starts from a valid signed request and changes one thing; the expected answer is stated from AWS's
  * documented behaviour (sources beside each case), not computed by the verifier.
  */
@@ -19,7 +19,7 @@ const REGION = "ap-northeast-1";
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
-describe("hostile input at the gateway: regression tests (issue 9)", function () {
+describe("hostile input at the gateway: regression tests", function () {
   this.timeout(30_000);
   let plan: Plan;
   let gw: RunningGateway;

@@ -18,8 +18,8 @@ import {
   applyMutation,
   expectedErrorType,
   fixBodyHash,
+  legitimateAccept,
   mutationArb,
-  sameSignedContent,
   validRequest,
 } from "../../tools/testkit/hostileRequests";
 import { rawExchange } from "../../tools/testkit/rawHttp";
@@ -82,7 +82,7 @@ describe("hostile input, property-based (fast-check)", function () {
           const label = `${m.kind}/${presigned ? "query" : "header"} → ${a?.status ?? "closed"}`;
           counts.set(label, (counts.get(label) ?? 0) + 1);
           if (a) assert.ok(a.status < 500, `5xx: ${a.status} ${a.body} for ${JSON.stringify(m)}`);
-          if (a?.status === 200) assert.ok(sameSignedContent(valid, sent), `false accept: 200 for ${JSON.stringify(m)}`);
+          if (a?.status === 200) assert.ok(legitimateAccept(target, valid, sent), `false accept: 200 for ${JSON.stringify(m)}`);
           const expected = expectedErrorType(m, presigned);
           if (expected) assert.equal(a?.headers.get("x-amzn-errortype"), expected, `${JSON.stringify(m)} got ${a?.status} ${a?.body}`);
           assert.equal(gw.stats().internalErrors, 0, `internal exception for ${JSON.stringify(m)}`);
@@ -108,5 +108,81 @@ describe("hostile input, property-based (fast-check)", function () {
       [...counts.keys()].some((k) => k.startsWith("none/") && k.endsWith("200")),
       "unmodified requests were accepted",
     );
+  });
+});
+
+/**
+ * The same generator and oracle through a VPC endpoint's listener of the private stack (requests there
+ * carry aws:SourceVpce; x-apigw-api-id and Host may name another API), and at its main listener, where a
+ * PRIVATE API accepts nothing: every answer there must be a refusal.
+ */
+describe("hostile input, property-based, on the private stack (endpointType private)", function () {
+  this.timeout(60_000);
+  const PRIVATE_RUNS = 150;
+  const PRIVATE_TIME_MS = 4_000;
+  let gw: RunningGateway;
+  const targetAt = (url: string, apiId?: string): FuzzTarget => {
+    const u = new URL(url);
+    return {
+      port: Number(u.port),
+      host: u.host,
+      dataPath: `${u.pathname}/api/v1/data.json`,
+      region: gw.region,
+      caller: gw.identities[0],
+      denied: gw.identities[1],
+      apiId,
+    };
+  };
+  before(async () => {
+    gw = await startGateway(await buildPlan("dev", { "holidays-api:endpointType": "private" }), {
+      limits: { headersTimeoutMs: 500, requestTimeoutMs: 2_000 },
+    });
+  });
+  after(() => gw.close());
+
+  it(`through the endpoint's listener: no 5xx, no false accept, no internal exception (≤${PRIVATE_RUNS} cases, seed ${SEED})`, async () => {
+    assert.equal(gw.endpoints.length, 1, "the private stack declares one endpoint");
+    const target = targetAt(gw.endpoints[0].url, gw.plan.declared.api.restApiId);
+    const counts = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(mutationArb, fc.boolean(), async (m, presigned) => {
+        const valid = await validRequest(target, presigned);
+        const denied = m.kind === "authorizationSyntax" ? await validRequest({ ...target, caller: target.denied }, false) : valid;
+        const sent = fixBodyHash(applyMutation(target, valid, m, denied), sha);
+        const a = await rawExchange(target.port, sent, 5000);
+        const label = `${m.kind} → ${a?.status ?? "closed"}`;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+        if (a) assert.ok(a.status < 500, `5xx: ${a.status} ${a.body} for ${JSON.stringify(m)}`);
+        if (a?.status === 200) assert.ok(legitimateAccept(target, valid, sent), `false accept: 200 for ${JSON.stringify(m)}`);
+        assert.equal(gw.stats().internalErrors, 0, `internal exception for ${JSON.stringify(m)}`);
+      }),
+      { seed: SEED, numRuns: PRIVATE_RUNS, interruptAfterTimeLimit: PRIVATE_TIME_MS, markInterruptAsFailure: false, endOnFailure: true },
+    );
+    assert.ok(
+      [...counts.keys()].some((k) => k === "none → 200"),
+      "unmodified requests through the endpoint were accepted",
+    );
+    assert.ok(
+      [...counts.keys()].some((k) => k.startsWith("apiIdHeader → 403")),
+      "requests naming another API were refused",
+    );
+  });
+
+  it("at the main listener (outside any endpoint): nothing is accepted, not even the unmodified request", async () => {
+    const target = targetAt(gw.url);
+    const statuses = new Set<number | undefined>();
+    await fc.assert(
+      fc.asyncProperty(mutationArb, fc.boolean(), async (m, presigned) => {
+        const valid = await validRequest(target, presigned);
+        const sent = fixBodyHash(applyMutation(target, valid, m, valid), sha);
+        const a = await rawExchange(target.port, sent, 5000);
+        statuses.add(a?.status);
+        if (a) assert.ok(a.status !== 200 && a.status < 500, `${a.status} ${a.body} for ${JSON.stringify(m)}`);
+      }),
+      { seed: SEED, numRuns: 80, interruptAfterTimeLimit: 2_000, markInterruptAsFailure: false, endOnFailure: true },
+    );
+    const a = await rawExchange(target.port, await validRequest(target, false));
+    assert.deepEqual([a?.status, a?.headers.get("x-amzn-errortype"), a?.body], [403, "ForbiddenException", '{"message":"Forbidden"}']);
+    assert.ok(statuses.size > 0);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Hostile clients at the transport (issue 9): slow clients are cut at the configured deadline (not
+ * Hostile clients at the transport: slow clients are cut at the configured deadline (not
  * 24–40 s later), 200 slowloris connections do not delay a valid request, the connection cap holds,
  * and a stderr nobody reads can neither stall nor kill the gateway.
  */
@@ -32,7 +32,7 @@ function slowloris(port: number, everyMs: number): { socket: net.Socket; closedA
   return { socket, closedAt };
 }
 
-describe("hostile clients at the transport (issue 9)", function () {
+describe("hostile clients at the transport", function () {
   this.timeout(60_000);
 
   describe("deadlines and the connection cap", () => {

@@ -12,6 +12,7 @@ import { createSigner } from "../../sigv4/signer";
 import { toHttpRequest, wireUrl } from "../../sigv4/signingRequest";
 import { presignUrl } from "../../sigv4/signedFetch";
 import { RawRequest, rawRequestBytes } from "./rawHttp";
+import { SigV4aMutation, sigV4aArb, sigV4aRequest } from "./sigv4aHostile";
 
 export interface Creds {
   accessKeyId: string;
@@ -27,6 +28,8 @@ export interface FuzzTarget {
   region: string;
   caller: Creds;
   denied: Creds;
+  /** The declared API's id, when the target is a VPC endpoint's listener (requests there may name an API: x-apigw-api-id, Host). */
+  apiId?: string;
 }
 
 const PROTO_NAMES = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "prototype", "isPrototypeOf"];
@@ -48,7 +51,9 @@ export type Mutation =
   | { kind: "presignParam"; param: string; action: "drop" | "duplicate" | "change" }
   | { kind: "extraUnsignedHeader"; name: string; value: string }
   | { kind: "garbage"; bytes: Uint8Array }
-  | { kind: "rawLine"; text: string };
+  | { kind: "rawLine"; text: string }
+  | { kind: "apiIdHeader"; value: string }
+  | SigV4aMutation;
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.constant<Mutation>({ kind: "none" }), weight: 2 },
@@ -69,7 +74,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: "dropHost" }),
   fc.record({
     kind: fc.constant("otherHost" as const),
-    host: fc.constantFrom("localhost", "127.0.0.1", "127.0.0.1:1", "evil.example", "127.0.0.2:PORT", ""),
+    host: fc.constantFrom("localhost", "127.0.0.1", "127.0.0.1:1", "evil.example", "127.0.0.2:PORT", "", "APIHOST", "b0therap1d.APIDOMAIN"),
   }),
   fc.record({
     kind: fc.constant("signedHeadersName" as const),
@@ -126,6 +131,12 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("garbage" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
   fc.record({ kind: fc.constant("rawLine" as const), text: printable }),
+  // Through an endpoint, x-apigw-api-id names the API ("How to invoke a private API"): the declared one, another, or junk.
+  fc.record({
+    kind: fc.constant("apiIdHeader" as const),
+    value: fc.oneof(fc.constantFrom("DECLARED", "DECLARED ", "b0therap1d", "*", "", "__proto__", "DECLARED/dev/GET/*"), printable),
+  }),
+  { arbitrary: sigV4aArb, weight: 2 },
 );
 
 export interface HostileCase {
@@ -195,7 +206,12 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
     case "dropHost":
       return { ...valid, headers: valid.headers.filter(([n]) => n.toLowerCase() !== "host") };
     case "otherHost":
-      return setHeader(valid, "host", () => m.host.replace("PORT", String(t.port)));
+      return setHeader(valid, "host", () =>
+        m.host
+          .replace("PORT", String(t.port))
+          .replace("APIHOST", `${t.apiId ?? "abc"}.execute-api.${t.region}.amazonaws.com`)
+          .replace("APIDOMAIN", `execute-api.${t.region}.amazonaws.com`),
+      );
     case "signedHeadersName": {
       const withName = (list: string) => `${m.name};${list}`;
       if (valid.target.includes("X-Amz-SignedHeaders="))
@@ -282,7 +298,26 @@ export function applyMutation(t: FuzzTarget, valid: RawRequest, m: Mutation, den
       return Buffer.from(m.bytes);
     case "rawLine":
       return Buffer.from(`GET ${m.text} HTTP/1.1\r\nHost: ${t.host}\r\n${m.text}\r\n\r\n`, "latin1");
+    case "apiIdHeader":
+      return {
+        ...valid,
+        headers: [...valid.headers, ["x-apigw-api-id", m.value.replace("DECLARED", t.apiId ?? "abc").replace(/[\r\n]/g, "")]],
+      };
+    case "sigv4a":
+      return sigV4aRequest(t.host, t.dataPath, t.region, t.caller, valid, m);
   }
+}
+
+/**
+ * The oracle: a 200 is legitimate only for the valid request's exact signed content and, at an endpoint's
+ * listener, when no x-apigw-api-id names another API than the declared one (that header is not signed).
+ */
+export function legitimateAccept(t: FuzzTarget, valid: RawRequest, sent: RawRequest | Buffer): boolean {
+  if (!sameSignedContent(valid, sent)) return false;
+  if (Buffer.isBuffer(sent) || t.apiId === undefined) return true;
+  // HTTP trims a field value's surrounding whitespace (RFC 9110 §5.5); several lines of one field join into a list.
+  const named = sent.headers.filter(([n]) => n.toLowerCase() === "x-apigw-api-id").map(([, v]) => v.trim());
+  return named.length === 0 || (named.length === 1 && named[0] === t.apiId);
 }
 
 /** Names the valid request signed (from its Authorization header or X-Amz-SignedHeaders). */
@@ -302,7 +337,14 @@ export function expectedErrorType(m: Mutation, presigned: boolean): string | und
   if (m.kind !== "authorizationSyntax" || presigned) return undefined;
   // 0: `Credential= AKIA…`, 1: trailing `, <text>` (missing equal-sign unless <text> has one), 2/3: repeated part.
   if (m.variant === 0 || m.variant === 2 || m.variant === 3) return "IncompleteSignatureException";
-  if (m.variant === 1 && (m.text || "garbage").split(/[ ,]/).some((token) => token !== "" && !token.includes("=")))
+  // The text ends the header value, whose trailing whitespace HTTP drops (RFC 9110 §5.5).
+  if (
+    m.variant === 1 &&
+    (m.text || "garbage")
+      .replace(/[ \t]+$/, "")
+      .split(/[ ,]/)
+      .some((token) => token !== "" && !token.includes("="))
+  )
     return "IncompleteSignatureException";
   return undefined;
 }

@@ -39,16 +39,6 @@ const T = {
 // method follow the same pattern.
 const notFound = (what: string) => awsError(404, "NotFoundException", `Invalid ${what} identifier specified`);
 
-/**
- * On the wire `types` is a list ("EndpointConfiguration", API Gateway API Reference); @pulumi/aws v7
- * declares a single string (its RestApi docs: "currently only supports managing a single value").
- */
-function wireEndpointConfiguration(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  const config = value as { types?: unknown };
-  return typeof config.types === "string" ? { ...config, types: [config.types] } : config;
-}
-
 export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state: DeploymentState = deploymentState(plan.run)) {
   const all = plan.run.resources;
   const of = (type: string) => all.filter((r) => r.type === type);
@@ -240,4 +230,11 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state:
     }
     return undefined;
   };
+}
+
+/** `types` is one string in @pulumi/aws v7; GetRestApi answers a list ("types": ["PRIVATE"], API Gateway API reference, EndpointConfiguration). */
+function wireEndpointConfiguration(config: unknown): unknown {
+  if (config === null || typeof config !== "object") return config;
+  const types = (config as { types?: unknown }).types;
+  return { ...config, types: types === undefined || Array.isArray(types) ? types : [types] };
 }

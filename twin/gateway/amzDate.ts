@@ -8,17 +8,12 @@
  * suite signed `Date: Mon, 09 Sep 2011 23:36:00 GMT` as `20110909T233600Z`.
  */
 
-/** The last text parsed and its time: requests signed within the same second share it (issue 12). */
-let last: { text: string; ms: number } | undefined;
-
 /** `20150830T123600Z` → Date, or undefined when not a real ISO-8601 basic-format UTC time. */
 export function parseAmzDate(value: string): Date | undefined {
-  if (last?.text === value) return new Date(last.ms);
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
   if (formatAmzDate(d) !== value) return undefined;
-  last = { text: value, ms: d.getTime() };
   return d;
 }
 

@@ -14,8 +14,6 @@ export interface Answer {
   status: number;
   errorType?: string;
   body: string;
-  /** `body` as UTF-8 bytes, when encoded once ahead (the declared responses); the server encodes it otherwise. */
-  bytes?: Buffer;
   contentType?: string;
   /** Further response headers the method response maps (ETag, Last-Modified), by name. */
   headers?: Map<string, string>;

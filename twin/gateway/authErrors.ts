@@ -68,3 +68,9 @@ export const signatureExpired = (date: string, limit: string, now: string) =>
   `Signature expired: ${date} is now earlier than ${limit} (${now} - ${CLOCK_SKEW_MINUTES} min.)`;
 export const signatureNotYetCurrent = (date: string, limit: string, now: string) =>
   `Signature not yet current: ${date} is still later than ${limit} (${now} + ${CLOCK_SKEW_MINUTES} min.)`;
+
+/** SigV4a's scope has no region (aws-c-auth aws_signing.c); the SigV4 message above with four elements. */
+export const credentialPartsV4a = (credential: string) =>
+  `Credential must have exactly 4 slash-delimited elements, e.g. keyid/date/service/term, got '${credential}'`;
+/** AWS documents no answer for a SigV4a request without a signed region set; the twin refuses it as incomplete. */
+export const REGION_SET_REQUIRED = "SigV4a requires a signed 'X-Amz-Region-Set' header or query parameter.";

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { parseArn } from "../../lib/arn";
-import { authorize, authorizeServiceAssumeRole, type Caller, type Decision, UnsupportedPolicyError } from "../../lib/iam/evaluate";
+import { authorize, authorizeServiceAssumeRole, type Caller, UnsupportedPolicyError } from "../../lib/iam/evaluate";
 import type { Declared, DeclaredBucket, DeclaredIntegrationResponse, DeclaredMethod, DeclaredObject, DeclaredRole } from "../declared";
 import type { Answer, PathStep } from "./answer";
 
@@ -98,18 +98,6 @@ function assertModelled(method: DeclaredMethod): void {
   }
 }
 
-/** Declared selection patterns, compiled once (they come from the program, not the client). */
-const selectionPatterns = new Map<string, RegExp>();
-function selectionRegExp(pattern: string): RegExp {
-  let re = selectionPatterns.get(pattern);
-  if (re === undefined) {
-    re = new RegExp(`^(?:${pattern})$`);
-    if (selectionPatterns.size >= 1024) selectionPatterns.clear();
-    selectionPatterns.set(pattern, re);
-  }
-  return re;
-}
-
 /**
  * The integration response for the backend status: for AWS and HTTP integrations the selectionPattern
  * is matched against the backend's HTTP status code, and the response without one is the default
@@ -122,7 +110,7 @@ function selectIntegrationResponse(
 ): DeclaredIntegrationResponse | undefined {
   const text = String(status);
   const matching = responses.find(
-    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && selectionRegExp(r.selectionPattern).test(text),
+    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text),
   );
   return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
 }
@@ -138,47 +126,22 @@ function integrationRequest(
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): { path: Map<string, string>; headers: Map<string, string> } {
   const out = { path: new Map<string, string>(), headers: new Map<string, string>() };
-  for (const m of parsedMappings(mappings)) {
-    let value: string | undefined;
-    if (m.from === "literal") value = m.name;
-    else if (m.from === "path") value = pathParams.get(m.name);
-    else if (m.from === "header") {
-      const v = headers[m.name];
-      value = Array.isArray(v) ? v.join(",") : v;
-    }
-    if (value === undefined || !m.target) continue;
-    if (m.kind === "path") out.path.set(m.target, value);
-    else out.headers.set(m.target.toLowerCase(), value);
-  }
-  return out;
-}
-
-/** One declared mapping, parsed once: where the value comes from and where it goes. */
-interface ParsedMapping {
-  from: "literal" | "path" | "header" | "none";
-  /** The literal, the path parameter's name, or the lower-case header name. */
-  name: string;
-  kind: string | undefined;
-  target: string | undefined;
-}
-
-const NO_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({});
-const parsedByMappings = new WeakMap<Readonly<Record<string, string>>, ParsedMapping[]>();
-
-function parsedMappings(mappings: Readonly<Record<string, string>>): ParsedMapping[] {
-  const known = parsedByMappings.get(mappings);
-  if (known) return known;
-  const parsed = Object.entries(mappings).map(([target, expr]): ParsedMapping => {
+  for (const [target, expr] of Object.entries(mappings)) {
     const [, kind, name] = /^integration\.request\.(path|header)\.(.+)$/.exec(target) ?? [];
     const literal = /^'(.*)'$/.exec(expr);
-    if (literal) return { from: "literal", name: literal[1], kind, target: name };
     const [, sourceKind, sourceName] = /^method\.request\.(path|header)\.(.+)$/.exec(expr) ?? [];
-    if (sourceKind === "path") return { from: "path", name: sourceName, kind, target: name };
-    if (sourceKind === "header") return { from: "header", name: sourceName.toLowerCase(), kind, target: name };
-    return { from: "none", name: "", kind, target: name };
-  });
-  parsedByMappings.set(mappings, parsed);
-  return parsed;
+    let value: string | undefined;
+    if (literal) value = literal[1];
+    else if (sourceKind === "path") value = pathParams.get(sourceName);
+    else if (sourceKind === "header") {
+      const v = headers[sourceName.toLowerCase()];
+      value = Array.isArray(v) ? v.join(",") : v;
+    }
+    if (value === undefined || !name) continue;
+    if (kind === "path") out.path.set(name, value);
+    else out.headers.set(name.toLowerCase(), value);
+  }
+  return out;
 }
 
 /**
@@ -198,106 +161,51 @@ function noneMatchHolds(header: string, etag: string): boolean {
   return tags.includes("*") || tags.includes(etag);
 }
 
-/** An outcome the walk computes from declared things only, memoized per the declared object it depends on. */
-function memo<K extends object, V>(compute: (key: K) => V): (key: K) => V {
-  const cache = new WeakMap<K, V>();
-  return (key) => {
-    if (cache.has(key)) return cache.get(key) as V;
-    const value = compute(key); // a throw (UnsupportedPolicyError) is not cached: it throws again next time
-    cache.set(key, value);
-    return value;
-  };
-}
-
 /** The method response an integration response yields for one backend answer, or the link that breaks. */
 type MethodResult =
-  | { ok: true; status: number; body: string; bytes: Buffer; contentType: string; headers: ReadonlyMap<string, string> }
+  | { ok: true; status: number; body: string; contentType: string; headers: Map<string, string> }
   | { ok: false; link: string; detail: string };
 
 /**
  * From an allowed (or, for TestInvokeMethod, unauthenticated) method call to the client's answer:
  * integration → AssumeRole → S3 → integration and method responses, over what the program declared.
  * `lastModified` is the objects' Last-Modified (an HTTP-date): when the twin "wrote" them.
- *
- * Every link is still walked per request and the `path` is the same, but what a link decides from
- * declared things alone is computed once and kept with the declared object it depends on (issue 12):
- * the trust-policy decision per role, the S3 decisions per role + bucket + declared key (a key the
- * program does not declare is evaluated every time, so nothing is kept per client-chosen key), the
- * ETag and S3's answers per object, and the integration/method response per method + S3 answer.
  */
 export function createIntegrationWalk(declared: Declared, lastModified: string): IntegrationWalk {
   const { api, roles, buckets } = declared;
   for (const m of api.methods.values()) assertModelled(m);
 
-  const trustOf = memo((role: DeclaredRole) =>
+  const trustOf = (role: DeclaredRole) =>
     authorizeServiceAssumeRole({
       trustPolicy: role.trustPolicy,
       roleArn: role.arn,
       service: API_GATEWAY_SERVICE,
       context: ASSUME_ROLE_CONTEXT,
-    }),
-  );
-  const sessionOf = memo((role: DeclaredRole): Caller => ({
+    });
+  const sessionOf = (role: DeclaredRole): Caller => ({
     principalArn: role.arn,
     userArn: `arn:${parseArn(role.arn)?.partition ?? "aws"}:sts::${role.accountId}:assumed-role/${role.name}/apigateway`,
     accountId: role.accountId,
-  }));
-  // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed; see README,
-  // "What offline mode checks and what it cannot").
-  const s3Authorize = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string) =>
+  });
+  // API Gateway calls the S3 endpoint over HTTPS: aws:SecureTransport is true (assumed: the twin
+  // cannot observe API Gateway's own S3 call).
+  const s3Decision = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string) =>
     authorize({
       request: { requester: { kind: "identity", caller: sessionOf(role) }, action, resource, context: { "aws:SecureTransport": "true" } },
       identityPolicies: role.identityPolicies,
       resourcePolicy: bucket.policy,
       resourceAccountId: bucket.accountId,
     });
-  /** Per role, per bucket: decisions keyed by action + declared resource (declared keys only: bounded by the program). */
-  const s3Decisions = new WeakMap<DeclaredRole, WeakMap<DeclaredBucket, Map<string, Decision>>>();
-  const s3Decision = (role: DeclaredRole, bucket: DeclaredBucket, action: string, resource: string, declaredResource: boolean) => {
-    if (!declaredResource) return s3Authorize(role, bucket, action, resource);
-    let byBucket = s3Decisions.get(role);
-    if (!byBucket) s3Decisions.set(role, (byBucket = new WeakMap()));
-    let decisions = byBucket.get(bucket);
-    if (!decisions) byBucket.set(bucket, (decisions = new Map()));
-    const id = `${action}\u0000${resource}`;
-    let d = decisions.get(id);
-    if (d === undefined) decisions.set(id, (d = s3Authorize(role, bucket, action, resource)));
-    return d;
-  };
-  /** S3's two successful answers per object, ETag computed once (kept while the content is the same). */
-  const objectAnswers = new WeakMap<DeclaredObject, { content: string; etag: string; ok: BackendResponse; notModified: BackendResponse }>();
+  /** S3's two successful answers for an object. */
   const answersOf = (object: DeclaredObject) => {
-    const known = objectAnswers.get(object);
-    if (known && known.content === object.content) return known;
     const etag = md5Etag(object.content);
-    const fresh = {
-      content: object.content,
-      etag,
-      ok: {
-        status: 200,
-        headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) },
-        body: object.content,
-      },
-      notModified: { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" },
+    const ok: BackendResponse = {
+      status: 200,
+      headers: { ETag: etag, "Last-Modified": lastModified, ...(object.contentType ? { "Content-Type": object.contentType } : {}) },
+      body: object.content,
     };
-    objectAnswers.set(object, fresh);
-    return fresh;
-  };
-  const s3Errors = new Map<string, BackendResponse>();
-  const s3ErrorOnce = (status: number, code: string, message: string) => {
-    const id = `${status} ${code}`;
-    let e = s3Errors.get(id);
-    if (!e) s3Errors.set(id, (e = s3Error(status, code, message)));
-    return e;
-  };
-  /** Per method, per S3 answer (both declared or fixed): the method response it yields. */
-  const methodResults = new WeakMap<DeclaredMethod, WeakMap<BackendResponse, MethodResult>>();
-  const methodResult = (method: DeclaredMethod, backend: BackendResponse): MethodResult => {
-    let byBackend = methodResults.get(method);
-    if (!byBackend) methodResults.set(method, (byBackend = new WeakMap()));
-    let r = byBackend.get(backend);
-    if (!r) byBackend.set(backend, (r = mapResponse(method, backend)));
-    return r;
+    const notModified: BackendResponse = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
+    return { etag, ok, notModified };
   };
 
   return function integrate(method, pathParams, requestHeaders, path) {
@@ -307,7 +215,7 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
     };
     const integration = method.integration;
     if (!integration) return fail("integration", "the method has no integration (No integration defined for method)");
-    const request = integrationRequest(integration.requestParameters ?? NO_MAPPINGS, pathParams, requestHeaders);
+    const request = integrationRequest(integration.requestParameters ?? {}, pathParams, requestHeaders);
     // `{name}` in the URI is filled from integration.request.path.name; an unmapped one stays as written.
     const uri = (integration.uri ?? "").replace(/\{([^{}]+)\}/g, (whole, name: string) => request.path.get(name) ?? whole);
     const [, , , bucketName, key] = S3_PATH_URI.exec(uri) ?? [];
@@ -334,20 +242,18 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
     let backend: BackendResponse;
     const getLink = `s3:GetObject ${key}`;
     if (!bucket) {
-      backend = s3ErrorOnce(404, "NoSuchBucket", "The specified bucket does not exist");
+      backend = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
       path.push({ link: getLink, ok: false, detail: `404 NoSuchBucket (${bucketName} is not declared)` });
     } else {
       const object = bucket.objects.get(key);
-      const get = s3Decision(role, bucket, "s3:GetObject", `${bucket.arn}/${key}`, object !== undefined);
+      const get = s3Decision(role, bucket, "s3:GetObject", `${bucket.arn}/${key}`);
       if (!get.allowed) {
-        backend = s3ErrorOnce(403, "AccessDenied", "Access Denied");
+        backend = s3Error(403, "AccessDenied", "Access Denied");
         path.push({ link: getLink, ok: false, detail: `403 AccessDenied (${get.reason})` });
       } else if (!object) {
         // Without s3:ListBucket a missing key answers 403, with it 404 (GetObject, Amazon S3 API reference, Permissions).
-        const canList = s3Decision(role, bucket, "s3:ListBucket", bucket.arn, true).allowed;
-        backend = canList
-          ? s3ErrorOnce(404, "NoSuchKey", "The specified key does not exist.")
-          : s3ErrorOnce(403, "AccessDenied", "Access Denied");
+        const canList = s3Decision(role, bucket, "s3:ListBucket", bucket.arn).allowed;
+        backend = canList ? s3Error(404, "NoSuchKey", "The specified key does not exist.") : s3Error(403, "AccessDenied", "Access Denied");
         path.push({
           link: getLink,
           ok: false,
@@ -366,14 +272,13 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
       }
     }
 
-    const result = methodResult(method, backend);
+    const result = mapResponse(method, backend);
     if (!result.ok) return fail(result.link, result.detail);
     return {
       status: result.status,
       body: result.body,
-      bytes: result.bytes,
       contentType: result.contentType,
-      headers: new Map(result.headers),
+      headers: result.headers,
       path,
     };
   };
@@ -408,5 +313,5 @@ function mapResponse(method: DeclaredMethod, backend: BackendResponse): MethodRe
   const contentType = headers["content-type"] ?? "application/json";
   const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
   const body = template ?? backend.body;
-  return { ok: true, status: Number(response.statusCode), body, bytes: Buffer.from(body, "utf8"), contentType, headers: others };
+  return { ok: true, status: Number(response.statusCode), body, contentType, headers: others };
 }

@@ -12,10 +12,12 @@
  * fully-read request and returns one answer, with the path it took.
  */
 import { type RouteMatch, routeMatcher } from "../../lib/api";
-import { accessDeniedMessage, authorizeInvoke, type Decision } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorizeInvoke, evaluatePolicy } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
 import type { DeclaredMethod } from "../declared";
+import type { DeclaredEndpoint } from "../network";
+import { networkVerdict } from "./endpoints";
 import type { LocalIdentity } from "../identities";
 import type { Plan } from "../plan";
 import { type Answer, errorAnswer, type PathStep } from "./answer";
@@ -26,14 +28,18 @@ export { type Answer, errorAnswer, type PathStep } from "./answer";
 
 /** One request as the gateway received it. */
 export interface GatewayRequest extends IncomingSignedRequest {
-  /** The TCP peer address (IPv4-mapped IPv6 already unwrapped): `aws:SourceIp`. */
+  /** The TCP peer address (IPv4-mapped IPv6 already unwrapped): `aws:SourceIp`, or through an endpoint `aws:VpcSourceIp`. */
   sourceIp: string;
+  /** The VPC endpoint the request came through (the listener it arrived on); undefined: the public path. */
+  via?: DeclaredEndpoint;
 }
 
-/** Most invoke decisions kept per identity (distinct method ARN + source IP pairs). */
-export const MAX_DECISIONS = 1024;
+/** The anonymous user, as an endpoint policy sees an unsigned request: only a `*` principal matches it. */
+const ANONYMOUS = { principalArn: "anonymous", userArn: "anonymous", accountId: "" };
+/** A presigned request's query (SigV4 content outside the headers). */
+const SIGNED_QUERY = /[?&]X-Amz-(Algorithm|Credential|Signature)=/i;
 
-/** Synchronous: every link is decided from what the program declares, in memory; no promise per request (issue 12). */
+/** Synchronous: every link is decided in memory from what the program declares; no promise per request. */
 export type Pipeline = (req: GatewayRequest) => Answer;
 
 /** Called with every answer and the request it answers (the story prints the path). */
@@ -59,30 +65,23 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   const select = (httpMethod: string, resourcePath: string) => matchers.get(httpMethod)?.(resourcePath);
   const stagePrefix = `/${api.stageName}`;
 
-  /**
-   * The invoke decision is a pure function of the authenticated identity (its policies are fixed while
-   * the gateway runs), the method ARN and aws:SourceIp (the only request context keys presented), so
-   * it is kept per identity under the exact ARN + source IP: a different ARN or address is evaluated
-   * afresh, never answered from another's verdict. Bounded: cleared when it reaches MAX_DECISIONS.
-   */
-  const decisions = new WeakMap<LocalIdentity, Map<string, { decision: Decision; policyDetail: string }>>();
-  const authorized = (identity: LocalIdentity, resource: string, sourceIp: string) => {
-    let known = decisions.get(identity);
-    if (!known) decisions.set(identity, (known = new Map()));
-    const id = `${sourceIp}\u0000${resource}`;
-    const hit = known.get(id);
-    if (hit) return hit;
+  const authorized = (identity: LocalIdentity, resource: string, sourceIp: string, via: DeclaredEndpoint | undefined) => {
     const decision = authorizeInvoke({
-      request: { caller: identity.caller, action: INVOKE_ACTION, resource, sourceIp, secureTransport: true },
+      request: {
+        caller: identity.caller,
+        action: INVOKE_ACTION,
+        resource,
+        sourceIp,
+        secureTransport: true,
+        via: via && { sourceVpce: via.id, sourceVpc: via.vpcId },
+      },
       identityPolicies: identity.identityPolicies,
       resourcePolicy: api.resourcePolicy,
       resourceAccountId: api.accountId,
+      endpointPolicy: via?.policy,
     });
     const sids = decision.resourceStatements.length ? ` (${decision.resourceStatements.join(", ")})` : "";
-    const entry = { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
-    if (known.size >= MAX_DECISIONS) known.clear();
-    known.set(id, entry);
-    return entry;
+    return { decision, policyDetail: `resource policy ${decision.resource}${sids} + identity ${decision.identity}` };
   };
 
   return function answer(req) {
@@ -91,9 +90,98 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     return result;
   };
 
+  function authenticate(req: GatewayRequest) {
+    return verifySigV4(req, {
+      region: api.region,
+      service: "execute-api",
+      now: now?.(),
+      lookup: (accessKeyId) => {
+        const identity = byKey.get(accessKeyId);
+        return identity && { identity, credentials: identity };
+      },
+    });
+  }
+
+  /** The endpoint-policy link of the path, for a request through an endpoint. */
+  function endpointStep(via: DeclaredEndpoint, verdict: string | undefined): PathStep {
+    return {
+      link: `VPC endpoint policy ${via.id}`,
+      ok: verdict === "Allow" || verdict === "AllowViaAccount",
+      detail: via.policy ? String(verdict) : "default policy (full access)",
+    };
+  }
+
+  /**
+   * An endpoint's policy sees a request without SigV4 content (no Authorization header, no presigned
+   * query) as the anonymous user ("Use VPC endpoint policies for private APIs in API Gateway": "No content
+   * → The invoker is evaluated as an anonymous user", and so is non-SigV4 authorization such as a bearer token; AWS's text for it, "User: anonymous is not authorized
+   * …", is in "How do I troubleshoot HTTP 403 errors from API Gateway?"). Undefined: the policy lets it on.
+   */
+  function anonymousRefusal(req: GatewayRequest, via: DeclaredEndpoint, resource: string, path: PathStep[]): Answer | undefined {
+    const authorization = req.headers.authorization;
+    const sigv4Header = typeof authorization === "string" && authorization.startsWith("AWS4-");
+    if (!via.policy || sigv4Header || SIGNED_QUERY.test(req.rawUrl)) return undefined;
+    const request = {
+      caller: ANONYMOUS,
+      action: INVOKE_ACTION,
+      resource,
+      sourceIp: req.sourceIp,
+      via: { sourceVpce: via.id, sourceVpc: via.vpcId },
+    };
+    const verdict = evaluatePolicy(via.policy, request, "resource");
+    const step = endpointStep(via, verdict);
+    if (step.ok) return undefined;
+    path.push({ ...step, detail: `${String(verdict)} for the anonymous user (no signature)` });
+    return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(ANONYMOUS, resource, verdict === "Deny"), "Message"), path };
+  }
+
+  /**
+   * A request through an endpoint for an API the program did not declare: the endpoint policy is
+   * evaluated first ("Use VPC endpoint policies for private APIs in API Gateway"); if it allows, that
+   * API is not one the twin serves, so the answer is the one for a name that routes to no API.
+   */
+  function otherApi(req: GatewayRequest, via: DeclaredEndpoint, apiId: string, rawPath: string): Answer {
+    const path: PathStep[] = [{ link: `network: through ${via.id} for API ${apiId}, which the program did not declare`, ok: true }];
+    const [, stage = "", ...rest] = rawPath.split("/");
+    const resource = methodArnOf(api.executionArn.replace(/[^:]+$/, apiId), stage, req.method, `/${rest.join("/")}`);
+    const anonymous = anonymousRefusal(req, via, resource, path);
+    if (anonymous) return anonymous;
+    const auth = authenticate(req);
+    if (!auth.ok) {
+      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
+      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
+    }
+    path.push({ link: "SigV4", ok: true });
+    const request = {
+      caller: auth.identity.caller,
+      action: INVOKE_ACTION,
+      resource,
+      sourceIp: req.sourceIp,
+      via: { sourceVpce: via.id, sourceVpc: via.vpcId },
+    };
+    const verdict = via.policy ? evaluatePolicy(via.policy, request, "resource") : "Allow";
+    const step = endpointStep(via, verdict);
+    path.push(step);
+    if (!step.ok)
+      return {
+        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(auth.identity.caller, resource, verdict === "Deny"), "Message"),
+        path,
+      };
+    path.push({ link: `API ${apiId}: not declared by the program (the twin serves one API)`, ok: false });
+    return { ...errorAnswer(403, "ForbiddenException", "Forbidden"), path };
+  }
+
   function decide(req: GatewayRequest): Answer {
+    const network = networkVerdict(api, req.via, req.headers);
+    if ("refuse" in network) {
+      const detail = req.via
+        ? `${req.via.id} carries traffic only to PRIVATE APIs; this API is ${api.endpointType}`
+        : `the API is PRIVATE and the request did not come through a VPC endpoint`;
+      return { ...network.refuse, path: [{ link: "network", ok: false, detail }] };
+    }
     const q = req.rawUrl.indexOf("?");
     const rawPath = q === -1 ? req.rawUrl : req.rawUrl.slice(0, q);
+    if (req.via && network.apiId !== api.restApiId) return otherApi(req, req.via, network.apiId, rawPath);
     // The first segment names the stage: `/dev` or `/dev/…`.
     const stageEnds = rawPath.startsWith(stagePrefix) ? stagePrefix.length : -1;
     if (stageEnds === -1 || (rawPath.length > stageEnds && rawPath[stageEnds] !== "/")) {
@@ -104,7 +192,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     // for a `{param}` (lib/api routeMatcher); no method there is Missing Authentication Token.
     const selected = select(req.method, resourcePath);
     if (!selected) {
-      // API Gateway still parses an Authorization header on a route that does not exist (issue 9).
+      // API Gateway still parses an Authorization header on a route that does not exist: a malformed one
+      // answers its syntax error, not Missing Authentication Token.
       const syntax = authorizationSyntaxFailure(req);
       return syntax
         ? errorAnswer(syntax.status, syntax.errorType, syntax.message)
@@ -112,16 +201,12 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     }
     const method = selected.route.method;
 
-    const auth = verifySigV4(req, {
-      region: api.region,
-      service: "execute-api",
-      now: now?.(),
-      lookup: (accessKeyId) => {
-        const identity = byKey.get(accessKeyId);
-        return identity && { identity, credentials: identity };
-      },
-    });
-    const path: PathStep[] = [];
+    const path: PathStep[] = req.via ? [{ link: `network: through ${req.via.id} (${req.via.vpcId})`, ok: true }] : [];
+    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
+    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
+    const anonymous = req.via && anonymousRefusal(req, req.via, resource, path);
+    if (anonymous) return anonymous;
+    const auth = authenticate(req);
     if (!auth.ok) {
       path.push({ link: "SigV4", ok: false, detail: auth.errorType });
       return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
@@ -129,9 +214,21 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     path.push({ link: "SigV4", ok: true });
 
     const identity = auth.identity;
-    // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
-    const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
-    const { decision, policyDetail } = authorized(identity, resource, req.sourceIp);
+    const { decision, policyDetail } = authorized(identity, resource, req.sourceIp, req.via);
+    if (req.via) {
+      const step = endpointStep(req.via, decision.endpoint);
+      path.push(step);
+      if (!step.ok)
+        return {
+          ...errorAnswer(
+            403,
+            "AccessDeniedException",
+            accessDeniedMessage(identity.caller, resource, decision.endpoint === "Deny"),
+            "Message",
+          ),
+          path,
+        };
+    }
     if (!decision.allowed) {
       path.push({ link: "authorization", ok: false, detail: `${policyDetail}: ${decision.reason}` });
       return {

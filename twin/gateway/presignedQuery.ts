@@ -20,11 +20,13 @@ import type { QueryPair } from "./canonicalRequest";
 
 export const PRESIGN_ALGORITHM_PARAM = "X-Amz-Algorithm";
 const REQUIRED = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"] as const;
-const AUTH_PARAMS = new Set<string>([...REQUIRED, "X-Amz-Security-Token", "X-Amz-Expires"]);
+// X-Amz-Region-Set: SigV4a's region set (sigv4a.ts).
+const AUTH_PARAMS = new Set<string>([...REQUIRED, "X-Amz-Security-Token", "X-Amz-Expires", "X-Amz-Region-Set"]);
 
 export interface PresignedClaims extends SignatureClaims {
   dateText: string;
   token: string | undefined;
+  regionSet: string | undefined;
   /** Index of the X-Amz-Signature pair, left out of the canonical query. */
   signatureIndex: number;
 }
@@ -51,6 +53,7 @@ export function parsePresignedQuery(pairs: readonly QueryPair[]): { ok: true; cl
       signature: value("X-Amz-Signature"),
       dateText: value("X-Amz-Date"),
       token: found.get("X-Amz-Security-Token")?.value,
+      regionSet: found.get("X-Amz-Region-Set")?.value,
       signatureIndex: found.get("X-Amz-Signature")?.index ?? -1,
     },
   };

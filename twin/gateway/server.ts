@@ -27,6 +27,8 @@ import { HOLIDAYS_PATH } from "../../lib/holidays";
 import { LocalIdentity, localIdentities } from "../identities";
 import { CommandError, Parsed, STACK_OPTIONS, UsageError, runMain, stackArgs } from "../../tools/cli/args";
 import { Plan, isProgramError } from "../plan";
+import type { DeclaredEndpoint } from "../network";
+import { EndpointListeners, openEndpointListeners } from "./endpoints";
 import { Logger, createLogger } from "./log";
 import { Answer, AnswerObserver, createPipeline, errorAnswer } from "./pipeline";
 
@@ -67,6 +69,8 @@ export interface GatewayOptions {
   logRequests?: boolean;
   /** Where log lines go. Default: a non-blocking logger on stderr. */
   logger?: Logger;
+  /** Endpoints to listen for besides the declared ones (the story's endpoint that the program did not declare). */
+  extraEndpoints?: DeclaredEndpoint[];
 }
 
 export interface GatewayStats {
@@ -85,6 +89,8 @@ export interface RunningGateway {
   region: string;
   identities: LocalIdentity[];
   plan: Plan;
+  /** One loopback listener per VPC endpoint: a request there came through that endpoint (twin/gateway/endpoints.ts). */
+  endpoints: { id: string; vpcId: string; url: string; dataUrl: string; undeclared?: string }[];
   stats(): GatewayStats;
   close(): Promise<void>;
 }
@@ -115,11 +121,11 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const logger = opts.logger ?? createLogger();
   const stats = { requests: 0, internalErrors: 0, timedOut: 0, openConnections: 0 };
-  let acceptedHosts = new Set<string>();
+  let endpointListeners: EndpointListeners | undefined;
 
   /**
    * Deadlines: each connection's is a number (when it must be done), checked by one sweep timer, so a
-   * request costs an assignment rather than a setTimeout and a clearTimeout (issue 12). A connection
+   * request costs an assignment rather than a setTimeout and a clearTimeout. A connection
    * is closed at most one sweep interval (an eighth of the shortest limit, at most 250 ms) late.
    */
   const deadlines = new Map<Socket, number>();
@@ -140,7 +146,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
    * Answers are written together, once per turn of the event loop (setImmediate runs after the poll
    * phase has read every ready connection), not one by one as each is decided. On loopback each write
    * to a waiting client wakes it; back-to-back writes share that wake-up. Measured here under 10
-   * connections: the gateway's write cost per answer fell from about 35 to 15 µs (issue 12).
+   * connections: the gateway's write cost per answer fell from about 35 to 15 µs.
    */
   let pending: (() => void)[] = [];
   const flush = () => {
@@ -172,7 +178,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
       const send = (a: Answer) => {
         if (res.headersSent || res.destroyed) return;
-        const body = a.bytes ?? Buffer.from(a.body, "utf8");
+        const body = Buffer.from(a.body, "utf8");
         const headers: Record<string, string> = {
           "content-type": a.contentType ?? "application/json",
           "content-length": String(body.length),
@@ -212,6 +218,7 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
             rawHeaders: req.rawHeaders,
             body,
             sourceIp: sourceIpOf(socket),
+            via: endpointListeners?.endpointOf(socket),
           });
         } catch (err) {
           stats.internalErrors++;
@@ -223,7 +230,8 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
       const hosts = hostLines(req.rawHeaders);
       if (hosts.length !== 1) return refuse({ status: 400, body: BAD_REQUEST_BODY });
-      if (!acceptedHosts.has(hosts[0].toLowerCase())) return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
+      if (!endpointListeners?.acceptsHost(socket, hosts[0].toLowerCase()))
+        return refuse(errorAnswer(403, "ForbiddenException", "Forbidden"));
 
       // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3: "If this
       // is a request message and none of the above are true, then the message body length is zero"):
@@ -286,7 +294,17 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  acceptedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ["127.0.0.1", "localhost"] : [])]);
+  try {
+    endpointListeners = await openEndpointListeners(server, [...plan.declared.network.endpoints, ...(opts.extraEndpoints ?? [])], {
+      stageName: plan.stageName,
+      region: plan.region,
+      maxConnections: limits.maxConnections,
+    });
+  } catch (err) {
+    clearInterval(sweeper);
+    server.close();
+    throw err;
+  }
   const url = `http://127.0.0.1:${port}/${plan.stageName}`;
   return {
     url,
@@ -294,13 +312,24 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
     region: plan.region,
     identities,
     plan,
+    endpoints: endpointListeners.listeners.map((l) => ({
+      id: l.endpoint.id,
+      vpcId: l.endpoint.vpcId,
+      url: l.url,
+      dataUrl: `${l.url}/${HOLIDAYS_PATH}`,
+      ...(l.endpoint.undeclared ? { undeclared: l.endpoint.undeclared } : {}),
+    })),
     stats: () => ({ ...stats, droppedLogLines: logger.dropped }),
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      // The endpoint listeners stop accepting first; their sockets belong to the HTTP server, which closes them.
+      const listenersClosed = endpointListeners?.close();
+      await new Promise<void>((resolve) => {
         clearInterval(sweeper);
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await listenersClosed;
+    },
   };
 }
 
@@ -318,7 +347,18 @@ export function contractLine(gw: RunningGateway): string {
     region: gw.region,
     allowed: gw.identities.filter((i) => i.expectAllowed).map(creds),
     denied: gw.identities.filter((i) => !i.expectAllowed).map(creds),
+    endpoints: endpointsOf(gw),
   });
+}
+
+/** The contract's `endpoints`; apiHost: the API's own name, which private DNS resolves to the endpoint inside the VPC (curl --connect-to). */
+export function endpointsOf(gw: RunningGateway): { id: string; vpcId: string; url: string; apiHost: string }[] {
+  return gw.endpoints.map((e) => ({
+    id: e.id,
+    vpcId: e.vpcId,
+    url: e.url,
+    apiHost: `${gw.plan.declared.api.restApiId}.execute-api.${gw.region}.amazonaws.com`,
+  }));
 }
 
 /** `--port`: decimal digits only (no `0x50`, `1e3` or empty value), 0-65535; 0 picks a free port. */

@@ -16,7 +16,9 @@ import {
   CLOCK_SKEW_MINUTES,
   MESSAGES,
   badDate,
+  REGION_SET_REQUIRED,
   credentialParts,
+  credentialPartsV4a,
   fail,
   signatureExpired,
   signatureNotYetCurrent,
@@ -30,6 +32,7 @@ import { SignatureClaims, parseAuthorizationHeader } from "./authorizationHeader
 import { canonicalRequest, headerLines, joinedHeader, parseRawQuery } from "./canonicalRequest";
 import { isPresigned, parsePresignedQuery } from "./presignedQuery";
 import { signature, signingKey, stringToSign } from "./signingKey";
+import { ALGORITHM_V4A, REGION_SET_HEADER, regionSetCovers, sigV4aPublicKey, sigV4aStringToSign, verifySigV4aSignature } from "./sigv4a";
 
 export { parseAmzDate } from "./amzDate";
 export { MESSAGES } from "./authErrors";
@@ -73,6 +76,8 @@ interface Claimed extends SignatureClaims {
   dateText: string;
   date: Date | undefined;
   token: string | undefined;
+  /** SigV4a's X-Amz-Region-Set, when it is signed. */
+  regionSet: string | undefined;
   omitQueryIndex: number;
 }
 
@@ -96,7 +101,7 @@ export function authorizationSyntaxFailure(req: IncomingSignedRequest): AuthFail
   return parsed.ok ? undefined : parsed;
 }
 
-/** Synchronous: nothing in it waits, and the gateway answers without a promise per request (issue 12). */
+/** Synchronous: nothing in it waits, and the gateway answers without a promise per request. */
 export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I>): AuthResult<I> {
   const { wirePath, rawQuery } = splitTarget(req.rawUrl);
   const query = parseRawQuery(rawQuery);
@@ -117,6 +122,7 @@ export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I
       form: "query",
       date: parseAmzDate(c.dateText),
       token: c.token ?? joinedHeader(lines, "x-amz-security-token"),
+      regionSet: c.regionSet,
       omitQueryIndex: c.signatureIndex,
     };
   } else {
@@ -137,6 +143,7 @@ export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I
       dateText,
       date,
       token: joinedHeader(lines, "x-amz-security-token"),
+      regionSet: c.signedHeaders.split(";").includes(REGION_SET_HEADER) ? joinedHeader(lines, REGION_SET_HEADER) : undefined,
       omitQueryIndex: -1,
     };
   }
@@ -160,13 +167,19 @@ export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I
 
   const signedNames = claimed.signedHeaders.split(";");
   if (!signedNames.some((n) => n.toLowerCase() === "host")) return fail("IncompleteSignatureException", MESSAGES.hostNotSigned);
-  if (claimed.algorithm !== ALGORITHM) return fail("IncompleteSignatureException", unsupportedAlgorithm(claimed.algorithm));
+  const v4a = claimed.algorithm === ALGORITHM_V4A;
+  if (claimed.algorithm !== ALGORITHM && !v4a) return fail("IncompleteSignatureException", unsupportedAlgorithm(claimed.algorithm));
 
   const scope = claimed.credential.replace(/\/+$/, "").split("/");
-  if (scope.length !== 5) return fail("IncompleteSignatureException", credentialParts(claimed.credential));
+  if (v4a) {
+    if (scope.length !== 4) return fail("IncompleteSignatureException", credentialPartsV4a(claimed.credential));
+    if (claimed.regionSet === undefined || claimed.regionSet.trim() === "")
+      return fail("IncompleteSignatureException", REGION_SET_REQUIRED);
+    scope.splice(2, 0, claimed.regionSet); // [key, date, region set, service, terminator]
+  } else if (scope.length !== 5) return fail("IncompleteSignatureException", credentialParts(claimed.credential));
   const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scope;
   let scopeErrors = "";
-  if (scopeRegion !== opts.region) scopeErrors += wrongRegion(scopeRegion);
+  if (v4a ? !regionSetCovers(scopeRegion, opts.region) : scopeRegion !== opts.region) scopeErrors += wrongRegion(scopeRegion);
   if (scopeService !== opts.service) scopeErrors += wrongService(opts.service);
   if (terminator !== "aws4_request") scopeErrors += wrongTerminator(terminator);
   if (scopeDate !== amzDate.slice(0, 8)) scopeErrors += wrongScopeDate(scopeDate, amzDate);
@@ -188,11 +201,18 @@ export function verifySigV4<I>(req: IncomingSignedRequest, opts: VerifyOptions<I
         body: req.body,
       });
   if (canonical === undefined) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
-  const expected = signature(
-    signingKey(found.credentials.secretAccessKey, scopeDate, scopeRegion, scopeService),
-    stringToSign(amzDate, `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`, canonical),
-  );
-  if (!sameText(expected, claimed.signature)) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
+  if (v4a) {
+    const { accessKeyId: id, secretAccessKey } = found.credentials;
+    const toSign = sigV4aStringToSign(amzDate, `${scopeDate}/${scopeService}/aws4_request`, canonical);
+    if (!verifySigV4aSignature(sigV4aPublicKey(id, secretAccessKey), toSign, claimed.signature))
+      return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
+  } else {
+    const expected = signature(
+      signingKey(found.credentials.secretAccessKey, scopeDate, scopeRegion, scopeService),
+      stringToSign(amzDate, `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`, canonical),
+    );
+    if (!sameText(expected, claimed.signature)) return fail("InvalidSignatureException", MESSAGES.signatureMismatch);
+  }
 
   // Outside S3 the token may be added after signing (SigV4 suite post-sts-header-after); it must still be the right one.
   if ((found.credentials.sessionToken ?? undefined) !== claimed.token) return fail("UnrecognizedClientException", MESSAGES.invalidToken);
