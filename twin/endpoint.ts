@@ -74,7 +74,8 @@ export async function startTwin(stack: string, opts: TwinOptions = {}): Promise<
   const gateway = await startGateway(served, { ...opts.gateway, identities: (base) => [...base, ...deployers] });
   // The twin's "DNS": the API's execute-api host is served by the local gateway.
   const apiOrigin = `https://${String(plan.run.outputs.restApiId)}.execute-api.${plan.region}.amazonaws.com`;
-  const resolveTo = (origin: string) => (url: string) => (url.startsWith(`${apiOrigin}/`) ? `${origin}${url.slice(apiOrigin.length)}` : url);
+  const resolveTo = (origin: string) => (url: string) =>
+    url.startsWith(`${apiOrigin}/`) ? `${origin}${url.slice(apiOrigin.length)}` : url;
   const gatewayOrigin = new URL(gateway.url).origin;
   // From here (outside any VPC) the name reaches the main listener; from the caller Lambda, what its
   // declared vpcConfig reaches: the endpoint's listener with private DNS (twin/network.ts), else the main one.
