@@ -3,11 +3,9 @@ import { Provider } from "@pulumi/aws/provider";
 import type { AccountAccess } from "../lib/config";
 
 /**
- * An explicit AWS provider for one account. `allowedAccountIds` makes a wrong profile or role fail
- * before anything changes; `disable-default-providers` in Pulumi.yaml ensures nothing else is used.
- * Every resource it creates is tagged with the project and the stack, so two stacks in the same
- * accounts can be told apart. Static credentials (from a Pulumi ESC environment) are passed as
- * secrets, so they are encrypted in the provider's state.
+ * An explicit AWS provider for one account: `allowedAccountIds` fails a wrong profile or role before anything
+ * changes (Pulumi.yaml disables default providers); default tags name the project and stack of every resource;
+ * static credentials (from a Pulumi ESC environment) are secrets, so encrypted in the provider's state.
  */
 export function accountProvider(name: string, region: string, access: AccountAccess, opts?: pulumi.CustomResourceOptions): Provider {
   return new Provider(

@@ -4,6 +4,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import { bundleCaller } from "../lambda/bundle";
 import { parseArn } from "../lib/arn";
+import { problemLine, show } from "../lib/config";
 import { invokeMethodPolicy, lambdaTrustPolicy, lambdaVpcAccessPolicy, renderPolicy, writeLogsPolicy } from "../lib/policy";
 
 /** The Lambda runtimes the bundle (esbuild target node20) runs on. */
@@ -48,11 +49,18 @@ export interface CallerVpcConfig {
 }
 
 /**
- * Account B: the caller Lambda (the bundled `lambda/handler.ts`), its role, its log group and the
- * identity policy that lets the role invoke exactly one API method, signed with SigV4.
+ * Account B: the caller Lambda (the bundled `lambda/handler.ts`), its role, its log group and the identity
+ * policy that lets the role invoke exactly the given API methods, signed with SigV4.
  */
 export class CallerFunction extends pulumi.ComponentResource {
-  /** ARN of the function's execution role: the principal the API's resource policy allows. */
+  /** The Lambda function. */
+  readonly function: lambda.Function;
+  /** Its execution role: the principal the API's resource policy allows. */
+  readonly role: iam.Role;
+  /** The log group the function writes to (JSON logs). */
+  readonly logGroup: cloudwatch.LogGroup;
+
+  /** ARN of the function's execution role. */
   readonly roleArn: pulumi.Output<string>;
   /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
@@ -71,94 +79,22 @@ export class CallerFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: CallerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerFunction", name, {}, opts);
-    const runtime = args.runtime ?? "nodejs22.x";
-    if (!CALLER_RUNTIMES.includes(runtime)) {
-      throw new pulumi.ResourceError(`${name}: runtime ${JSON.stringify(runtime)} is not one of ${CALLER_RUNTIMES.join(", ")}`, this);
-    }
-    const parent = { parent: this };
+    const runtime = checkArgs(name, args, this);
 
-    const role = new iam.Role(
-      `${name}-role`,
-      {
-        description: "Execution role of the holidays caller; the API's resource policy names this role",
-        assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
-      },
-      parent,
-    );
+    const role = createRole(name, this);
+    const logGroup = createLogGroup(name, args, this);
+    const policies = createRolePolicies(name, role, logGroup, args, this);
+    const fn = createFunction(name, args, runtime, role, logGroup, policies, this);
 
-    const logGroup = new cloudwatch.LogGroup(
-      `${name}-logs`,
-      {
-        namePrefix: `/holidays-api/${name}-`,
-        retentionInDays: args.logRetentionInDays ?? 14,
-      },
-      parent,
-    );
-    const logsPolicy = new iam.RolePolicy(
-      `${name}-logs`,
-      {
-        role: role.id,
-        policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))),
-      },
-      parent,
-    );
-    const invokePolicy = new iam.RolePolicy(
-      `${name}-invoke`,
-      {
-        role: role.id,
-        policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))),
-      },
-      parent,
-    );
-
-    // Lambda checks the role may create network interfaces when the function is created ("The provided execution
-    // role does not have permissions to call CreateNetworkInterface on EC2", aws-samples/data-perimeter-policy-examples#63).
-    const vpcAccessPolicy = args.vpcConfig
-      ? new iam.RolePolicy(
-          `${name}-vpc-access`,
-          {
-            role: role.id,
-            policy: pulumi.all([role.arn, args.apiRegion]).apply(([roleArn, region]) => {
-              const arn = parseArn(roleArn);
-              if (!arn) throw new Error(`CallerFunction: role ARN ${roleArn} does not parse`);
-              return renderPolicy(lambdaVpcAccessPolicy({ partition: arn.partition, region, accountId: arn.accountId }));
-            }),
-          },
-          parent,
-        )
-      : undefined;
-
-    const bundle = bundleCaller();
-    const fn = new lambda.Function(
-      `${name}-fn`,
-      {
-        description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
-        role: role.arn,
-        runtime,
-        architectures: ["arm64"],
-        handler: "index.handler",
-        memorySize: 256,
-        timeout: args.timeoutSeconds ?? 10,
-        // Every file of the bundle: index.js and the credential chain it loads only when needed.
-        code: new pulumi.asset.AssetArchive(
-          Object.fromEntries(Object.entries(bundle.files).map(([name, code]) => [name, new pulumi.asset.StringAsset(code)])),
-        ),
-        environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
-        // With logFormat JSON, Lambda stores applicationLogLevel and systemLogLevel as INFO when they are not
-        // given, and reads them back, so leaving them out shows a diff on every preview
-        // (terraform-provider-aws #35301; #42181 shows the INFO/INFO read-back). State them.
-        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
-        vpcConfig: args.vpcConfig ? { subnetIds: args.vpcConfig.subnetIds, securityGroupIds: args.vpcConfig.securityGroupIds } : undefined,
-      },
-      { parent: this, dependsOn: vpcAccessPolicy ? [logsPolicy, invokePolicy, vpcAccessPolicy] : [logsPolicy, invokePolicy] },
-    );
-
+    this.function = fn;
+    this.role = role;
+    this.logGroup = logGroup;
     this.roleArn = role.arn;
     this.functionName = fn.name;
     this.functionArn = fn.arn;
     this.logGroupName = logGroup.name;
-    this.invokePolicy = invokePolicy.policy;
-    this.vpcAccessPolicy = vpcAccessPolicy;
+    this.invokePolicy = policies.invoke.policy;
+    this.vpcAccessPolicy = policies.vpcAccess;
     this.registerOutputs({
       roleArn: this.roleArn,
       functionName: this.functionName,
@@ -167,4 +103,126 @@ export class CallerFunction extends pulumi.ComponentResource {
       invokePolicy: this.invokePolicy,
     });
   }
+}
+
+/** The plain args a user can get wrong, checked before any child exists; returns the runtime. */
+function checkArgs(name: string, args: CallerFunctionArgs, self: pulumi.Resource): string {
+  const runtime = args.runtime ?? "nodejs22.x";
+  if (!CALLER_RUNTIMES.includes(runtime)) {
+    const problem = {
+      key: "runtime",
+      value: show(runtime),
+      expected: `one of ${CALLER_RUNTIMES.join(", ")}`,
+      fix: 'pass runtime: "nodejs22.x"',
+    };
+    throw new pulumi.ResourceError(`${name}: ${problemLine(problem)}`, self);
+  }
+  // Lambda's timeout is 1-900 seconds ("Configure Lambda function timeout", AWS Lambda Developer Guide).
+  const timeout = args.timeoutSeconds;
+  if (typeof timeout === "number" && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    const problem = {
+      key: "timeoutSeconds",
+      value: show(timeout),
+      expected: "a whole number of seconds from 1 to 900",
+      fix: "pass timeoutSeconds: 10",
+    };
+    throw new pulumi.ResourceError(`${name}: ${problemLine(problem)}`, self);
+  }
+  return runtime;
+}
+
+function createRole(name: string, parent: pulumi.Resource): iam.Role {
+  return new iam.Role(
+    `${name}-role`,
+    {
+      description: "Execution role of the holidays caller; the API's resource policy names this role",
+      assumeRolePolicy: renderPolicy(lambdaTrustPolicy()),
+    },
+    { parent },
+  );
+}
+
+function createLogGroup(name: string, args: CallerFunctionArgs, parent: pulumi.Resource): cloudwatch.LogGroup {
+  return new cloudwatch.LogGroup(
+    `${name}-logs`,
+    { namePrefix: `/holidays-api/${name}-`, retentionInDays: args.logRetentionInDays ?? 14 },
+    { parent },
+  );
+}
+
+interface RolePolicies {
+  logs: iam.RolePolicy;
+  invoke: iam.RolePolicy;
+  vpcAccess?: iam.RolePolicy;
+}
+
+/** The role's inline policies: write its own logs, invoke exactly the given method ARNs, and (in a VPC) manage its ENIs. */
+function createRolePolicies(
+  name: string,
+  role: iam.Role,
+  logGroup: cloudwatch.LogGroup,
+  args: CallerFunctionArgs,
+  parent: pulumi.Resource,
+): RolePolicies {
+  const logs = new iam.RolePolicy(
+    `${name}-logs`,
+    { role: role.id, policy: logGroup.arn.apply((arn) => renderPolicy(writeLogsPolicy(arn))) },
+    { parent },
+  );
+  const invoke = new iam.RolePolicy(
+    `${name}-invoke`,
+    { role: role.id, policy: pulumi.output(args.methodArns).apply((arns) => renderPolicy(invokeMethodPolicy(arns))) },
+    { parent },
+  );
+  // Lambda checks the role may create network interfaces when the function is created ("The provided execution
+  // role does not have permissions to call CreateNetworkInterface on EC2", aws-samples/data-perimeter-policy-examples#63).
+  const vpcAccess = args.vpcConfig
+    ? new iam.RolePolicy(
+        `${name}-vpc-access`,
+        {
+          role: role.id,
+          policy: pulumi.all([role.arn, args.apiRegion]).apply(([roleArn, region]) => {
+            const arn = parseArn(roleArn);
+            if (!arn) throw new Error(`CallerFunction: role ARN ${roleArn} does not parse`);
+            return renderPolicy(lambdaVpcAccessPolicy({ partition: arn.partition, region, accountId: arn.accountId }));
+          }),
+        },
+        { parent },
+      )
+    : undefined;
+  return { logs, invoke, vpcAccess };
+}
+
+function createFunction(
+  name: string,
+  args: CallerFunctionArgs,
+  runtime: string,
+  role: iam.Role,
+  logGroup: cloudwatch.LogGroup,
+  policies: RolePolicies,
+  parent: pulumi.Resource,
+): lambda.Function {
+  const bundle = bundleCaller();
+  return new lambda.Function(
+    `${name}-fn`,
+    {
+      description: "Calls the holidays API with SigV4 (execute-api) and returns the holidays",
+      role: role.arn,
+      runtime,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memorySize: 256,
+      timeout: args.timeoutSeconds ?? 10,
+      // Every file of the bundle: index.js and the credential chain it loads only when needed.
+      code: new pulumi.asset.AssetArchive(
+        Object.fromEntries(Object.entries(bundle.files).map(([file, code]) => [file, new pulumi.asset.StringAsset(code)])),
+      ),
+      environment: { variables: { API_URL: args.apiUrl, API_REGION: args.apiRegion } },
+      // Lambda stores and reads back INFO/INFO log levels with logFormat JSON: stated, so previews show no diff
+      // (hashicorp/terraform-provider-aws#35301, #42181).
+      loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO", logGroup: logGroup.name },
+      vpcConfig: args.vpcConfig ? { subnetIds: args.vpcConfig.subnetIds, securityGroupIds: args.vpcConfig.securityGroupIds } : undefined,
+    },
+    { parent, dependsOn: [policies.logs, policies.invoke, ...(policies.vpcAccess ? [policies.vpcAccess] : [])] },
+  );
 }

@@ -12,12 +12,12 @@ export interface CallerNetworkArgs {
    * decides the rules declared here.
    * @default undefined (a VPC with two private subnets in two AZs is made, with no internet or NAT gateway)
    */
-  subnetIds?: readonly string[];
+  subnetIds?: string[];
   /**
    * The caller Lambda's security groups, in that VPC; the endpoint admits HTTPS from each.
    * @default undefined (a security group is made whose only rule lets the Lambda reach the endpoint on 443)
    */
-  securityGroupIds?: readonly string[];
+  securityGroupIds?: string[];
   /**
    * CIDR block of the VPC made when `subnetIds` is not given; the subnets take its first two /24 blocks.
    * @default "10.0.0.0/16"
@@ -27,6 +27,15 @@ export interface CallerNetworkArgs {
   invokerArns: pulumi.Input<pulumi.Input<string>[]>;
   /** The API's GET method ARNs: the only resources the endpoint policy lets anyone invoke. */
   methodArns: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Where the endpoint and the Lambda go: the Lambda in every subnet, the endpoint in one per AZ. */
+interface Network {
+  vpc?: ec2.Vpc;
+  subnets: ec2.Subnet[];
+  vpcId: pulumi.Output<string>;
+  subnetIds: pulumi.Output<string[]>;
+  endpointSubnetIds: pulumi.Output<string[]>;
 }
 
 /** HTTPS: the only port the endpoint listens on for execute-api. */
@@ -43,11 +52,14 @@ export class CallerNetwork extends pulumi.ComponentResource {
   /** The VPC made here; undefined when `subnetIds` were given. */
   readonly vpc?: ec2.Vpc;
   /** The subnets made here (one per AZ); empty when `subnetIds` were given. */
-  readonly subnets: readonly ec2.Subnet[];
+  readonly subnets: ec2.Subnet[];
   /** The Lambda's security group made here; undefined when `securityGroupIds` were given. */
   readonly lambdaSecurityGroup?: ec2.SecurityGroup;
+  /** The endpoint's security group: HTTPS in from the Lambda's security groups only. */
   readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /** The interface VPC endpoint for execute-api (private DNS on). */
   readonly endpoint: ec2.VpcEndpoint;
+  /** The endpoint policy: invoke exactly the API's methods, as exactly the invokers. */
   readonly endpointPolicy: ec2.VpcEndpointPolicy;
 
   /** Id of the VPC the endpoint and the Lambda are in. */
@@ -60,13 +72,13 @@ export class CallerNetwork extends pulumi.ComponentResource {
   readonly vpcEndpointId: pulumi.Output<string>;
   /** The rendered endpoint policy (canonical JSON). */
   readonly vpcEndpointPolicy: pulumi.Output<string>;
-  private readonly child: pulumi.CustomResourceOptions;
 
   constructor(name: string, args: CallerNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:CallerNetwork", name, {}, opts);
     // The component's dependsOn holds for each child: the caller role's network-interface policy is
     // created before the subnets and groups and deleted after them (see CallerFunction.vpcAccessPolicy).
-    this.child = { parent: this, dependsOn: opts?.dependsOn };
+    // A local, not a field: the schema analyzer would make a field an output.
+    const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
     if (args.subnetIds !== undefined && args.subnetIds.length === 0) {
       throw new pulumi.ResourceError(`${name}: subnetIds is empty; give at least one subnet, or leave it out to make a VPC`, this);
     }
@@ -74,17 +86,26 @@ export class CallerNetwork extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`${name}: securityGroupIds is empty; give at least one, or leave it out to make one`, this);
     }
 
-    const net =
-      args.subnetIds === undefined ? this.makeVpc(name, args.vpcCidrBlock ?? "10.0.0.0/16") : this.existingVpc(name, args.subnetIds);
+    const cidrBlock = args.vpcCidrBlock ?? "10.0.0.0/16";
+    let subnetCidrs: string[] = [];
+    try {
+      subnetCidrs = args.subnetIds === undefined ? [0, 1].map((i) => subnetCidr(cidrBlock, i)) : [];
+    } catch (err) {
+      throw new pulumi.ResourceError(
+        `${name}: vpcCidrBlock ${JSON.stringify(cidrBlock)} must be an IPv4 block of /16 to /23, e.g. 10.0.0.0/16 (${String(err)})`,
+        this,
+      );
+    }
+    const net = args.subnetIds === undefined ? this.makeVpc(name, cidrBlock, subnetCidrs, child) : this.existingVpc(name, args.subnetIds);
     this.vpc = net.vpc;
     this.subnets = net.subnets;
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(
       `${name}-endpoint`,
       { vpcId: net.vpcId, description: "execute-api VPC endpoint: HTTPS from the holidays caller only" },
-      this.child,
+      child,
     );
-    const lambdaGroups = this.lambdaGroups(name, net.vpcId, args.securityGroupIds);
+    const lambdaGroups = this.lambdaGroups(name, net.vpcId, args.securityGroupIds, child);
     this.lambdaSecurityGroup = lambdaGroups.made;
 
     this.endpoint = new ec2.VpcEndpoint(
@@ -96,10 +117,10 @@ export class CallerNetwork extends pulumi.ComponentResource {
         // The API's default URL resolves to this endpoint inside the VPC, so the caller's URL and code stay
         // the same ("Creating a private API", API Gateway Developer Guide: private DNS names).
         privateDnsEnabled: true,
-        subnetIds: net.subnetIds,
+        subnetIds: net.endpointSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],
       },
-      this.child,
+      child,
     );
     // A resource of its own: the policy names the API's method ARNs, and the API's policy names this
     // endpoint's id; inline on the endpoint, that would be a cycle.
@@ -111,7 +132,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
           .all([args.invokerArns, args.methodArns])
           .apply(([principalArns, methodArns]) => renderPolicy(vpcEndpointPolicy({ principalArns, methodArns }))),
       },
-      this.child,
+      child,
     );
 
     this.vpcId = net.vpcId;
@@ -129,13 +150,10 @@ export class CallerNetwork extends pulumi.ComponentResource {
   }
 
   /** A VPC with DNS on (private DNS needs both attributes) and one private subnet in each of two AZs. */
-  private makeVpc(
-    name: string,
-    cidrBlock: string,
-  ): { vpc: ec2.Vpc; subnets: ec2.Subnet[]; vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+  private makeVpc(name: string, cidrBlock: string, subnetCidrs: readonly string[], child: pulumi.CustomResourceOptions): Network {
     // "To use the private DNS option, the enableDnsSupport and enableDnsHostnames attributes of your VPC
     // must be set to true" ("Creating a private API", API Gateway Developer Guide).
-    const made = new ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true }, this.child);
+    const made = new ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true }, child);
     // Standard zones only (no Local or Wavelength Zones, which need an opt-in), in name order: the same two each run.
     const zones = getAvailabilityZonesOutput(
       { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
@@ -153,32 +171,35 @@ export class CallerNetwork extends pulumi.ComponentResource {
           {
             vpcId: made.id,
             availabilityZone: zones.apply((z) => z[i]),
-            cidrBlock: subnetCidr(cidrBlock, i),
+            cidrBlock: subnetCidrs[i],
             mapPublicIpOnLaunch: false,
           },
-          this.child,
+          child,
         ),
     );
-    return { vpc: made, subnets, vpcId: made.id, subnetIds: pulumi.all(subnets.map((s) => s.id)) };
+    const subnetIds = pulumi.all(subnets.map((s) => s.id));
+    return { vpc: made, subnets, vpcId: made.id, subnetIds, endpointSubnetIds: subnetIds };
   }
 
   /** The VPC of the given subnets, read from EC2; every subnet must be in the same one. */
-  private existingVpc(
-    name: string,
-    subnetIds: readonly string[],
-  ): { vpc?: undefined; subnets: ec2.Subnet[]; vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+  private existingVpc(name: string, subnetIds: readonly string[]): Network {
     const ids = [...subnetIds];
-    const vpcId = pulumi.all(ids.map((id) => ec2.getSubnetOutput({ id }, { parent: this }).vpcId)).apply((vpcIds) => {
-      const distinct = [...new Set(vpcIds)];
+    const found = pulumi.all(ids.map((id) => ec2.getSubnetOutput({ id }, { parent: this }))).apply((subnets) => {
+      const distinct = [...new Set(subnets.map((s) => s.vpcId))];
       if (distinct.length !== 1) {
         throw new pulumi.ResourceError(
           `${name}: the subnets ${ids.join(", ")} are in different VPCs (${distinct.join(", ")}); list subnets of one VPC in holidays-api:callerVpc.subnetIds`,
           this,
         );
       }
-      return distinct[0];
+      // An interface endpoint takes one subnet per AZ ("DuplicateSubnetsInSameZone: Found another VPC endpoint
+      // subnet in the availability zone of subnet-…", terraform-aws-modules/terraform-aws-vpc#583): the first by id.
+      const perZone = new Map<string, string>();
+      for (const s of [...subnets].sort((x, y) => (x.id < y.id ? -1 : 1)))
+        if (!perZone.has(s.availabilityZone)) perZone.set(s.availabilityZone, s.id);
+      return { vpcId: distinct[0], endpointSubnetIds: [...perZone.values()].sort() };
     });
-    return { subnets: [], vpcId, subnetIds: pulumi.output(ids) };
+    return { subnets: [], vpcId: found.vpcId, subnetIds: pulumi.output(ids), endpointSubnetIds: found.endpointSubnetIds };
   }
 
   /** The Lambda's security groups: the given ones, or one made here whose only rule is HTTPS to the endpoint. */
@@ -186,6 +207,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
     name: string,
     vpcId: pulumi.Output<string>,
     given: readonly string[] | undefined,
+    child: pulumi.CustomResourceOptions,
   ): { made?: ec2.SecurityGroup; ids: pulumi.Output<string[]> } {
     const endpointGroupId = this.endpointSecurityGroup.id;
     let made: ec2.SecurityGroup | undefined;
@@ -196,7 +218,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
       made = new ec2.SecurityGroup(
         `${name}-lambda`,
         { vpcId, description: "holidays caller Lambda: HTTPS to the execute-api endpoint only" },
-        this.child,
+        child,
       );
       new vpc.SecurityGroupEgressRule(
         `${name}-lambda-to-endpoint`,
@@ -208,7 +230,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
           toPort: HTTPS,
           description: "HTTPS to the execute-api VPC endpoint",
         },
-        this.child,
+        child,
       );
       sources = [{ key: "lambda", id: made.id }];
     } else {
@@ -225,7 +247,7 @@ export class CallerNetwork extends pulumi.ComponentResource {
           toPort: HTTPS,
           description: "HTTPS from the holidays caller Lambda",
         },
-        this.child,
+        child,
       );
     }
     return { made, ids: pulumi.all(sources.map((s) => s.id)) };

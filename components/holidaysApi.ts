@@ -19,26 +19,22 @@ import {
   s3IntegrationUri,
   s3KeyPattern,
 } from "../lib/api";
-import { retentionChoice } from "../lib/retention";
-import { DATA_RETENTION_VALUES } from "../lib/config";
-import { methodArn } from "../lib/arn";
+import { DATA_RETENTION_VALUES, type DataRetention, retentionChoice } from "../lib/retention";
+import { REGION, methodArn } from "../lib/arn";
+import { STAGE_NAME, problemLine, show } from "../lib/config";
 import { deploymentFingerprint } from "../lib/fingerprint";
 import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
 import { apiGatewayTrustPolicy, apiResourcePolicy, readObjectPolicy, renderPolicy, tlsOnlyBucketPolicy } from "../lib/policy";
 
 export interface HolidaysApiArgs {
-  /**
-   * AWS region of the API; used in the S3 integration URI and the partition of every ARN built here.
-   * A plain string on purpose: the partition decides the shape of resources, so it must be known at
-   * preview.
-   */
+  /** AWS region of the API: the S3 integration URI and every ARN's partition. Plain: it shapes resources at preview. */
   region: string;
   /**
    * The objects the API serves: `api/v1/data.json` and one `api/v1/<year>/data.json` per year (see
    * lib/api `dataObjects`). Plain values: each key names an `aws.s3.BucketObjectv2`.
    */
   objects: DataObject[];
-  /** Stage name, e.g. `dev`; part of the invoke URL and of the method ARN. A plain string: it names resources. */
+  /** Stage name, e.g. `dev`: part of the invoke URL and of every method ARN. Plain: it names resources. */
   stageName: string;
   /** Principals (role/user/account-root ARNs) allowed to invoke the GET routes. */
   invokerArns: pulumi.Input<pulumi.Input<string>[]>;
@@ -110,14 +106,25 @@ interface S3Integration {
 }
 
 /**
- * Account A: a private S3 bucket holding the holidays documents, served by an IAM-authorized REST API
- * (`GET /api/v1/data.json`, `GET /api/v1/{year}/data.json`) whose resource policy names exactly the
- * invokers on exactly those routes. Responses pass S3's ETag and Last-Modified through, and a caller's
- * If-None-Match reaches S3, whose 304 is answered as 304. Built from
- * Resource/Method/Integration resources (never an OpenAPI body, which would overwrite the policy),
- * and redeployed whenever the policy or the API definition changes.
+ * Account A: a private S3 bucket of holidays documents served by an IAM-authorized REST API whose resource
+ * policy names exactly the invokers on exactly its GET routes. Children are exposed to extend (docs/extending.md).
  */
 export class HolidaysApi extends pulumi.ComponentResource {
+  /** The REST API (REGIONAL or PRIVATE, dualstack). */
+  readonly restApi: apigateway.RestApi;
+  /** The resource policy attached to the API. */
+  readonly policy: apigateway.RestApiPolicy;
+  /** The deployment the stage serves; replaced whenever the API definition or the policy changes. */
+  readonly deployment: apigateway.Deployment;
+  /** The stage (`stageName`): attach WAF, method settings or usage plans to it. */
+  readonly stage: apigateway.Stage;
+  /** The private, versioned, encrypted, TLS-only data bucket. */
+  readonly bucket: s3.Bucket;
+  /** The data objects in the bucket (data.json first, then one per year). */
+  readonly objects: s3.BucketObjectv2[];
+  /** The role API Gateway assumes to read the objects (allowed the routes' keys only). */
+  readonly integrationRole: iam.Role;
+
   /** REST API id. */
   readonly restApiId: pulumi.Output<string>;
   /** `arn:aws:execute-api:<region>:<account>:<apiId>`. */
@@ -130,9 +137,9 @@ export class HolidaysApi extends pulumi.ComponentResource {
   readonly yearDataUrlTemplate: pulumi.Output<string>;
   /** ARN of `GET /api/v1/data.json` on the stage. */
   readonly methodArn: pulumi.Output<string>;
-  /** ARNs of every GET route on the stage (`…/GET/api/v1/data.json`, `…/GET/api/v1/*\/data.json`): what invokers are allowed to call. */
+  /** ARNs of every GET route on the stage (`…/GET/api/v1/data.json`, `…/GET/api/v1/*\/data.json`): what invokers may call. */
   readonly methodArns: pulumi.Output<string[]>;
-  /** Name of the private bucket holding the document. */
+  /** Name of the private bucket holding the documents. */
   readonly bucketName: pulumi.Output<string>;
   /** The rendered resource policy (canonical JSON). */
   readonly resourcePolicy: pulumi.Output<string>;
@@ -141,45 +148,10 @@ export class HolidaysApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: HolidaysApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("holidays:index:HolidaysApi", name, {}, opts);
-    const dataRetention = args.dataRetention ?? "retain";
-    if (!(DATA_RETENTION_VALUES as readonly string[]).includes(dataRetention)) {
-      throw new pulumi.ResourceError(
-        `${name}: dataRetention ${JSON.stringify(dataRetention)} is not one of ${DATA_RETENTION_VALUES.join(", ")}`,
-        this,
-      );
-    }
-    const endpointType = args.endpointType ?? "REGIONAL";
-    if (!API_ENDPOINT_TYPES.includes(endpointType)) {
-      throw new pulumi.ResourceError(
-        `${name}: endpointType ${JSON.stringify(endpointType)} is not one of ${API_ENDPOINT_TYPES.join(", ")}`,
-        this,
-      );
-    }
-    if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
-      throw new pulumi.ResourceError(
-        `${name}: a PRIVATE API needs allowedVpcEndpointIds (the execute-api VPC endpoints it may be reached through)`,
-        this,
-      );
-    }
-    if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
-      throw new pulumi.ResourceError(
-        `${name}: allowedVpcEndpointIds applies to a PRIVATE API only; set endpointType "PRIVATE" or remove it`,
-        this,
-      );
-    }
+    const { retention, endpointType } = checkArgs(name, args, this);
 
-    const data = createDataStore(name, args, this);
-    const api = new apigateway.RestApi(
-      `${name}-api`,
-      {
-        description: "Japanese public holidays (IAM-authorized)",
-        // Dualstack: IPv6 entries of sourceIpAllowList can match ("The default IP address type for all Regional and
-        // edge-optimized APIs is IPv4"), and "Private APIs can only have a dualstack IP address type" ("IP address
-        // types for REST APIs in API Gateway"). No vpcEndpointIds: see HolidaysApiArgs.allowedVpcEndpointIds.
-        endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
-      },
-      { parent: this },
-    );
+    const data = createDataStore(name, args.objects, retention, this);
+    const api = createRestApi(name, endpointType, this);
     const routes = createRoutes(name, api, this);
     const s3Integration = createS3Integration(name, args.region, api, routes, data, this);
     const responses = createResponses(name, api, routes, s3Integration, this);
@@ -187,8 +159,15 @@ export class HolidaysApi extends pulumi.ComponentResource {
       ROUTES.map((r) => methodArn(arn, args.stageName, HTTP_METHOD, methodArnPath(r))),
     );
     const policy = createResourcePolicy(name, args, api, routeMethodArns, this);
-    const stage = createDeploymentAndStage(name, args.stageName, api, { policy, routes, s3Integration, responses }, this);
+    const { deployment, stage } = createDeploymentAndStage(name, args.stageName, api, { policy, routes, s3Integration, responses }, this);
 
+    this.restApi = api;
+    this.policy = policy;
+    this.deployment = deployment;
+    this.stage = stage;
+    this.bucket = data.bucket;
+    this.objects = data.objects;
+    this.integrationRole = s3Integration.role;
     this.restApiId = api.id;
     this.executionArn = api.executionArn;
     this.invokeUrl = stage.invokeUrl;
@@ -214,14 +193,66 @@ export class HolidaysApi extends pulumi.ComponentResource {
   }
 }
 
+/** The plain args a user can get wrong, checked before any child exists. */
+function checkArgs(name: string, args: HolidaysApiArgs, self: pulumi.Resource): { retention: DataRetention; endpointType: string } {
+  // `value` as the message shows it (show() for what the user passed).
+  const fail = (key: string, value: string, expected: string, fix: string): never => {
+    throw new pulumi.ResourceError(`${name}: ${problemLine({ key, value, expected, fix })}`, self);
+  };
+  if (!REGION.test(args.region))
+    fail("region", show(args.region), "an AWS region name such as ap-northeast-1", 'pass region: "ap-northeast-1"');
+  if (!STAGE_NAME.test(args.stageName))
+    fail("stageName", show(args.stageName), "1-128 letters, digits, '-' or '_'", 'pass stageName: "dev"');
+  const retention = DATA_RETENTION_VALUES.find((v) => v === (args.dataRetention ?? "retain"));
+  if (!retention) {
+    return fail(
+      "dataRetention",
+      show(args.dataRetention),
+      `one of ${DATA_RETENTION_VALUES.join(", ")}`,
+      'pass "retain" (keep the data on destroy) or "destroy"',
+    );
+  }
+  const endpointType = args.endpointType ?? "REGIONAL";
+  if (!API_ENDPOINT_TYPES.includes(endpointType)) {
+    fail("endpointType", show(endpointType), `one of ${API_ENDPOINT_TYPES.join(", ")}`, 'pass endpointType: "REGIONAL" or "PRIVATE"');
+  }
+  if (endpointType === "PRIVATE" && args.allowedVpcEndpointIds === undefined) {
+    const expected = "the execute-api VPC endpoint ids (vpce-…) a PRIVATE API may be reached through";
+    fail("allowedVpcEndpointIds", show(undefined), expected, "pass allowedVpcEndpointIds with endpointType PRIVATE");
+  }
+  if (endpointType !== "PRIVATE" && args.allowedVpcEndpointIds !== undefined) {
+    fail(
+      "allowedVpcEndpointIds",
+      "(set)",
+      "no value unless endpointType is PRIVATE",
+      'set endpointType "PRIVATE" or remove allowedVpcEndpointIds',
+    );
+  }
+  return { retention, endpointType };
+}
+
 /**
- * A private, versioned, encrypted, TLS-only bucket whose noncurrent versions expire, and the data objects
- * in it. Each object is written only after versioning, encryption and ownership are in force: an object
- * written before versioning takes effect keeps a `null` version, and a bucket left with versions makes
- * a destroy fail with BucketNotEmpty. `dataRetention` decides what a destroy does (see HolidaysApiArgs).
+ * Dualstack: IPv6 entries of sourceIpAllowList can match ("The default IP address type for all Regional and
+ * edge-optimized APIs is IPv4"), and "Private APIs can only have a dualstack IP address type" ("IP address
+ * types for REST APIs in API Gateway"). No vpcEndpointIds: see HolidaysApiArgs.allowedVpcEndpointIds.
  */
-function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Resource): DataStore {
-  const { retainOnDelete, forceDestroy } = retentionChoice(args.dataRetention === "destroy" ? "destroy" : "retain");
+function createRestApi(name: string, endpointType: string, parent: pulumi.Resource): apigateway.RestApi {
+  return new apigateway.RestApi(
+    `${name}-api`,
+    {
+      description: "Japanese public holidays (IAM-authorized)",
+      endpointConfiguration: { types: endpointType, ipAddressType: "dualstack" },
+    },
+    { parent },
+  );
+}
+
+/**
+ * A private, versioned, encrypted, TLS-only bucket whose noncurrent versions expire, and the data objects, each
+ * written only once versioning, encryption and ownership are in force (an earlier one keeps a `null` version).
+ */
+function createDataStore(name: string, dataObjects: readonly DataObject[], retention: DataRetention, parent: pulumi.Resource): DataStore {
+  const { retainOnDelete, forceDestroy } = retentionChoice(retention);
   // One options object for the bucket and every resource that configures it.
   const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete };
   const bucket = new s3.Bucket(`${name}-data`, { forceDestroy }, keep);
@@ -285,7 +316,7 @@ function createDataStore(name: string, args: HolidaysApiArgs, parent: pulumi.Res
     { ...keep, dependsOn: [publicAccessBlock] },
   );
   // `<name>-data-json` for data.json (its name since the seed), `<name>-data-<year>-json` per year.
-  const objects = args.objects.map(
+  const objects = dataObjects.map(
     (o) =>
       new s3.BucketObjectv2(
         `${name}-data${o.year === undefined ? "" : `-${o.year}`}-json`,
@@ -477,12 +508,8 @@ function createResourcePolicy(
 }
 
 /**
- * The deployment snapshots the API definition: the policy, the path resources, methods, integrations
- * and responses. It depends on those *resources* (not only their text) so it is created after they are
- * applied (terraform-provider-aws #20811), and its trigger hashes every property of each of them, so a
- * change to any input (integration type, integrationHttpMethod, passthroughBehavior, response parameters
- * or templates, …) replaces it (create-before-delete: the stage is never left without one). A
- * hand-picked list would miss whatever nobody thought to add.
+ * The deployment waits for every API-definition resource (hashicorp/terraform-provider-aws#20811) and its trigger
+ * hashes every property of each, so any change redeploys the stage (docs/decisions.md, "Product").
  */
 function createDeploymentAndStage(
   name: string,
@@ -490,7 +517,7 @@ function createDeploymentAndStage(
   api: apigateway.RestApi,
   definition: { policy: apigateway.RestApiPolicy; routes: Routes; s3Integration: S3Integration; responses: pulumi.CustomResource[] },
   parent: pulumi.Resource,
-): apigateway.Stage {
+): { deployment: apigateway.Deployment; stage: apigateway.Stage } {
   const { policy, routes, s3Integration, responses } = definition;
   const definitionResources: pulumi.CustomResource[] = [
     policy,
@@ -511,7 +538,8 @@ function createDeploymentAndStage(
     },
     { parent, dependsOn: definitionResources },
   );
-  return new apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName }, { parent });
+  const stage = new apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName }, { parent });
+  return { deployment, stage };
 }
 
 /** The resource's type token, from its URN (`urn:pulumi:<stack>::<project>::<type path>::<name>`). */

@@ -1,10 +1,8 @@
 /**
- * The components as a library: `import { CallerFunction, HolidaysApi, accountProvider } from "<path to holidays-api>/components"`.
- * Each is a Pulumi ComponentResource (or provider factory) with documented Args; pass the provider
- * of the account it belongs in through the resource options. examples/consumer deploys its own
- * caller with CallerFunction this way.
+ * The components as a library (`import { CallerFunction, HolidaysApi, accountProvider } from "<holidays-api>/components"`):
+ * pass each the provider of its account in the resource options; each exposes its children (docs/extending.md).
  */
-export { CallerFunction } from "./callerFunction";
+export { CALLER_RUNTIMES, CallerFunction } from "./callerFunction";
 export type { CallerFunctionArgs } from "./callerFunction";
 export { CallerNetwork } from "./callerNetwork";
 export type { CallerNetworkArgs } from "./callerNetwork";

@@ -7,6 +7,7 @@ import { ACCOUNT_ID, REGION, ROLE_ARN, normalizePrincipal, partitionOf, parseArn
 import { unknownKeyProblems } from "./configKeys";
 import { DATASET_YEARS, HOLIDAY_NAMES, HOLIDAY_YEAR_RANGE, HolidayNames } from "./holidays";
 import { InvokerStack, parseInvokerStacks } from "./invokerStacks";
+import { DATA_RETENTION_VALUES, type DataRetention } from "./retention";
 import { closest } from "./suggest";
 import { SECURITY_GROUP_ID, SUBNET_ID, VPC_ENDPOINT_ID } from "./ec2Id";
 
@@ -73,13 +74,6 @@ export interface CallerVpc {
   securityGroupIds?: string[];
 }
 
-/**
- * `retain`: the bucket and its configuration are `retainOnDelete` (a destroy leaves them, private and
- * TLS-only). `destroy`: the bucket is `forceDestroy`, so a destroy deletes every object version with it.
- */
-export type DataRetention = "retain" | "destroy";
-export const DATA_RETENTION_VALUES: readonly DataRetention[] = ["retain", "destroy"];
-
 /** The raw config keys this program reads, each a string as Pulumi stores it, or undefined. */
 export interface RawConfig {
   region?: string;
@@ -137,16 +131,16 @@ export interface ConfigProblem {
   fix: string;
 }
 
+/** The one-line form of every user error: the key and value, what was expected, and the fix. */
+export function problemLine(p: ConfigProblem): string {
+  return `${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`;
+}
+
 /** One or more invalid config values; the message lists every one with its fix. */
 export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(
-      "Invalid stack configuration:\n" +
-        problems
-          .map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: expected ${p.expected}. Fix: ${p.fix}`)
-          .join("\n"),
-    );
+    super("Invalid stack configuration:\n" + problems.map((p) => `  - ${problemLine(p)}`).join("\n"));
     this.name = "ConfigError";
     this.problems = problems;
   }
@@ -154,6 +148,8 @@ export class ConfigError extends Error {
 
 export const DEFAULT_REGION = "ap-northeast-1";
 export const DEFAULT_STAGE = "dev";
+/** API Gateway stage names: letters, digits, `-` and `_`, at most 128 (CreateStage, API Gateway API Reference). */
+export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const ACCOUNT_FIELDS = [
   "accountId",
   "profile",
@@ -197,7 +193,7 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
   const accountB = parseAccount("accountB", raw.accountB, false, partition, bad);
 
   const stageName = raw.stageName ?? DEFAULT_STAGE;
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
+  if (!STAGE_NAME.test(stageName)) {
     bad("stageName", stageName, "1-128 letters, digits, '-' or '_'", `pulumi config set stageName ${DEFAULT_STAGE}`);
   }
 
@@ -252,7 +248,8 @@ export function parseSettings(raw: RawConfig, opts: ParseOptions): Settings {
 
 type Bad = (k: string, value: unknown, expected: string, fix: string) => undefined;
 
-function show(value: unknown): string {
+/** A value as an error message shows it. */
+export function show(value: unknown): string {
   if (value === undefined) return "(not set)";
   return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -77,11 +77,11 @@ function accountRootOf(principalArn: string): string {
  *   - API Gateway validates every principal of a resource policy ("Invalid policy document. Please check
  *     the policy syntax and ensure that Principals are valid"), and a caller role created seconds earlier
  *     in another account may not have propagated yet; the provider makes one UpdateRestApi call and does
- *     not retry (terraform-provider-aws #29392, open). Account principals always validate; conditions are
+ *     not retry (hashicorp/terraform-provider-aws#29392, open). Account principals always validate; conditions are
  *     not validated;
  *   - AWS stores a role principal as the role's unique id (AROA…), so a role deleted and recreated under
- *     the same name silently stops matching ("AWS JSON policy elements: Principal"; DataDog
- *     terraform-module-datadog-agentless-scanner PR #43 quotes it). A condition on aws:PrincipalArn is
+ *     the same name silently stops matching ("AWS JSON policy elements: Principal"; quoted in
+ *     DataDog/terraform-module-datadog-agentless-scanner#43). A condition on aws:PrincipalArn is
  *     compared as text and keeps matching.
  *   An account principal delegates to that account's IAM: the invoker's identity policy must allow too,
  *   in the same account as well (the caller role has one: `invokeMethodPolicy`).
@@ -331,10 +331,10 @@ export function lambdaTrustPolicy(): PolicyDocument {
  * credentials* role it does not populate `aws:SourceAccount`, so such a condition denies AssumeRole and
  * every call answers 500 `{"message": "Internal server error"}` ("Execution failed due to configuration
  * error: API Gateway does not have permission to assume the provided role"; confirmed with
- * test-invoke-method in aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws
- * PR #479). The confused-deputy exposure this leaves is small: another account's API cannot use this
+ * test-invoke-method in
+ * aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479). The confused-deputy exposure this leaves is small: another account's API cannot use this
  * role, because `iam:PassRole` cannot cross accounts ("Cross-account pass role is not allowed",
- * amazon-archives/aws-apigateway-importer #25), and the role may read one object only.
+ * amazon-archives/aws-apigateway-importer#25), and the role may read one object only.
  */
 export function apiGatewayTrustPolicy(): PolicyDocument {
   return {

@@ -1,9 +1,9 @@
 /**
- * What `pulumi destroy` does with the data bucket, as resource inputs and options. Pure, so the choice
- * is tested as a plain function: the mock monitor never sees resource options such as `retainOnDelete`
- * (`MockResourceArgs` in @pulumi/pulumi runtime/mocks.d.ts carries type, name, inputs and provider only).
+ * What `pulumi destroy` does with the data bucket: `retain` keeps it, `destroy` deletes every version. Pure, so
+ * tested as a function: the mock monitor never sees options such as `retainOnDelete` (MockResourceArgs, runtime/mocks.d.ts).
  */
 export type DataRetention = "retain" | "destroy";
+export const DATA_RETENTION_VALUES: readonly DataRetention[] = ["retain", "destroy"];
 
 export interface RetentionChoice {
   /** Option on the bucket and every resource configuring it: a destroy leaves them in AWS. */

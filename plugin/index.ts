@@ -6,4 +6,5 @@
  * (@pulumi/pulumi cmd/run-plugin/run.js).
  */
 export { CallerFunction } from "../components/callerFunction";
+export { CallerNetwork } from "../components/callerNetwork";
 export { HolidaysApi } from "../components/holidaysApi";

@@ -9,25 +9,7 @@ import { UnsupportedPolicyError } from "../lib/iam/evaluate";
 import type { PolicyDocument } from "../lib/policy";
 import { DeclaredNetwork, readNetwork } from "./network";
 import type { RecordedResource } from "./program";
-
-const T = {
-  restApi: "aws:apigateway/restApi:RestApi",
-  restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
-  resource: "aws:apigateway/resource:Resource",
-  method: "aws:apigateway/method:Method",
-  integration: "aws:apigateway/integration:Integration",
-  methodResponse: "aws:apigateway/methodResponse:MethodResponse",
-  integrationResponse: "aws:apigateway/integrationResponse:IntegrationResponse",
-  stage: "aws:apigateway/stage:Stage",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketV2: "aws:s3/bucketV2:BucketV2",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  objectV2: "aws:s3/bucketObjectv2:BucketObjectv2",
-  object: "aws:s3/bucketObject:BucketObject",
-} as const;
+import { TYPE as T } from "./resourceTypes";
 
 export interface DeclaredIntegration {
   type: string;

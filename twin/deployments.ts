@@ -16,18 +16,19 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../lib/canonicalJson";
 import type { ProgramRun, RecordedResource } from "./program";
+import { TYPE } from "./resourceTypes";
 
 /** The resources a deployment snapshots: the policy and the API's paths, methods, integrations and responses. */
 export const DEFINITION_TYPES: ReadonlySet<string> = new Set([
-  "aws:apigateway/restApiPolicy:RestApiPolicy",
-  "aws:apigateway/resource:Resource",
-  "aws:apigateway/method:Method",
-  "aws:apigateway/integration:Integration",
-  "aws:apigateway/methodResponse:MethodResponse",
-  "aws:apigateway/integrationResponse:IntegrationResponse",
+  TYPE.restApiPolicy,
+  TYPE.resource,
+  TYPE.method,
+  TYPE.integration,
+  TYPE.methodResponse,
+  TYPE.integrationResponse,
 ]);
-const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
-const STAGE = "aws:apigateway/stage:Stage";
+const DEPLOYMENT = TYPE.deployment;
+const STAGE = TYPE.stage;
 
 export interface DeploymentRecord {
   /** What GetDeployments answers: a new id per created deployment (a replacement is a new deployment). */

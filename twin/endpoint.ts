@@ -53,12 +53,18 @@ export interface RunningTwin {
 /** The deploying identity of an account: `Action: *` on `*`, like the role `pulumi up` runs as. */
 export function deployerOf(plan: Plan, accountId: string): LocalIdentity {
   return mint(
-    `deploying identity of account ${accountId}`,
-    `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
-    accountId,
-    [ADMIN],
-    !plan.settings.exclusive,
-    "an administrator of its account (Action *): denied under exclusive, which admits only the named principals",
+    {
+      label: `deploying identity of account ${accountId}`,
+      principalArn: `arn:${partitionOf(plan.region)}:iam::${accountId}:role/holidays-local-deployer`,
+      accountId,
+      identityPolicies: [ADMIN],
+      holdsInvokeGrant: true,
+    },
+    {
+      allowed: !plan.settings.exclusive,
+      explicitDeny: false,
+      reason: "an administrator of its account (Action *): refused exactly when exclusive, which admits only the named principals",
+    },
   );
 }
 

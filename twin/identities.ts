@@ -55,32 +55,34 @@ export function expectationFor(plan: Plan, identity: Pick<LocalIdentity, "caller
 /** The partition of an IAM ARN (`aws` when it cannot be read). */
 const partitionOfArn = (arn: string): string => parseArn(arn)?.partition ?? "aws";
 
-export function mintIdentity(
-  plan: Plan,
-  spec: {
-    label: string;
-    principalArn: string;
-    accountId: string;
-    orgId?: string;
-    identityPolicies: PolicyDocument[];
-    holdsInvokeGrant: boolean;
-  },
-): LocalIdentity {
+/** What a local identity stands for: a principal, its account and organization, its identity policies. */
+export interface IdentitySpec {
+  label: string;
+  principalArn: string;
+  accountId: string;
+  orgId?: string;
+  identityPolicies: PolicyDocument[];
+  holdsInvokeGrant: boolean;
+}
+
+/** The principal as IAM sees it: a user as itself, a role as a session of it. */
+function callerOf(spec: IdentitySpec): Caller {
   const name = spec.principalArn.split("/").pop() ?? "role";
-  const kind = spec.principalArn.includes(":user/") ? "user" : "role";
-  const caller: Caller = {
+  return {
     principalArn: spec.principalArn,
-    userArn:
-      kind === "user"
-        ? spec.principalArn
-        : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
+    userArn: spec.principalArn.includes(":user/")
+      ? spec.principalArn
+      : `arn:${partitionOfArn(spec.principalArn)}:sts::${spec.accountId}:assumed-role/${name}/local-session`,
     accountId: spec.accountId,
     orgId: spec.orgId,
   };
-  const expectation = expectationFor(plan, { caller, holdsInvokeGrant: spec.holdsInvokeGrant }, LOOPBACK_SOURCE);
+}
+
+/** Throwaway credentials bound to `spec`; `expectation` is what AWS should answer it, stated by the caller. */
+export function mint(spec: IdentitySpec, expectation: Expectation): LocalIdentity {
   return {
     label: spec.label,
-    caller,
+    caller: callerOf(spec),
     identityPolicies: spec.identityPolicies,
     holdsInvokeGrant: spec.holdsInvokeGrant,
     accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
@@ -91,34 +93,9 @@ export function mintIdentity(
   };
 }
 
-/**
- * An identity whose expected outcome the caller states itself (e.g. `npm run verify -- --local`'s
- * deploying identities), with its reason.
- */
-export function mint(
-  label: string,
-  principalArn: string,
-  accountId: string,
-  identityPolicies: PolicyDocument[],
-  expectAllowed: boolean,
-  reason = "as stated by its creator",
-): LocalIdentity {
-  const name = principalArn.split("/").pop() ?? "role";
-  return {
-    label,
-    caller: {
-      principalArn,
-      userArn: `arn:${partitionOfArn(principalArn)}:sts::${accountId}:assumed-role/${name}/local-session`,
-      accountId,
-    },
-    identityPolicies,
-    holdsInvokeGrant: identityPolicies.length > 0,
-    accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString("base64"),
-    sessionToken: randomBytes(48).toString("base64"),
-    expectation: { allowed: expectAllowed, explicitDeny: false, reason },
-    expectAllowed,
-  };
+/** An identity whose expectation is stated from the plan's settings (twin/expectations.ts), from a loopback source. */
+function mintExpected(plan: Plan, spec: IdentitySpec): LocalIdentity {
+  return mint(spec, expectationFor(plan, { caller: callerOf(spec), holdsInvokeGrant: spec.holdsInvokeGrant }, LOOPBACK_SOURCE));
 }
 
 /**
@@ -135,7 +112,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
   const partition = partitionOf(plan.region);
   const grant = invokeMethodPolicy(plan.methodArns);
   const out: LocalIdentity[] = [
-    mintIdentity(plan, {
+    mintExpected(plan, {
       label: "caller role (named by the resource policy)",
       principalArn: plan.callerRoleArn,
       accountId: plan.accountB,
@@ -143,7 +120,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
       identityPolicies: plan.callerIdentityPolicies,
       holdsInvokeGrant: true,
     }),
-    mintIdentity(plan, {
+    mintExpected(plan, {
       label: "intruder role in the caller's account (not named)",
       principalArn: `arn:${partition}:iam::${plan.accountB}:role/holidays-local-intruder`,
       accountId: plan.accountB,
@@ -151,7 +128,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
       identityPolicies: [grant],
       holdsInvokeGrant: true,
     }),
-    mintIdentity(plan, {
+    mintExpected(plan, {
       label: "administrator of account A",
       principalArn: `arn:${partition}:iam::${plan.accountA}:role/holidays-local-admin`,
       accountId: plan.accountA,
@@ -164,7 +141,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
     const accountId = accountOfPrincipal(invoker) ?? "";
     if (invoker.endsWith(":root")) {
       out.push(
-        mintIdentity(plan, {
+        mintExpected(plan, {
           label: `role in invoker account ${accountId}, with an invoke grant`,
           principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-member`,
           accountId,
@@ -174,7 +151,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
         }),
       );
       out.push(
-        mintIdentity(plan, {
+        mintExpected(plan, {
           label: `role in invoker account ${accountId}, without an invoke grant`,
           principalArn: `arn:${partition}:iam::${accountId}:role/holidays-local-no-grant`,
           accountId,
@@ -185,7 +162,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
       );
     } else {
       out.push(
-        mintIdentity(plan, {
+        mintExpected(plan, {
           label: `extra invoker ${invoker}, with an invoke grant`,
           principalArn: invoker,
           accountId,
@@ -198,7 +175,7 @@ export function localIdentities(plan: Plan): LocalIdentity[] {
   }
   if (org) {
     out.push(
-      mintIdentity(plan, {
+      mintExpected(plan, {
         label: `caller role, were its account outside ${org}`,
         principalArn: plan.callerRoleArn,
         accountId: plan.accountB,

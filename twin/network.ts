@@ -7,13 +7,7 @@
 import { UnsupportedPolicyError } from "../lib/iam/evaluate";
 import type { PolicyDocument } from "../lib/policy";
 import type { RecordedResource } from "./program";
-
-const T = {
-  subnet: "aws:ec2/subnet:Subnet",
-  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-  endpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
-  fn: "aws:lambda/function:Function",
-} as const;
+import { TYPE as T } from "./resourceTypes";
 
 export interface DeclaredEndpoint {
   /** `vpce-…`: what `aws:SourceVpce` carries for a request through it. */
@@ -69,8 +63,8 @@ export function readNetwork(resources: readonly RecordedResource[]): DeclaredNet
   const of = (type: string) => resources.filter((r) => r.type === type);
   const subnetVpc = new Map<string, string>();
   for (const s of of(T.subnet)) if (typeof s.inputs.vpcId === "string") subnetVpc.set(s.id, s.inputs.vpcId);
-  const endpoints: DeclaredEndpoint[] = of(T.endpoint).map((e) => {
-    const policies = of(T.endpointPolicy).filter((p) => p.inputs.vpcEndpointId === e.id);
+  const endpoints: DeclaredEndpoint[] = of(T.vpcEndpoint).map((e) => {
+    const policies = of(T.vpcEndpointPolicy).filter((p) => p.inputs.vpcEndpointId === e.id);
     if (policies.length > 1)
       throw new UnsupportedPolicyError(`endpoint ${e.id}: an endpoint has one policy; the program declared ${policies.length}`);
     const vpcId = String(e.inputs.vpcId ?? "");
@@ -90,7 +84,7 @@ export function readNetwork(resources: readonly RecordedResource[]): DeclaredNet
         : parsePolicy(e.inputs.policy, `policy of VpcEndpoint ${e.id}`),
     };
   });
-  const functions: DeclaredFunction[] = of(T.fn).map((f) => {
+  const functions: DeclaredFunction[] = of(T.function).map((f) => {
     const vpc = f.inputs.vpcConfig as { subnetIds?: unknown; securityGroupIds?: unknown } | undefined;
     const subnetIds = strings(vpc?.subnetIds);
     const env = (f.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};

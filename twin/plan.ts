@@ -5,7 +5,7 @@
  * the config parses to. `npm run plan [-- --stack dev]` prints it; the local gateway walks the same plan.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RawConfig, Settings, parseSettings } from "../lib/config";
+import { Settings, parseSettings, rawConfigFromFlat } from "../lib/config";
 import { Parsed, STACK_OPTIONS, runMain, stackArgs } from "../tools/cli/args";
 import { applyOverrides } from "../tools/cli/configOverrides";
 import type { PolicyDocument } from "../lib/policy";
@@ -39,16 +39,6 @@ export interface Plan {
   declared: Declared;
   /** The settings the stack config parses to (what the story states its expectations from). */
   settings: Settings;
-}
-
-/** The flat `{ "project:key": text }` config as the program's RawConfig. */
-function rawConfigOf(config: Record<string, string>, project: string): RawConfig {
-  const raw: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k === "aws:region") raw.region = v;
-    else if (k.startsWith(`${project}:`)) raw[k.slice(project.length + 1)] = v;
-  }
-  return raw as RawConfig;
 }
 
 /**
@@ -85,7 +75,7 @@ export async function buildPlan(
     callerIdentityPolicies: callerRole.identityPolicies,
     dataDocument: uploadedDocument(declared, HOLIDAYS_PATH) ?? "",
     declared,
-    settings: parseSettings(rawConfigOf(config, readProjectName()), { project: readProjectName() }),
+    settings: parseSettings(rawConfigFromFlat(config, readProjectName()), { project: readProjectName() }),
   };
 }
 

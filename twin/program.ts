@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { TYPE } from "./resourceTypes";
 import { partitionOf } from "../lib/arn";
 import { readProjectName, PROJECT_ROOT } from "../tools/cli/stackConfig";
 
@@ -149,53 +150,53 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
         this.providers.set(args.name, { accountId: firstOf(inputs.allowedAccountIds), region: firstOf(inputs.region) });
         id = `${args.name}-provider`;
         break;
-      case "aws:s3/bucket:Bucket":
+      case TYPE.bucket:
         state = { ...state, bucket: id, arn: `arn:${partition}:s3:::${id}` };
         break;
-      case "aws:iam/role:Role":
+      case TYPE.role:
         state = { ...state, name: id, arn: `arn:${partition}:iam::${acct}:role/${id}`, uniqueId: `AROA${h.toUpperCase()}` };
         break;
-      case "aws:apigateway/restApi:RestApi":
+      case TYPE.restApi:
         id = h;
         state = { ...state, rootResourceId: `${h.slice(0, 6)}root`, executionArn: `arn:${partition}:execute-api:${region}:${acct}:${id}` };
         this.resourcePaths.set(`${h.slice(0, 6)}root`, "");
         break;
-      case "aws:apigateway/resource:Resource": {
+      case TYPE.resource: {
         id = h.slice(0, 6);
         const p = `${this.resourcePaths.get(String(inputs.parentId)) ?? ""}/${String(inputs.pathPart)}`;
         this.resourcePaths.set(id, p);
         state = { ...state, path: p };
         break;
       }
-      case "aws:apigateway/stage:Stage":
+      case TYPE.stage:
         state = {
           ...state,
           invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
           executionArn: `arn:${partition}:execute-api:${region}:${acct}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
         };
         break;
-      case "aws:cloudwatch/logGroup:LogGroup": {
+      case TYPE.logGroup: {
         const name = `${String(inputs.namePrefix ?? "")}${h.slice(0, 8)}`;
         state = { ...state, name, arn: `arn:${partition}:logs:${region}:${acct}:log-group:${name}` };
         break;
       }
-      case "aws:lambda/function:Function":
+      case TYPE.function:
         state = { ...state, name: id, arn: `arn:${partition}:lambda:${region}:${acct}:function:${id}` };
         break;
       // EC2 ids as AWS makes them: a prefix and 17 hex digits ("Resource IDs", Amazon EC2 User Guide).
-      case "aws:ec2/vpc:Vpc":
+      case TYPE.vpc:
         id = `vpc-${shortHash(`${args.type}/${args.name}`, 17)}`;
         state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:vpc/${id}` };
         break;
-      case "aws:ec2/subnet:Subnet":
+      case TYPE.subnet:
         id = `subnet-${shortHash(`${args.type}/${args.name}`, 17)}`;
         state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:subnet/${id}` };
         break;
-      case "aws:ec2/securityGroup:SecurityGroup":
+      case TYPE.securityGroup:
         id = `sg-${shortHash(`${args.type}/${args.name}`, 17)}`;
         state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:security-group/${id}` };
         break;
-      case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      case TYPE.vpcEndpoint:
         id = `vpce-${shortHash(`${args.type}/${args.name}`, 17)}`;
         state = { ...state, arn: `arn:${partition}:ec2:${region}:${acct}:vpc-endpoint/${id}`, state: "available" };
         break;
@@ -233,9 +234,15 @@ class AwsLikeMocks implements pulumi.runtime.Mocks {
           groupNames: [],
         };
       case "aws:ec2/getSubnet:getSubnet": {
-        // Every existing subnet is in one VPC of the provider's account (a subnet elsewhere is a config error AWS reports).
+        // Every existing subnet is in one VPC of the provider's account, in zone a, c or d by its id's last hex digit (mod 3).
         const subnetId = String(inputs.id);
-        return { ...inputs, id: subnetId, vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`, availabilityZone: `${region}a` };
+        const zone = ["a", "c", "d"][parseInt(subnetId.slice(-1), 16) % 3];
+        return {
+          ...inputs,
+          id: subnetId,
+          vpcId: `vpc-${shortHash(`existing/${providerName ?? ""}`, 17)}`,
+          availabilityZone: `${region}${zone}`,
+        };
       }
     }
     throw new Error(`The program made an unexpected provider call ${args.token}; it must not need any`);

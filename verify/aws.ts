@@ -12,10 +12,9 @@
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import type { AccountAccess } from "../lib/config";
+import { AccountAccess, parseSettings, rawConfigFromFlat } from "../lib/config";
 import { PROJECT_ROOT, readProjectName } from "../tools/cli/stackConfig";
 import { parseDeployedOutputs } from "./outputs";
-import { settingsFromFlatConfig } from "./settings";
 import type { VerifyTarget } from "./target";
 
 export class StackReadError extends Error {}
@@ -58,7 +57,7 @@ export async function awsTarget(stack: string): Promise<VerifyTarget> {
           }. Fix: check the stack name (pulumi stack ls) and that you are logged in (pulumi whoami)`;
     throw new StackReadError(`Could not read stack ${stack} through the Pulumi CLI (Automation API LocalWorkspace): ${why}`);
   }
-  const settings = settingsFromFlatConfig(config, readProjectName());
+  const settings = parseSettings(rawConfigFromFlat(config, readProjectName()), { project: readProjectName() });
   const parsed = parseDeployedOutputs(stack, outputs);
   return {
     description: `stack ${stack} on AWS (accounts ${parsed.accountAId} and ${parsed.accountBId}, ${parsed.region})`,

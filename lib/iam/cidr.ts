@@ -3,7 +3,7 @@
  * must be in the standard CIDR format (for example, 203.0.113.0/24 or 2001:DB8:9234:5678::/64). If you
  * specify an IP address without the associated routing prefix, IAM uses the default prefix value of
  * /32" (IAM User Guide, "IAM JSON policy elements: Condition operators", IP address condition
- * operators; quoted in Skyscanner/pycfmodel PR #73).
+ * operators; quoted in Skyscanner/pycfmodel#73).
  *
  * Only that text is accepted. General-purpose parsers (ipaddr.js, inet_aton) also read the legacy
  * forms `010.0.0.1` (octal, = 8.0.0.1), `127.1` (short), `167772161` (one number), `0x7f.0.0.1` (hex)

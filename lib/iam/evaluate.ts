@@ -58,12 +58,8 @@ export interface AccessRequest {
   context?: RequestContextKeys;
 }
 
-/** `execute-api:Invoke` as the gateway sees it (kept for callers that speak only of invocations). */
-export interface InvokeRequest {
-  caller: Caller;
-  action: string;
-  /** The method ARN being invoked. */
-  resource: string;
+/** Where a request came from on the network: what its request context says of the connection. */
+export interface NetworkOrigin {
   /** The requester's address: `aws:SourceIp`, or through an endpoint `aws:VpcSourceIp`. */
   sourceIp: string;
   secureTransport?: boolean;
@@ -194,31 +190,32 @@ function evaluate(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind, con
 }
 
 /**
- * The request context of an invocation. Through an endpoint: aws:SourceVpce, aws:SourceVpc and
+ * The request context of a connection. Through an endpoint: aws:SourceVpce, aws:SourceVpc and
  * aws:VpcSourceIp, and no aws:SourceIp ("This key is included in the request context, except when the
  * requester uses a VPC endpoint to make the request", IAM User Guide, AWS global condition context keys).
  */
-export function invokeContext(req: InvokeRequest): RequestContextKeys {
-  const secure = String(req.secureTransport ?? true);
-  if (!req.via) return { "aws:SourceIp": req.sourceIp, "aws:SecureTransport": secure };
+export function networkContext(origin: NetworkOrigin): RequestContextKeys {
+  const secure = String(origin.secureTransport ?? true);
+  if (!origin.via) return { "aws:SourceIp": origin.sourceIp, "aws:SecureTransport": secure };
   return {
-    "aws:SourceVpce": req.via.sourceVpce,
-    "aws:SourceVpc": req.via.sourceVpc,
-    "aws:VpcSourceIp": req.sourceIp,
+    "aws:SourceVpce": origin.via.sourceVpce,
+    "aws:SourceVpc": origin.via.sourceVpc,
+    "aws:VpcSourceIp": origin.sourceIp,
     "aws:SecureTransport": secure,
   };
 }
 
-function fromInvoke(req: InvokeRequest): AccessRequest {
-  return { requester: { kind: "identity", caller: req.caller }, action: req.action, resource: req.resource, context: invokeContext(req) };
+/** An identity's request for `action` on `resource`, arriving from `origin`. */
+export function identityRequest(caller: Caller, action: string, resource: string, origin: NetworkOrigin): AccessRequest {
+  return { requester: { kind: "identity", caller }, action, resource, context: networkContext(origin) };
 }
 
 /**
  * One policy's verdict for the request: Deny beats Allow beats Neither. For a resource policy, an Allow
  * that matched only through an account principal is `AllowViaAccount`.
  */
-export function evaluatePolicy(doc: PolicyDocument, req: InvokeRequest | AccessRequest, kind: PolicyKind): ResourcePolicyResult {
-  return evaluate(doc, "requester" in req ? req : fromInvoke(req), kind).result;
+export function evaluatePolicy(doc: PolicyDocument, req: AccessRequest, kind: PolicyKind): ResourcePolicyResult {
+  return evaluate(doc, req, kind).result;
 }
 
 export interface Decision {
@@ -247,8 +244,8 @@ export function authorize(input: {
   resourceAccountId: string;
   /** Evaluate the resource policy as a role trust policy (no Resource element). */
   trust?: boolean;
-  /** The request came through a VPC endpoint with this policy (undefined policy: the default, full access). */
-  endpoint?: { policy?: PolicyDocument };
+  /** For a request through a VPC endpoint (aws:SourceVpce in its context): the endpoint's policy; undefined: the default, full access. */
+  endpointPolicy?: PolicyDocument;
 }): Decision {
   const { request } = input;
   if (request.requester.kind === "service" && input.identityPolicies.length > 0) {
@@ -263,11 +260,12 @@ export function authorize(input: {
   const resource = verdict.result;
   // The endpoint policy names principals like a resource policy; an account principal there admits that
   // account's identities (the identity policy is still judged below), so it counts as an Allow.
-  const endpoint: ResourcePolicyResult | undefined = input.endpoint
-    ? input.endpoint.policy
-      ? evaluate(input.endpoint.policy, request, "resource", context).result
-      : "Allow"
-    : undefined;
+  const endpoint: ResourcePolicyResult | undefined =
+    context["aws:SourceVpce"] === undefined
+      ? undefined
+      : input.endpointPolicy
+        ? evaluate(input.endpointPolicy, request, "resource", context).result
+        : "Allow";
   const sameAccount = request.requester.kind === "identity" && request.requester.caller.accountId === input.resourceAccountId;
   const explicitDeny = identity === "Deny" || resource === "Deny" || endpoint === "Deny";
   let allowed: boolean;
@@ -297,20 +295,6 @@ export function authorize(input: {
         : "cross-account: the resource policy does not allow";
   }
   return { allowed, explicitDeny, identity, resource, sameAccount, reason, resourceStatements: verdict.sids, endpoint };
-}
-
-/** Combines identity and resource policies for an `AWS_IAM` method invocation. */
-export function authorizeInvoke(input: {
-  request: InvokeRequest;
-  identityPolicies: readonly PolicyDocument[];
-  resourcePolicy: PolicyDocument | undefined;
-  /** The API owner's account. */
-  resourceAccountId: string;
-  /** The endpoint's policy, for a request through one (`request.via`); undefined policy: the default, full access. */
-  endpointPolicy?: PolicyDocument;
-}): Decision {
-  const { endpointPolicy, ...rest } = input;
-  return authorize({ ...rest, request: fromInvoke(input.request), endpoint: input.request.via ? { policy: endpointPolicy } : undefined });
 }
 
 /** May `service` assume the role with this trust policy, given the request context the service presents? */

@@ -38,6 +38,41 @@ interface Schema {
   dependencies?: { name: string }[];
 }
 
+/** The child resources each component exposes (to extend them), by output name, with their resource type tokens. */
+const HOLIDAYS_API_CHILDREN_TYPES: Record<string, string> = {
+  restApi: "aws:apigateway/restApi:RestApi",
+  policy: "aws:apigateway/restApiPolicy:RestApiPolicy",
+  deployment: "aws:apigateway/deployment:Deployment",
+  stage: "aws:apigateway/stage:Stage",
+  bucket: "aws:s3/bucket:Bucket",
+  integrationRole: "aws:iam/role:Role",
+};
+const CALLER_FUNCTION_CHILDREN_TYPES: Record<string, string> = {
+  function: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  vpcAccessPolicy: "aws:iam/rolePolicy:RolePolicy",
+};
+const CALLER_NETWORK_CHILDREN_TYPES: Record<string, string> = {
+  vpc: "aws:ec2/vpc:Vpc",
+  lambdaSecurityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  endpointSecurityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  endpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+};
+/** The children that are lists: an array of the type's references. */
+const CHILD_LISTS: Record<string, string> = {
+  objects: "aws:s3/bucketObjectv2:BucketObjectv2",
+  subnets: "aws:ec2/subnet:Subnet",
+};
+const CHILDREN: Record<string, Record<string, string>> = {
+  "holidays:index:HolidaysApi": HOLIDAYS_API_CHILDREN_TYPES,
+  "holidays:index:CallerFunction": CALLER_FUNCTION_CHILDREN_TYPES,
+  "holidays:index:CallerNetwork": CALLER_NETWORK_CHILDREN_TYPES,
+};
+const HOLIDAYS_API_CHILDREN = [...Object.keys(HOLIDAYS_API_CHILDREN_TYPES), "objects"];
+const CALLER_FUNCTION_CHILDREN = Object.keys(CALLER_FUNCTION_CHILDREN_TYPES);
+
 /** Inputs and outputs as the components document them (stated here, not read from the code). */
 const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: string[] }> = {
   "holidays:index:HolidaysApi": {
@@ -65,12 +100,26 @@ const EXPECTED: Record<string, { inputs: string[]; required: string[]; outputs: 
       "bucketName",
       "resourcePolicy",
       "endpointType",
+      ...HOLIDAYS_API_CHILDREN,
     ],
   },
   "holidays:index:CallerFunction": {
     inputs: ["apiUrl", "apiRegion", "methodArns", "logRetentionInDays", "runtime", "timeoutSeconds", "vpcConfig"],
     required: ["apiRegion", "apiUrl", "methodArns"],
-    outputs: ["roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy", "vpcAccessPolicy"],
+    outputs: ["roleArn", "functionName", "functionArn", "logGroupName", "invokePolicy", ...CALLER_FUNCTION_CHILDREN],
+  },
+  "holidays:index:CallerNetwork": {
+    inputs: ["region", "subnetIds", "securityGroupIds", "vpcCidrBlock", "invokerArns", "methodArns"],
+    required: ["invokerArns", "methodArns", "region"],
+    outputs: [
+      "vpcId",
+      "subnetIds",
+      "lambdaSecurityGroupIds",
+      "vpcEndpointId",
+      "vpcEndpointPolicy",
+      ...Object.keys(CALLER_NETWORK_CHILDREN_TYPES),
+      "subnets",
+    ],
   },
 };
 
@@ -103,7 +152,7 @@ describe("component package (PulumiPlugin.yaml, plugin/)", function () {
     for (const dep of ["esbuild", "@pulumi/aws", "@pulumi/pulumi"]) assert.ok(root.dependencies[dep], `${dep} is not a dependency`);
   });
 
-  it(`lists HolidaysApi and CallerFunction as components of package "holidays" (the program's type tokens)`, () => {
+  it(`lists HolidaysApi, CallerFunction and CallerNetwork as components of package "holidays" (the program's type tokens)`, () => {
     assert.equal(schema.name, "holidays");
     assert.deepEqual(Object.keys(schema.resources).sort(), Object.keys(EXPECTED).sort());
     for (const r of Object.values(schema.resources)) assert.equal(r.isComponent, true);
@@ -132,6 +181,24 @@ describe("component package (PulumiPlugin.yaml, plugin/)", function () {
       }
     });
   }
+
+  it("exposes each child resource as a reference to its pulumi-aws type (a list of them for objects and subnets)", () => {
+    // The plugin host returns each schema output read off the instance (provider/experimental construct),
+    // so a Python program gets e.g. api.stage as a pulumi_aws Stage it can extend.
+    const ref = (token: string) => new RegExp(`/schema\\.json#/resources/${token.replace("/", "%2F")}$`);
+    for (const [component, children] of Object.entries(CHILDREN)) {
+      const props = schema.resources[component].properties;
+      for (const [name, token] of Object.entries(children)) assert.match(String(props[name]?.$ref), ref(token), `${component} ${name}`);
+    }
+    for (const [component, list] of [
+      ["holidays:index:HolidaysApi", "objects"],
+      ["holidays:index:CallerNetwork", "subnets"],
+    ]) {
+      const p = schema.resources[component].properties[list];
+      assert.equal(p.type, "array", `${component} ${list}`);
+      assert.match(String(p.items?.$ref), ref(CHILD_LISTS[list]), `${component} ${list}`);
+    }
+  });
 
   it("takes enumerations as strings (no union type crosses languages), naming the values in the description", () => {
     const api = schema.resources["holidays:index:HolidaysApi"].inputProperties.dataRetention;

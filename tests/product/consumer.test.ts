@@ -1,20 +1,14 @@
 /**
- * examples/consumer under Pulumi mocks, with its StackReference to the holidays stack mocked, and the
- * round trip: our outputs → the consumer's caller → its callerRoleArn → our invokerStacks → the
- * resource policy the local gateway enforces.
+ * examples/consumer under the product's Pulumi mocks, with its StackReference to the holidays stack
+ * mocked. The round trip through the local gateway is the twin's: tests/twin/consumerRoundTrip.test.ts.
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { startGateway } from "../../twin/gateway/server";
-import { buildPlan } from "../../twin/plan";
-import { ProgramRun, RecordedResource, runProgram } from "../../twin/program";
-import { PROJECT_ROOT, readStackConfig } from "../../tools/cli/stackConfig";
+import { type Declared as RecordedResource, type Run as ProgramRun, ROOT, runIndex as runProgram } from "./helpers/mocks";
 import type { PolicyDocument } from "../../lib/policy";
-import { send, sign } from "../../tools/testkit/http";
 
-const CONSUMER_DIR = path.join(PROJECT_ROOT, "examples", "consumer");
+const CONSUMER_DIR = path.join(ROOT, "examples", "consumer");
 const HOLIDAYS_STACK = "acme/holidays-api/dev";
-const CONSUMER_STACK = "acme/holidays-consumer/dev";
 const consumerConfig = {
   "holidays-consumer:holidaysStack": HOLIDAYS_STACK,
   "holidays-consumer:accountId": "333333333333",
@@ -36,7 +30,7 @@ describe("examples/consumer under mocks (StackReference mocked)", function () {
   };
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(consumerConfig, { programDir: CONSUMER_DIR, stack: "dev", stackOutputs: { [HOLIDAYS_STACK]: holidaysOutputs } });
+    run = await runProgram(consumerConfig, { dir: CONSUMER_DIR, stack: "dev", stackOutputs: { [HOLIDAYS_STACK]: holidaysOutputs } });
   });
 
   it("reads the holidays stack through one StackReference, by its configured name", () => {
@@ -71,55 +65,8 @@ describe("examples/consumer under mocks (StackReference mocked)", function () {
   it("fails with Pulumi's message naming the output when the holidays stack does not export it", async () => {
     const { methodArn: _dropped, ...incomplete } = holidaysOutputs;
     await assert.rejects(
-      runProgram(consumerConfig, { programDir: CONSUMER_DIR, stack: "dev", stackOutputs: { [HOLIDAYS_STACK]: incomplete } }),
+      runProgram(consumerConfig, { dir: CONSUMER_DIR, stack: "dev", stackOutputs: { [HOLIDAYS_STACK]: incomplete } }),
       /Required output 'methodArn' does not exist on stack 'acme\/holidays-api\/dev'/,
     );
-  });
-
-  it("round trip: our outputs → the consumer → invokerStacks → the consumer's caller gets the holidays at the local gateway", async () => {
-    // 1. holidays-api deployed first: its real outputs (under mocks).
-    const ours = await runProgram(readStackConfig("dev"));
-    // 2. the consumer, reading them.
-    const consumer = await runProgram(consumerConfig, {
-      programDir: CONSUMER_DIR,
-      stack: "dev",
-      stackOutputs: { [HOLIDAYS_STACK]: ours.outputs },
-    });
-    const consumerRole = String(consumer.outputs.callerRoleArn);
-    const consumerInvokePolicy = JSON.parse(
-      String(consumer.resources.find((r) => r.name === "consumer-invoke")?.inputs.policy),
-    ) as PolicyDocument;
-    // 3. holidays-api again, with the consumer's stack in invokerStacks.
-    const plan = await buildPlan(
-      "dev",
-      { "holidays-api:invokerStacks": JSON.stringify([CONSUMER_STACK]) },
-      { stackOutputs: { [CONSUMER_STACK]: consumer.outputs } },
-    );
-    assert.ok(JSON.stringify(plan.resourcePolicy).includes(consumerRole));
-    assert.equal(plan.methodArn, ours.outputs.methodArn, "the consumer was granted the method the API still serves");
-    const gw = await startGateway(plan, {
-      identities: (base) => [
-        ...base,
-        {
-          ...base[0],
-          label: "the consumer's caller role (from invokerStacks)",
-          caller: {
-            principalArn: consumerRole,
-            userArn: `arn:aws:sts::333333333333:assumed-role/${consumerRole.split("/").pop()}/s`,
-            accountId: "333333333333",
-          },
-          identityPolicies: [consumerInvokePolicy],
-          accessKeyId: "ASIACONSUMER00000001",
-        },
-      ],
-    });
-    try {
-      const who = gw.identities[gw.identities.length - 1];
-      const r = await send(gw.dataUrl, { headers: await sign(gw.dataUrl, who, { region: gw.region }) });
-      assert.equal(r.status, 200, r.body);
-      assert.deepEqual(JSON.parse(r.body), JSON.parse(plan.dataDocument));
-    } finally {
-      await gw.close();
-    }
   });
 });

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { runProgram } from "../../twin/program";
+import { runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 import { ConfigError, parseSettings } from "../../lib/config";
 

@@ -69,7 +69,7 @@ describe("caller handler (bundled)", () => {
   });
 
   it("a cold start in a fresh process loads neither undici (the fetch globals) nor the credential chain", async () => {
-    // The two costs issue 12 took off the cold path: undici's first use (≈20 ms) and parsing the chain.
+    // The two costs kept off the cold path: undici's first use (≈20 ms) and parsing the full credential chain.
     const copy = writeBundleCopy();
     const probe = `
       const mod = require(${JSON.stringify(copy.index)});

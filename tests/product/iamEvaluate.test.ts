@@ -2,14 +2,14 @@ import { strict as assert } from "node:assert";
 import {
   AccessRequest,
   Caller,
-  InvokeRequest,
+  NetworkOrigin,
   UnsupportedPolicyError,
   accessDeniedMessage,
   authorize,
-  authorizeInvoke,
   authorizeServiceAssumeRole,
   evaluatePolicy,
-  invokeContext,
+  identityRequest,
+  networkContext,
 } from "../../lib/iam/evaluate";
 import { parseStandardCidr } from "../../lib/iam/cidr";
 import { apiGatewayTrustPolicy, readObjectPolicy, tlsOnlyBucketPolicy } from "../../lib/policy";
@@ -29,13 +29,9 @@ const crossAccountCaller: Caller = {
   userArn: "arn:aws:sts::222222222222:assumed-role/app/s",
   accountId: "222222222222",
 };
-const req = (caller: Caller, extra: Partial<InvokeRequest> = {}): InvokeRequest => ({
-  caller,
-  action: "execute-api:Invoke",
-  resource: METHOD,
-  sourceIp: "192.0.2.10",
-  ...extra,
-});
+const ORIGIN: NetworkOrigin = { sourceIp: "192.0.2.10" };
+const req = (caller: Caller, origin: Partial<NetworkOrigin> = {}): AccessRequest =>
+  identityRequest(caller, "execute-api:Invoke", METHOD, { ...ORIGIN, ...origin });
 const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
 type Verdict = "allow" | "neither" | "deny";
@@ -77,7 +73,7 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     for (const [identity, cols] of Object.entries(rows) as [Verdict, Record<Verdict, string>][]) {
       for (const [resource, expected] of Object.entries(cols) as [Verdict, string][]) {
         it(`${table}: identity ${identity} × resource ${resource} → ${expected}`, () => {
-          const d = authorizeInvoke({
+          const d = authorize({
             request: req(caller),
             identityPolicies: identityPolicy(identity),
             resourcePolicy: resourcePolicy(resource, caller),
@@ -118,14 +114,14 @@ describe("IAM evaluation for AWS_IAM methods", () => {
       ["cross-account", crossAccountCaller],
     ] as const) {
       it(`${table}: an account principal never allows by itself; with an identity grant it does`, () => {
-        const alone = authorizeInvoke({
+        const alone = authorize({
           request: req(caller),
           identityPolicies: [],
           resourcePolicy: viaAccount(caller.accountId),
           resourceAccountId: "111111111111",
         });
         assert.deepEqual([alone.allowed, alone.explicitDeny, alone.resource], [false, false, "AllowViaAccount"]);
-        const withGrant = authorizeInvoke({
+        const withGrant = authorize({
           request: req(caller),
           identityPolicies: identityPolicy("allow"),
           resourcePolicy: viaAccount(caller.accountId),
@@ -182,7 +178,8 @@ describe("IAM evaluation for AWS_IAM methods", () => {
       });
       assert.deepEqual([d.allowed, d.resource], [true, "Allow"]);
     });
-    it("denies it when the trust policy requires aws:SourceAccount and the service does not present it (PR #479)", () => {
+    // API Gateway presents no aws:SourceAccount for an integration role (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479).
+    it("denies it when the trust policy requires aws:SourceAccount and the service does not present it", () => {
       const d = authorizeServiceAssumeRole({
         trustPolicy: withConditions,
         roleArn: role,
@@ -413,17 +410,17 @@ describe("IAM evaluation for AWS_IAM methods", () => {
     });
     const privatePolicy = doc(allowCaller(crossAccountCaller), denyOutside(VPCE));
     const grant = identityPolicy("allow");
-    const decide = (request: InvokeRequest, endpointPolicy?: PolicyDocument, policy: PolicyDocument = privatePolicy) =>
-      authorizeInvoke({ request, identityPolicies: grant, resourcePolicy: policy, resourceAccountId: "111111111111", endpointPolicy });
+    const decide = (request: AccessRequest, endpointPolicy?: PolicyDocument, policy: PolicyDocument = privatePolicy) =>
+      authorize({ request, identityPolicies: grant, resourcePolicy: policy, resourceAccountId: "111111111111", endpointPolicy });
 
     it("puts the endpoint's keys in the context and leaves aws:SourceIp out", () => {
-      assert.deepEqual(invokeContext(req(crossAccountCaller, { via })), {
+      assert.deepEqual(networkContext({ ...ORIGIN, via }), {
         "aws:SourceVpce": VPCE,
         "aws:SourceVpc": VPC,
         "aws:VpcSourceIp": "192.0.2.10",
         "aws:SecureTransport": "true",
       });
-      assert.deepEqual(invokeContext(req(crossAccountCaller)), { "aws:SourceIp": "192.0.2.10", "aws:SecureTransport": "true" });
+      assert.deepEqual(networkContext(ORIGIN), { "aws:SourceIp": "192.0.2.10", "aws:SecureTransport": "true" });
     });
 
     it("allows through the listed endpoint; denies explicitly from outside, where aws:SourceVpce is absent (StringNotEquals holds)", () => {

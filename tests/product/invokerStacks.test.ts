@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { ConfigError, RawConfig, parseSettings } from "../../lib/config";
 import { DEFAULT_INVOKER_OUTPUT, classifyInvokerOutput } from "../../lib/invokerStacks";
 import type { PolicyDocument } from "../../lib/policy";
-import { ProgramRun, StackOutputs, runProgram } from "../../twin/program";
+import { type Run as ProgramRun, type StackOutputs, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const base: RawConfig = { accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }) };

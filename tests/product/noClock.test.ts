@@ -5,7 +5,7 @@
  * 2027-01-01 (JST) uploaded different documents and `pulumi preview` showed a diff every New Year.
  */
 import { strict as assert } from "node:assert";
-import { ProgramRun, runProgram } from "../../twin/program";
+import { type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const RealDate = Date;

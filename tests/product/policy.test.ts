@@ -165,7 +165,8 @@ describe("policy documents", () => {
     ]);
   });
 
-  it("lets API Gateway assume the S3 role with no SourceAccount/SourceArn condition (PR #479), and the role read the routes' keys", () => {
+  // API Gateway presents no aws:SourceAccount for an integration role (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479).
+  it("lets API Gateway assume the S3 role with no SourceAccount/SourceArn condition, and the role read the routes' keys", () => {
     assert.deepEqual(apiGatewayTrustPolicy().Statement, [
       { Effect: "Allow", Principal: { Service: ["apigateway.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
     ]);

@@ -19,7 +19,7 @@ import {
   checkPrivateApiConditionsOnVpcSource,
   packPolicies,
 } from "../../policy/rules";
-import { ProgramRun, runProgram } from "../../twin/program";
+import { type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 // @pulumi/policy's sentinel for an unknown string during preview (policy/proxy.js, unknownStringValue).

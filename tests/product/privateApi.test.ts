@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, RawConfig, parseSettings } from "../../lib/config";
 import { apiResourcePolicy, lambdaVpcAccessPolicy, vpcEndpointPolicy, type PolicyDocument } from "../../lib/policy";
-import { ProgramRun, RecordedResource, runProgram } from "../../twin/program";
+import { type Declared as RecordedResource, type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const base: RawConfig = {
@@ -27,6 +27,8 @@ const problemLines = (message: string): string[] => message.split("\n").filter((
 
 const SUBNET_A = "subnet-0123456789abcdef0";
 const SUBNET_B = "subnet-0fedcba9876543210";
+/** The mocks put an existing subnet in zone a, c or d by its id's last hex digit: A and B in a, C in c. */
+const SUBNET_C = "subnet-0fedcba9876543211";
 const SG = "sg-0123456789abcdef0";
 const OTHER_VPCE = "vpce-0aaaabbbbccccdddd";
 
@@ -386,7 +388,7 @@ describe("private API: the program under mocks (callerVpc and allowedVpcEndpoint
     run = await runProgram({
       ...dev,
       "holidays-api:endpointType": "private",
-      "holidays-api:callerVpc": JSON.stringify({ subnetIds: [SUBNET_B, SUBNET_A], securityGroupIds: [SG] }),
+      "holidays-api:callerVpc": JSON.stringify({ subnetIds: [SUBNET_C, SUBNET_B, SUBNET_A], securityGroupIds: [SG] }),
       "holidays-api:allowedVpcEndpoints": JSON.stringify([OTHER_VPCE]),
     });
   });
@@ -396,20 +398,21 @@ describe("private API: the program under mocks (callerVpc and allowedVpcEndpoint
     assert.equal(byType(run, "aws:ec2/subnet:Subnet").length, 0);
     assert.equal(byType(run, "aws:ec2/securityGroup:SecurityGroup").length, 1, "the endpoint's only");
     const endpoint = one(run, "aws:ec2/vpcEndpoint:VpcEndpoint");
-    assert.deepEqual(endpoint.inputs.subnetIds, [SUBNET_A, SUBNET_B]);
+    // One subnet per AZ for the endpoint (AWS refuses two in one AZ: DuplicateSubnetsInSameZone), the first by id.
+    assert.deepEqual(endpoint.inputs.subnetIds, [SUBNET_A, SUBNET_C]);
     assert.match(String(endpoint.inputs.vpcId), /^vpc-[0-9a-f]{17}$/, "read from the subnets (aws:ec2/getSubnet)");
     assert.equal(run.outputs.callerVpcId, endpoint.inputs.vpcId);
     assert.equal(byType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").length, 0, "the given groups are not changed");
   });
 
-  it("admits 443 to the endpoint from the given security group, and runs the Lambda with it", () => {
+  it("admits 443 to the endpoint from the given security group, and runs the Lambda with it in every given subnet", () => {
     const ingress = byType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     assert.deepEqual(
       ingress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]),
       [[SG, 443, 443]],
     );
     assert.deepEqual(one(run, "aws:lambda/function:Function").inputs.vpcConfig, {
-      subnetIds: [SUBNET_A, SUBNET_B],
+      subnetIds: [SUBNET_A, SUBNET_B, SUBNET_C],
       securityGroupIds: [SG],
     });
   });
@@ -420,6 +423,28 @@ describe("private API: the program under mocks (callerVpc and allowedVpcEndpoint
     );
     const own = one(run, "aws:ec2/vpcEndpoint:VpcEndpoint").id;
     assert.deepEqual(deny?.Condition, { StringNotEquals: { "aws:SourceVpce": [own, OTHER_VPCE].sort() } });
+  });
+});
+
+describe("private API: what waits for what", function () {
+  this.timeout(60_000);
+  it("creates the subnets and security groups after the role's network-interface policy (so a destroy deletes them first), and the API's policy after the endpoint", async () => {
+    const run = await runProgram(
+      { ...dev, "holidays-api:endpointType": "private" },
+      { slowTypes: { "aws:iam/rolePolicy:RolePolicy": 40, "aws:ec2/vpcEndpoint:VpcEndpoint": 40 } },
+    );
+    const access = byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "caller-vpc-access");
+    assert.ok(access);
+    for (const r of run.resources.filter((x) => /^aws:ec2\/(vpc|subnet|securityGroup):/.test(x.type)))
+      assert.ok(r.registeredAt > access.createdAt, `${r.type} ${r.name} must wait for the role's network-interface policy`);
+    const fn = one(run, "aws:lambda/function:Function");
+    assert.ok(fn.registeredAt > access.createdAt, "the function waits for its network-interface permissions");
+    for (const s of byType(run, "aws:ec2/subnet:Subnet")) assert.ok(fn.registeredAt > s.createdAt, "the function waits for its subnets");
+    const endpoint = one(run, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    assert.ok(
+      one(run, "aws:apigateway/restApiPolicy:RestApiPolicy").registeredAt > endpoint.createdAt,
+      "the endpoint id flows into the API's policy",
+    );
   });
 });
 

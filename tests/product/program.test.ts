@@ -1,11 +1,11 @@
 /**
- * The real index.ts under Pulumi mocks (setMocks is called inside runProgram before the program is
- * imported), asserting by resource type and input.
+ * The real index.ts under the product tests' own Pulumi mocks (helpers/mocks: setMocks is called before
+ * the program is imported afresh), asserting by resource type and input.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleCaller } from "../../lambda/bundle";
-import { ProgramRun, RecordedResource, runProgram } from "../../twin/program";
+import { type Declared as RecordedResource, type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 import type { PolicyDocument } from "../../lib/policy";
 
@@ -55,7 +55,7 @@ describe("program under mocks (dev stack)", function () {
     assert.equal(one(run, "aws:cloudwatch/logGroup:LogGroup").provider, "accountB");
   });
 
-  it("allows the caller role's mocked ARN, and nothing else, through account B's principal and ArnEquals aws:PrincipalArn (tf-aws #29392)", () => {
+  it("allows the caller role's mocked ARN, and nothing else, through account B's principal and ArnEquals aws:PrincipalArn (hashicorp/terraform-provider-aws#29392)", () => {
     const doc = policyOf(one(run, "aws:apigateway/restApiPolicy:RestApiPolicy"));
     const allow = doc.Statement.filter((s) => s.Effect === "Allow");
     assert.equal(allow.length, 1);
@@ -212,7 +212,8 @@ describe("program under mocks (dev stack)", function () {
     const deployment = one(run, "aws:apigateway/deployment:Deployment");
     assert.match(String((deployment.inputs.triggers as Record<string, string>).redeployment), /^[0-9a-f]{64}$/);
   });
-  it("lets API Gateway assume the integration's credentials role without SourceAccount/SourceArn conditions (PR #479)", () => {
+  // API Gateway presents no aws:SourceAccount for an integration role (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479).
+  it("lets API Gateway assume the integration's credentials role without SourceAccount/SourceArn conditions", () => {
     const integrations = byType(run, "aws:apigateway/integration:Integration");
     assert.equal(integrations.length, 2, "one per route");
     for (const integration of integrations) {
@@ -224,7 +225,7 @@ describe("program under mocks (dev stack)", function () {
     }
   });
 
-  it("states the Lambda's log levels next to the JSON log format, so previews show no diff (tf-aws #35301)", () => {
+  it("states the Lambda's log levels next to the JSON log format, so previews show no diff (hashicorp/terraform-provider-aws#35301)", () => {
     assert.deepEqual(one(run, "aws:lambda/function:Function").inputs.loggingConfig, {
       logFormat: "JSON",
       applicationLogLevel: "INFO",
@@ -330,8 +331,8 @@ describe("program under mocks: deploy-path defects", function () {
   ];
   it("derives the redeploy trigger from every API-definition resource: changing any one input changes it", async () => {
     const base = triggersOf(await runProgram(dev));
-    // A new run (not the remembered one: twin/program.ts runProgram) of the same inputs.
-    assert.equal(triggersOf(await runProgram(dev, { fresh: true })), base, "unchanged inputs give the same trigger");
+    // A second run of the same inputs.
+    assert.equal(triggersOf(await runProgram(dev)), base, "unchanged inputs give the same trigger");
     for (const [what, transform] of definitionChanges) {
       assert.notEqual(triggersOf(await runProgram(dev, { transforms: [transform] })), base, `changing the ${what} must redeploy`);
     }
@@ -353,7 +354,7 @@ describe("program under mocks: variations", () => {
   const triggersOf = (run: ProgramRun): string =>
     String((one(run, "aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment);
 
-  it("creates the deployment only after the policy, method and integration exist (tf-aws #20811), not merely from their text", async () => {
+  it("creates the deployment only after the policy, method and integration exist (hashicorp/terraform-provider-aws#20811), not merely from their text", async () => {
     // The mock takes 40 ms to create each of these; a deployment that did not wait for them would be
     // registered while they are still being created.
     const waitedFor = [
@@ -395,7 +396,7 @@ describe("program under mocks: variations", () => {
     });
     assert.equal(named(variant, "aws:apigateway/method:Method", "holidays-get").inputs.authorization, "NONE");
     assert.equal(
-      named(await runProgram(dev, { fresh: true }), "aws:apigateway/method:Method", "holidays-get").inputs.authorization,
+      named(await runProgram(dev), "aws:apigateway/method:Method", "holidays-get").inputs.authorization,
       "AWS_IAM",
       "a transform never leaks into the next run",
     );
@@ -405,7 +406,7 @@ describe("program under mocks: variations", () => {
     const a = await runProgram(dev);
     const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
     assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
-    const removed = await runProgram(dev, { fresh: true });
+    const removed = await runProgram(dev);
     assert.equal(
       triggersOf(removed),
       triggersOf(a),
@@ -494,30 +495,4 @@ describe("program under mocks: variations", () => {
       });
     });
   }
-});
-
-describe("program under mocks: remembered runs", () => {
-  /** What a preview compares: every resource's type, name, provider and inputs, and the stack outputs. */
-  const planOf = (run: ProgramRun) =>
-    JSON.stringify({
-      resources: run.resources.map((r) => ({ type: r.type, name: r.name, provider: r.provider, inputs: r.inputs })),
-      outputs: run.outputs,
-    });
-
-  it("gives an identical request a copy of the remembered run: equal to a new run, and changing it changes no later answer", async () => {
-    const first = await runProgram(dev);
-    const expected = planOf(first);
-    // A caller that changes what it got...
-    first.resources.length = 0;
-    first.outputs.region = "changed";
-    first.warnings.push("changed");
-    const second = await runProgram(dev);
-    // ...changes nothing for the next one; and the next one equals a run made anew.
-    assert.ok(second.resources.length > 20, "the next request still sees every resource");
-    assert.equal(planOf(second), expected);
-    assert.ok(!second.warnings.includes("changed"));
-    (second.resources[0].inputs as Record<string, unknown>).changed = true;
-    assert.equal(planOf(await runProgram(dev)), expected, "nested inputs are copies too");
-    assert.equal(planOf(await runProgram(dev, { fresh: true })), expected, "a new run declares the same");
-  });
 });

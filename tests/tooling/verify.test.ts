@@ -112,8 +112,8 @@ describe("npm run verify -- --local (the offline twin)", function () {
   });
 
   it("fails and names the integration when API Gateway cannot assume the S3-read role (aws:SourceAccount back in its trust)", async () => {
-    // API Gateway presents no aws:SourceAccount when it assumes an integration role (PR #479 of
-    // aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws), so this trust
+    // API Gateway presents no aws:SourceAccount when it assumes an integration role
+    // (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479), so this trust
     // policy denies the AssumeRole, and TestInvokeMethod answers API Gateway's configuration error.
     const withSourceAccount: pulumi.ResourceTransform = (args) => {
       if (args.type !== "aws:iam/role:Role" || !String(args.props.assumeRolePolicy).includes("apigateway.amazonaws.com")) return undefined;

@@ -18,7 +18,7 @@ const transformOf =
   ({ type: t, props }) =>
     t === type ? { props: change(props as Props), opts: {} } : undefined;
 
-/** The trust policy with the confused-deputy conditions the program used to have (PR #479). */
+/** The trust policy with the confused-deputy conditions the program used to have (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479). */
 const trustWithSourceAccount = transformOf("aws:iam/role:Role", (props) => {
   const doc = JSON.parse(String(props.assumeRolePolicy)) as { Statement: { Principal?: { Service?: string[] }; Condition?: unknown }[] };
   if (!doc.Statement.some((s) => s.Principal?.Service?.includes("apigateway.amazonaws.com"))) return props;
@@ -49,7 +49,7 @@ interface Variant {
 }
 
 // Expected answers, each from AWS's documented behaviour, not from the twin:
-// - AssumeRole denied is a configuration error: 500 {"message": "Internal server error"} (PR #479);
+// - AssumeRole denied is a configuration error: 500 {"message": "Internal server error"} (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479);
 // - S3 answers 403 AccessDenied for a denied GetObject, and for a missing key when the role may not
 //   s3:ListBucket (GetObject, Amazon S3 API reference); the program's integration responses map 4xx to
 //   404 {"message": "Not Found"} (lib/api RESPONSES, selectionPattern 4\d{2}).

@@ -10,7 +10,7 @@
  * of another account does not exist for the caller.
  */
 import { partitionOf } from "../../lib/arn";
-import { evaluatePolicy, type Caller } from "../../lib/iam/evaluate";
+import { evaluatePolicy, identityRequest, type Caller } from "../../lib/iam/evaluate";
 import type { PolicyDocument } from "../../lib/policy";
 import { matchRoute } from "../../lib/api";
 import { methodKey } from "../declared";
@@ -18,6 +18,7 @@ import { createIntegrationWalk } from "../gateway/integration";
 import { deploymentState, type DeploymentRecord, type DeploymentState } from "../deployments";
 import type { Plan } from "../plan";
 import type { RecordedResource } from "../program";
+import { TYPE } from "../resourceTypes";
 import { AwsAnswer, awsError, jsonAnswer } from "./awsAnswer";
 
 export interface ControlPlaneCaller {
@@ -26,12 +27,13 @@ export interface ControlPlaneCaller {
 }
 
 const T = {
-  restApi: "aws:apigateway/restApi:RestApi",
-  policy: "aws:apigateway/restApiPolicy:RestApiPolicy",
-  resource: "aws:apigateway/resource:Resource",
-  method: "aws:apigateway/method:Method",
-  integration: "aws:apigateway/integration:Integration",
-  stage: "aws:apigateway/stage:Stage",
+  restApi: TYPE.restApi,
+  policy: TYPE.restApiPolicy,
+  resource: TYPE.resource,
+  method: TYPE.method,
+  integration: TYPE.integration,
+  deployment: TYPE.deployment,
+  stage: TYPE.stage,
 } as const;
 
 // NotFoundException texts: "Invalid REST API identifier specified" (aws/aws-cli#2534), "Invalid
@@ -50,7 +52,7 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state:
   function authorized(who: ControlPlaneCaller, verb: string, path: string): AwsAnswer | undefined {
     const resource = `arn:${partition}:apigateway:${plan.region}::${path}`;
     const action = `apigateway:${verb}`;
-    const request = { caller: who.caller, action, resource, sourceIp: "127.0.0.1" };
+    const request = identityRequest(who.caller, action, resource, { sourceIp: "127.0.0.1" });
     const results = who.identityPolicies.map((d) => evaluatePolicy(d, request, "identity"));
     if (!results.includes("Deny") && results.includes("Allow")) return undefined;
     // "User: … is not authorized to perform: … on resource: …" (IAM User Guide, "Troubleshoot access denied error messages").

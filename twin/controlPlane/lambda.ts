@@ -7,10 +7,11 @@
  * `X-Amz-Function-Error` when the function failed (the payload is then the error object),
  * `X-Amz-Executed-Version`, and `X-Amz-Log-Result` = the last 4 KB of the log, base64, for `LogType: Tail`.
  */
-import { evaluatePolicy, authorizeServiceAssumeRole } from "../../lib/iam/evaluate";
+import { evaluatePolicy, authorizeServiceAssumeRole, identityRequest } from "../../lib/iam/evaluate";
 import { partitionOf } from "../../lib/arn";
 import type { PolicyDocument } from "../../lib/policy";
 import type { LocalIdentity } from "../identities";
+import { TYPE } from "../resourceTypes";
 import { invokeBundle, lambdaEnvironment } from "../lambdaRuntime";
 import type { Plan } from "../plan";
 import { AwsAnswer, awsError } from "./awsAnswer";
@@ -29,8 +30,8 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const LOG_TAIL_BYTES = 4096;
 
 export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
-  const functions = plan.run.resources.filter((r) => r.type === "aws:lambda/function:Function");
-  const roles = plan.run.resources.filter((r) => r.type === "aws:iam/role:Role");
+  const functions = plan.run.resources.filter((r) => r.type === TYPE.function);
+  const roles = plan.run.resources.filter((r) => r.type === TYPE.role);
 
   return async function answer(
     method: string,
@@ -47,7 +48,7 @@ export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
       : `arn:${partitionOf(plan.region)}:lambda:${plan.region}:${who.caller.accountId}:function:${requested}`;
 
     // Identity-based policies decide (the function has no resource-based policy): same account only.
-    const request = { caller: who.caller, action: "lambda:InvokeFunction", resource: fnArn, sourceIp: "127.0.0.1" };
+    const request = identityRequest(who.caller, "lambda:InvokeFunction", fnArn, { sourceIp: "127.0.0.1" });
     const results = who.identityPolicies.map((d) => evaluatePolicy(d, request, "identity"));
     const fnAccount = fn ? String(fn.state.arn).split(":")[4] : who.caller.accountId;
     if (results.includes("Deny") || !results.includes("Allow") || fnAccount !== who.caller.accountId) {

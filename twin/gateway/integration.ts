@@ -27,8 +27,8 @@ export const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
 
 /**
  * The request context API Gateway presents to STS when it assumes an integration credentials role:
- * no `aws:SourceAccount` (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws
- * PR #479, confirmed with test-invoke-method: "API Gateway does not have permission to assume the
+ * no `aws:SourceAccount` (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479, confirmed with test-invoke-method:
+ * "API Gateway does not have permission to assume the
  * provided role"). Whether it presents `aws:SourceArn` is not documented, so it is absent too: a trust
  * policy that needs either key fails here, the safe direction.
  */
@@ -38,7 +38,7 @@ export const ASSUME_ROLE_CONTEXT = Object.freeze({});
  * API Gateway's answer to a configuration error (a role it cannot assume, a missing integration, no
  * matching integration response): 500 `{"message": "Internal server error"}`; the execution log says
  * "Execution failed due to configuration error: …" (repost.aws knowledge center "api-gateway-500-error-vpc";
- * PR #479). The gateway response type API_CONFIGURATION_ERROR ("Gateway response types for API Gateway").
+ * aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479). The gateway response type API_CONFIGURATION_ERROR ("Gateway response types for API Gateway").
  */
 const configurationError = (): Answer => ({ status: 500, body: JSON.stringify({ message: "Internal server error" }) });
 

@@ -12,7 +12,7 @@
  * fully-read request and returns one answer, with the path it took.
  */
 import { type RouteMatch, routeMatcher } from "../../lib/api";
-import { accessDeniedMessage, authorizeInvoke, evaluatePolicy } from "../../lib/iam/evaluate";
+import { accessDeniedMessage, authorize, evaluatePolicy, identityRequest } from "../../lib/iam/evaluate";
 import { INVOKE_ACTION } from "../../lib/policy";
 import { methodArn as methodArnOf } from "../../lib/arn";
 import type { DeclaredMethod } from "../declared";
@@ -66,15 +66,12 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   const stagePrefix = `/${api.stageName}`;
 
   const authorized = (identity: LocalIdentity, resource: string, sourceIp: string, via: DeclaredEndpoint | undefined) => {
-    const decision = authorizeInvoke({
-      request: {
-        caller: identity.caller,
-        action: INVOKE_ACTION,
-        resource,
+    const decision = authorize({
+      request: identityRequest(identity.caller, INVOKE_ACTION, resource, {
         sourceIp,
         secureTransport: true,
         via: via && { sourceVpce: via.id, sourceVpc: via.vpcId },
-      },
+      }),
       identityPolicies: identity.identityPolicies,
       resourcePolicy: api.resourcePolicy,
       resourceAccountId: api.accountId,
@@ -121,13 +118,10 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const authorization = req.headers.authorization;
     const sigv4Header = typeof authorization === "string" && authorization.startsWith("AWS4-");
     if (!via.policy || sigv4Header || SIGNED_QUERY.test(req.rawUrl)) return undefined;
-    const request = {
-      caller: ANONYMOUS,
-      action: INVOKE_ACTION,
-      resource,
+    const request = identityRequest(ANONYMOUS, INVOKE_ACTION, resource, {
       sourceIp: req.sourceIp,
       via: { sourceVpce: via.id, sourceVpc: via.vpcId },
-    };
+    });
     const verdict = evaluatePolicy(via.policy, request, "resource");
     const step = endpointStep(via, verdict);
     if (step.ok) return undefined;
@@ -152,13 +146,10 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
       return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
     }
     path.push({ link: "SigV4", ok: true });
-    const request = {
-      caller: auth.identity.caller,
-      action: INVOKE_ACTION,
-      resource,
+    const request = identityRequest(auth.identity.caller, INVOKE_ACTION, resource, {
       sourceIp: req.sourceIp,
       via: { sourceVpce: via.id, sourceVpc: via.vpcId },
-    };
+    });
     const verdict = via.policy ? evaluatePolicy(via.policy, request, "resource") : "Allow";
     const step = endpointStep(via, verdict);
     path.push(step);

@@ -454,6 +454,7 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
   }
   logger.line(`AWS control plane of the twin on ${twin.controlPlane.endpoint}; point the AWS CLI at it with:\n${shell}`);
   logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C or kill ${process.pid} to stop)`);
+  for (const e of gw.endpoints) logger.line(`  through VPC endpoint ${e.id} (${e.vpcId}): ${e.url}`);
   let stopping = false;
   const stop = () => {
     // Handlers stay installed (`on`, not `once`) and a repeated signal is a no-op: with `once`, Node

@@ -6,10 +6,10 @@
 import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CallerNetwork, subnetCidr } from "../../../components/callerNetwork";
+import { CallerNetwork, type CallerNetworkArgs, subnetCidr } from "../../../components/callerNetwork";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { type ProgramRun, runUnderMocks } from "../../../twin/program";
+import { type Run as ProgramRun, runMocked as runUnderMocks } from "../helpers/mocks";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const ROLE = "arn:aws:iam::222222222222:role/caller";
@@ -68,10 +68,12 @@ describe("CallerNetwork component (alone)", () => {
   });
 
   it("refuses empty subnet or security group lists before any apply", async () => {
-    for (const [extra, message] of [
+    const cases: [Partial<CallerNetworkArgs>, RegExp][] = [
       [{ subnetIds: [] }, /subnetIds is empty/],
       [{ subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] }, /securityGroupIds is empty/],
-    ] as const) {
+      [{ vpcCidrBlock: "10.0.0.0/28" }, /vpcCidrBlock "10\.0\.0\.0\/28" must be an IPv4 block of \/16 to \/23/],
+    ];
+    for (const [extra, message] of cases) {
       await assert.rejects(
         runUnderMocks(() => {
           new CallerNetwork("n", { region: "ap-northeast-1", invokerArns: [ROLE], methodArns: ROUTES, ...extra }, { provider: accountB() });
@@ -111,12 +113,16 @@ describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   });
 
   const refused: [string, Partial<ConstructorParameters<typeof HolidaysApi>[1]>, RegExp][] = [
-    ["an endpoint type it does not make", { endpointType: "EDGE" }, /endpointType "EDGE" is not one of REGIONAL, PRIVATE/],
-    ["PRIVATE without endpoints", { endpointType: "PRIVATE" }, /a PRIVATE API needs allowedVpcEndpointIds/],
+    ["an endpoint type it does not make", { endpointType: "EDGE" }, /^h: endpointType = "EDGE": expected one of REGIONAL, PRIVATE\. Fix: /],
+    [
+      "PRIVATE without endpoints",
+      { endpointType: "PRIVATE" },
+      /^h: allowedVpcEndpointIds = \(not set\): expected the execute-api VPC endpoint ids \(vpce-…\) a PRIVATE API may be reached through\. Fix: /,
+    ],
     [
       "endpoints on a REGIONAL API",
       { allowedVpcEndpointIds: ["vpce-0123456789abcdef0"] },
-      /allowedVpcEndpointIds applies to a PRIVATE API only/,
+      /^h: allowedVpcEndpointIds = \(set\): expected no value unless endpointType is PRIVATE\. Fix: /,
     ],
   ];
   for (const [what, extra, message] of refused) {

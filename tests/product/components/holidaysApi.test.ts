@@ -1,18 +1,18 @@
 /**
  * HolidaysApi alone under Pulumi mocks (as awsx tests FargateService): given only an explicit provider
- * on the component, every child is created with it (so each is parented to the component), and the
- * component's outputs are what it documents.
+ * on the component, every child is created with it (so each is parented to the component), the
+ * component's outputs are what it documents, and its children are exposed.
  */
 import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HolidaysApi } from "../../../components/holidaysApi";
-import { type ProgramRun, runUnderMocks } from "../../../twin/program";
+import { HolidaysApi, type HolidaysApiArgs } from "../../../components/holidaysApi";
+import { type Run as ProgramRun, runMocked as runUnderMocks } from "../helpers/mocks";
 import type { PolicyDocument } from "../../../lib/policy";
 
 const CALLER = "arn:aws:iam::222222222222:role/caller";
 
-function declare(extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]> = {}): () => Record<string, unknown> {
+function declare(extra: Partial<HolidaysApiArgs> = {}): () => Record<string, unknown> {
   return () => {
     const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
     const api = new HolidaysApi(
@@ -35,6 +35,15 @@ function declare(extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]> = 
       resourcePolicy: api.resourcePolicy,
       bucketName: api.bucketName,
       executionArn: api.executionArn,
+      children: {
+        restApi: api.restApi.id,
+        policy: api.policy.id,
+        deployment: api.deployment.id,
+        stage: api.stage.id,
+        bucket: api.bucket.id,
+        objects: api.objects.map((o) => o.id),
+        integrationRole: api.integrationRole.arn,
+      },
     };
   };
 }
@@ -69,5 +78,60 @@ describe("HolidaysApi component (alone)", () => {
       (JSON.parse(String(r.outputs.resourcePolicy)) as PolicyDocument).Statement.filter((s) => s.Effect === "Deny").length;
     const open = await runUnderMocks(declare({ exclusive: pulumi.output(false) }));
     assert.equal(denies(open), denies(run) - 1, "exclusive (the default) adds exactly one Deny");
+  });
+
+  it("exposes its children: the REST API, its policy, deployment and stage, the bucket and objects, the integration role", () => {
+    const children = run.outputs.children as Record<string, unknown>;
+    const idOf = (type: string) => run.resources.filter((r) => r.type === type).map((r) => r.id);
+    assert.deepEqual(children.restApi, idOf("aws:apigateway/restApi:RestApi")[0]);
+    assert.deepEqual(children.policy, idOf("aws:apigateway/restApiPolicy:RestApiPolicy")[0]);
+    assert.deepEqual(children.deployment, idOf("aws:apigateway/deployment:Deployment")[0]);
+    assert.deepEqual(children.stage, idOf("aws:apigateway/stage:Stage")[0]);
+    assert.deepEqual(children.bucket, idOf("aws:s3/bucket:Bucket")[0]);
+    assert.deepEqual(children.objects, idOf("aws:s3/bucketObjectv2:BucketObjectv2"));
+    const integrationRole = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "h-s3-read");
+    assert.equal(children.integrationRole, integrationRole?.state.arn);
+    for (const i of run.resources.filter((r) => r.type === "aws:apigateway/integration:Integration"))
+      assert.equal(i.inputs.credentials, children.integrationRole);
+  });
+});
+
+describe("HolidaysApi component: args a user can get wrong", () => {
+  const cases: [string, Partial<HolidaysApiArgs>, string][] = [
+    ["dataRetention", { dataRetention: "keep" }, 'h: dataRetention = "keep": expected one of retain, destroy. Fix: pass "retain"'],
+    [
+      "stageName",
+      { stageName: "dev stage" },
+      `h: stageName = "dev stage": expected 1-128 letters, digits, '-' or '_'. Fix: pass stageName: "dev"`,
+    ],
+    [
+      "region",
+      { region: "Tokyo" },
+      'h: region = "Tokyo": expected an AWS region name such as ap-northeast-1. Fix: pass region: "ap-northeast-1"',
+    ],
+  ];
+  for (const [key, extra, message] of cases) {
+    it(`refuses a bad ${key} with a one-line ResourceError before declaring any child`, async () => {
+      await assert.rejects(runUnderMocks(declare(extra)), (err: Error & { run?: ProgramRun }) => {
+        const declared = err.run?.resources ?? [];
+        assert.ok(pulumi.ResourceError.isInstance(err), `expected a ResourceError, got ${err.constructor.name}`);
+        assert.ok(err.message.startsWith(message), err.message);
+        assert.ok(!err.message.includes("\n"), "one line");
+        assert.deepEqual(
+          declared.filter((r) => r.type.startsWith("aws:")).map((r) => r.type),
+          [],
+          "no child may be declared",
+        );
+        return true;
+      });
+    });
+  }
+
+  it("accepts dataRetention given as the documented strings", async () => {
+    for (const dataRetention of ["retain", "destroy"]) {
+      const r = await runUnderMocks(declare({ dataRetention }));
+      const bucket = r.resources.find((x) => x.type === "aws:s3/bucket:Bucket");
+      assert.equal(bucket?.inputs.forceDestroy, dataRetention === "destroy");
+    }
   });
 });

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
-import { runUnderMocks } from "../../../twin/program";
+import { runMocked as runUnderMocks } from "../helpers/mocks";
 
 const ROUTE = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
 
@@ -67,7 +67,10 @@ describe("string choices of the components", () => {
   });
 
   it("CallerFunction refuses another runtime", async () => {
-    assert.match(await refusal(caller("python3.12")), /^c: runtime "python3\.12" is not one of nodejs20\.x, nodejs22\.x$/);
+    assert.match(
+      await refusal(caller("python3.12")),
+      /^c: runtime = "python3\.12": expected one of nodejs20\.x, nodejs22\.x\. Fix: pass runtime: "nodejs22\.x"$/,
+    );
   });
 
   it("HolidaysApi dataRetention: retain keeps the bucket on destroy, destroy force-destroys it", async () => {
@@ -82,6 +85,9 @@ describe("string choices of the components", () => {
   });
 
   it("HolidaysApi refuses another dataRetention", async () => {
-    assert.match(await refusal(api("keep")), /^h: dataRetention "keep" is not one of retain, destroy$/);
+    assert.match(
+      await refusal(api("keep")),
+      /^h: dataRetention = "keep": expected one of retain, destroy\. Fix: pass "retain" \(keep the data on destroy\) or "destroy"$/,
+    );
   });
 });
