@@ -4,9 +4,7 @@
  * snapshot) and the loopback control plane (Lambda Invoke running the real bundle, API Gateway reads,
  * STS). The stack outputs are the plan's outputs; the deploying identities of both accounts are the twin's.
  */
-import { startTwin, type TwinOptions } from "../twin/endpoint";
-import type { LocalIdentity } from "../twin/identities";
-import type { RunOptions } from "../twin/program";
+import { startTwin, type LocalIdentity, type RunOptions, type TwinOptions } from "../twin";
 import { parseDeployedOutputs } from "./outputs";
 import type { VerifyTarget } from "./target";
 
