@@ -57,4 +57,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tooling outside the twin reaches it through its one entry point, twin/index.ts.
+    files: ["tools/**/*.ts", "verify/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/tests", "**/tests/**"],
+              message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
+            },
+            {
+              group: ["**/twin/**", "!**/twin/index"],
+              message: "Import the twin through its entry point (../twin, twin/index.ts); export what you need from there.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

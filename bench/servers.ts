@@ -10,8 +10,7 @@ import * as fs from "node:fs";
 import { Session } from "node:inspector";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { contractLine, startGateway } from "../twin/gateway/server";
-import { buildPlan } from "../twin/plan";
+import { contractLine, startGateway, buildPlan } from "../twin";
 import { HOLIDAYS_CONTENT_TYPE } from "../lib/holidays";
 
 async function bare(): Promise<void> {

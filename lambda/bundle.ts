@@ -59,12 +59,14 @@ const CHAIN_IMPORT = "./credentialChain";
 export function bundleFile(entry: string, external: string[] = []): string {
   const options: BuildOptions = { ...COMMON, entryPoints: [entry], external: [...(COMMON.external ?? []), ...external] };
   const cacheFile = path.join(CACHE_DIR, `${sha256(JSON.stringify([esbuildVersion, process.cwd(), lockfileHash(), options]))}.json`);
-  const remembered = readRemembered(cacheFile);
+  // HOLIDAYS_CACHES_OFF=bundle: no disk cache, so `npm run bench` can show what it buys.
+  const off = (process.env.HOLIDAYS_CACHES_OFF ?? "").split(",").includes("bundle");
+  const remembered = off ? undefined : readRemembered(cacheFile);
   if (remembered !== undefined) return remembered;
   const result = buildSync({ ...options, metafile: true });
   const [out] = result.outputFiles ?? [];
   if (!out) throw new Error(`esbuild wrote nothing for ${entry}`);
-  remember(cacheFile, out.text, Object.keys(result.metafile?.inputs ?? {}));
+  if (!off) remember(cacheFile, out.text, Object.keys(result.metafile?.inputs ?? {}));
   return out.text;
 }
 
@@ -124,16 +126,12 @@ function remember(cacheFile: string, text: string, inputs: string[]): void {
   }
 }
 
-let cached: Bundle | undefined;
-
-/** Bundles `lambda/handler.ts` (and the credential chain beside it) for the Lambda Node.js runtime (memoized per process). */
+/** Bundles `lambda/handler.ts` (and the credential chain beside it) for the Lambda Node.js runtime. */
 export function bundleCaller(): Bundle {
-  if (cached) return cached;
   const files: Record<string, string> = { [CHAIN_FILE]: bundleFile(CHAIN_ENTRY), [ENTRY_FILE]: bundleFile(CALLER_ENTRY, [CHAIN_IMPORT]) };
   const hash = createHash("sha256");
   for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
-  cached = { code: files[ENTRY_FILE], files, sha256: hash.digest("hex") };
-  return cached;
+  return { code: files[ENTRY_FILE], files, sha256: hash.digest("hex") };
 }
 
 /**

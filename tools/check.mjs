@@ -2,15 +2,6 @@
 // the format check (prettier, .prettierrc.json) and ESLint (eslint.config.mjs, as `npm run lint` runs it) over ONE TypeScript program. Built
 // separately, tsc and typescript-eslint's project service each parse and bind the same ~4,000 files
 // (most of them @pulumi/aws's type definitions); sharing the program halves that.
-//
-// Two caches, both sound:
-// - the program is incremental (tsconfig.json: incremental, tsBuildInfoFile in node_modules/.cache/,
-//   gitignored): TypeScript re-checks only files whose content, or whose dependencies' content, changed;
-// - when nothing in the working tree (every file outside node_modules/, dist/ and .git/, package-lock.json
-//   included) differs from the last run that PASSED, the checks are not run again: their result is a
-//   function of those files, the tool versions and Node's. Any change, anywhere, runs both in full.
-//   (ESLint's own --cache is per file, which typed lint rules make unsound: typescript-eslint#4694.)
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ESLint } from "eslint";
@@ -18,40 +9,7 @@ import * as prettier from "prettier";
 import ts from "typescript";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const cacheDir = path.join(root, "node_modules", ".cache", "holidays-api");
-const passedKeyFile = path.join(cacheDir, "check.passed");
 const SKIPPED_DIRS = new Set(["node_modules", "dist", ".git"]);
-
-/** SHA-256 over every file of the working tree (path and content) and the versions that judge them. */
-function treeKey() {
-  const hash = createHash("sha256");
-  hash.update(`node ${process.version}\0typescript ${ts.version}\0eslint ${ESLint.version}\0`);
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      const stat = entry.isSymbolicLink() ? fs.statSync(full, { throwIfNoEntry: false }) : entry;
-      if (!stat) continue;
-      if (stat.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(full);
-      } else if (stat.isFile()) {
-        hash
-          .update(`${path.relative(root, full)}\0`)
-          .update(fs.readFileSync(full))
-          .update("\0");
-      }
-    }
-  };
-  walk(root);
-  return hash.digest("hex");
-}
-
-function readPassedKey() {
-  try {
-    return fs.readFileSync(passedKeyFile, "utf8");
-  } catch {
-    return "";
-  }
-}
 
 /** Type-checks like `tsc -p tsconfig.json`; returns the program and the formatted diagnostics. */
 function typeCheck() {
@@ -65,8 +23,8 @@ function typeCheck() {
       },
     },
   );
-  const host = ts.createIncrementalCompilerHost(config.options);
-  const builder = ts.createIncrementalProgram({
+  const host = ts.createCompilerHost(config.options);
+  const program = ts.createProgram({
     rootNames: config.fileNames,
     options: config.options,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config),
@@ -74,16 +32,15 @@ function typeCheck() {
     host,
   });
   const diagnostics = [
-    ...builder.getConfigFileParsingDiagnostics(),
-    ...builder.getOptionsDiagnostics(),
-    ...builder.getGlobalDiagnostics(),
-    ...builder.getSyntacticDiagnostics(),
-    ...builder.getSemanticDiagnostics(),
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...program.getSemanticDiagnostics(),
   ];
-  builder.emit(); // noEmit: writes only the build info
   const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
   return {
-    program: builder.getProgram(),
+    program,
     count: diagnostics.length,
     text: ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost),
   };
@@ -123,16 +80,11 @@ async function formatCheck() {
 }
 
 const started = performance.now();
-const key = treeKey();
-if (key === readPassedKey()) {
-  console.log("Type check (strict) and lint: passed (nothing changed since the last pass)");
-  process.exit(0);
-}
 const checked = typeCheck();
 const linted = await lint(checked.program);
 const unformatted = await formatCheck();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-console.log(checked.count === 0 ? "Type check (tsc, strict, incremental): passed" : `Type check (tsc, strict): FAILED\n${checked.text}`);
+console.log(checked.count === 0 ? "Type check (tsc, strict): passed" : `Type check (tsc, strict): FAILED\n${checked.text}`);
 console.log(
   linted.errors === 0
     ? `Lint (eslint, typescript-eslint + @pulumi/eslint-plugin): passed${linted.text ? `\n${linted.text}` : ""}`
@@ -145,9 +97,4 @@ console.log(
 );
 console.log(`(type check, lint and format: ${seconds} s)`);
 const ok = checked.count === 0 && linted.errors === 0 && unformatted.length === 0;
-if (ok && key === treeKey()) {
-  // Remembered only if the tree did not change while we were checking it.
-  fs.mkdirSync(cacheDir, { recursive: true });
-  fs.writeFileSync(passedKeyFile, key);
-}
 process.exit(ok ? 0 : 1);

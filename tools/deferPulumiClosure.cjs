@@ -13,7 +13,7 @@
 // @pulumi/pulumi 3.270 the closure code is on the import path again (the chain above).
 //
 // So those two requires, and only from those two Pulumi files, return a stand-in that loads the real
-// module on its first use: nothing is skipped, only deferred. Set HOLIDAYS_EAGER_PULUMI=1 to turn it off.
+// module on its first use: nothing is skipped, only deferred. HOLIDAYS_CACHES_OFF=defer turns it off.
 "use strict";
 const Module = require("node:module");
 const path = require("node:path");
@@ -50,7 +50,7 @@ function deferredExports(load) {
   });
 }
 
-if (process.env.HOLIDAYS_EAGER_PULUMI !== "1") {
+if (!(process.env.HOLIDAYS_CACHES_OFF ?? "").split(",").includes("defer")) {
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
     if (!isDeferred(request, parent)) return load.apply(this, arguments);

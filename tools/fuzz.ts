@@ -78,8 +78,7 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   if (via !== "main" && via !== "endpoint")
     throw new UsageError(`--via ${JSON.stringify(via)}: expected main or endpoint. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`);
   const sets = stackArgs({ set: values.set }).overrides.flatMap(([k, v]) => ["--set", `${k}=${v ?? ""}`]);
-  const tsNode = require.resolve("ts-node/dist/bin.js");
-  const child = spawn(process.execPath, ["--expose-gc", tsNode, "--transpile-only", "twin/gateway/server.ts", "--port", "0", ...sets], {
+  const child = spawn(process.execPath, ["--expose-gc", "-r", "./tools/tsHook.cjs", "twin/gateway/server.ts", "--port", "0", ...sets], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

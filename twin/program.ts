@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { TYPE } from "./resourceTypes";
 import { partitionOf } from "../lib/arn";
 import { readProjectName, PROJECT_ROOT } from "../tools/cli/stackConfig";
+import { cacheOff } from "../tools/cacheSwitch";
 
 export interface RecordedResource {
   type: string;
@@ -54,12 +55,8 @@ export interface RunOptions {
   stackOutputs?: StackOutputs;
   /** Folder of the program to run (its Pulumi.yaml names the project, its index.ts is the entry). Default: this project. */
   programDir?: string;
-  /**
-   * Run the program anew even when an identical run is remembered (see {@link runProgram}): for tests
-   * of what a new run does (the same inputs give the same result; nothing leaks from one run into the next).
-   * @default false
-   */
-  fresh?: boolean;
+  /** The program to run instead of `index.ts` in `programDir` (tests declare components this way). */
+  program?: () => Record<string, unknown>;
 }
 
 /** Resolves an Output (or plain value) to its value. */
@@ -272,25 +269,25 @@ function collectWarnings(): { warnings: string[]; stop(): void } {
 }
 
 /**
- * Runs `program` under Pulumi mocks, inside a root stack as the Pulumi language host runs a program,
- * with the given flat config (`{"holidays-api:accountA": "{…}", "aws:region": "…"}`), and returns
- * what it declared and the values of what it returned. A program error — thrown while it runs, or
- * inside an apply afterwards (e.g. a RunError for a bad StackReference output) — is rethrown with
- * `.run` attached, so callers can assert that bad input declared nothing. `setMocks` is called before
- * `program` runs, so a program that is imported inside it sees the mocks.
- *
- * Stack traces are off while it runs: Pulumi captures `new Error().stack` for every promise it makes
- * (`debuggablePromise`, @pulumi/pulumi runtime/debuggable.js) and under ts-node each one is
- * source-mapped, which made that capture most of a run's time once the program declared ~130
- * resources (one object per dataset year). Errors keep their messages.
+ * Runs a program under Pulumi mocks, inside a root stack as the language host does: `opts.program`, or
+ * `index.ts` of `opts.programDir` (default this project) freshly imported after `setMocks`, with the
+ * flat config (`{"holidays-api:accountA": "{…}"}`). Returns what it declared and its outputs' values.
+ * A program error (thrown, or inside an apply) is rethrown with `.run` attached, so callers can assert
+ * that bad input declared nothing.
  */
-export async function runUnderMocks(
-  program: () => Record<string, unknown>,
-  config: Record<string, string> = {},
-  opts: RunOptions = {},
-): Promise<ProgramRun> {
+export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+  const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");
+  const program =
+    opts.program ??
+    (() => {
+      delete require.cache[require.resolve(index)];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(index) as Record<string, unknown>;
+    });
+  // Pulumi captures `new Error().stack` for every promise it makes (runtime/debuggable.js): with stack
+  // traces off a run is faster (docs/benchmarks.md, "caches"). Errors keep their messages.
   const savedLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  if (!cacheOff("stack")) Error.stackTraceLimit = 0;
   try {
     return await runWithMocks(program, config, opts);
   } finally {
@@ -358,70 +355,4 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
 function rootMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/^(error serializing property "[^"]*": )+/, "");
-}
-
-/**
- * Runs a program's `index.ts` (freshly imported, after `setMocks`) with a stack's flat config: this
- * project's by default, or the one in `opts.programDir` (e.g. examples/consumer).
- *
- * A run is deterministic in its inputs (the program reads no clock, no environment and no randomness:
- * tests/noClock.test.ts), so a run without `transforms` or `slowTypes` is remembered per process by
- * program folder, stack, config and stack outputs, and an identical request gets a deep copy of it (its
- * own arrays and plain objects: a caller may change what it gets without changing what the next one
- * gets). The test suite asks for the same few stacks ≈60 times; each fresh run re-imports index.ts and
- * declares ~130 resources. A run with transforms or slowTypes or `fresh`, and any run that failed, is run
- * anew (a fresh run is not remembered either).
- */
-export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
-  const remember = opts.fresh !== true && (opts.transforms ?? []).length === 0 && Object.keys(opts.slowTypes ?? {}).length === 0;
-  if (!remember) return runFresh(config, opts);
-  const key = runKey(config, opts);
-  let pending = remembered.get(key);
-  if (!pending) {
-    pending = runFresh(config, opts);
-    remembered.set(key, pending);
-    // A failed run is not remembered: the next identical request runs it again (and fails afresh).
-    pending.catch(() => remembered.delete(key));
-  }
-  return deepCopy(await pending);
-}
-
-const remembered = new Map<string, Promise<ProgramRun>>();
-
-/** What determines a run: the program, the stack, its config and the outputs its StackReferences read. */
-function runKey(config: Record<string, string>, opts: RunOptions): string {
-  const sorted = (o: Record<string, unknown>) =>
-    Object.keys(o)
-      .sort()
-      .map((k) => [k, o[k]]);
-  return JSON.stringify([
-    path.resolve(opts.programDir ?? PROJECT_ROOT),
-    opts.stack ?? "dev",
-    sorted(config),
-    sorted(opts.stackOutputs ?? {}).map(([k, v]) => [k, sorted(v as Record<string, unknown>)]),
-  ]);
-}
-
-/** Copies arrays and plain objects (prototype-free ones stay prototype-free); class instances (assets) are shared. */
-function deepCopy<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(deepCopy) as T;
-  if (value === null || typeof value !== "object") return value;
-  const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const copy = Object.create(proto) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(value)) copy[k] = deepCopy(v);
-  return copy as T;
-}
-
-function runFresh(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
-  const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");
-  return runUnderMocks(
-    () => {
-      delete require.cache[require.resolve(index)];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(index) as Record<string, unknown>;
-    },
-    config,
-    opts,
-  );
 }

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../lib/config";
 import { STACK_OPTIONS, UsageError, helpText, parseCommandLine, stackArgs } from "../tools/cli/args";
-import { isProgramError } from "../twin/plan";
+import { isProgramError } from "../twin";
 import { Outcome, runChecks } from "./checks";
 import { awsTarget, StackReadError } from "./aws";
 import { localTarget } from "./local";

@@ -7,12 +7,7 @@
  */
 import { partitionOf } from "../lib/arn";
 import { writeCallerBundle } from "../lambda/bundle";
-import { startControlPlane } from "../twin/controlPlane/server";
-import { startGateway } from "../twin/gateway/server";
-import { LocalIdentity, mint } from "../twin/identities";
-import { buildPlan } from "../twin/plan";
-import type { RunOptions } from "../twin/program";
-import { endpointReachedBy } from "../twin/network";
+import { startControlPlane, startGateway, LocalIdentity, mint, buildPlan, type RunOptions, endpointReachedBy } from "../twin";
 import { parseDeployedOutputs } from "./outputs";
 import type { VerifyTarget } from "./target";
 

@@ -1,6 +1,6 @@
 /**
- * The twin's program runner (twin/program.ts runProgram): an identical request gets a copy of the run it
- * remembers, equal to a new one, and nothing a caller changes leaks into the next answer.
+ * The twin's program runner (twin/program.ts runProgram): every run is made anew, so an identical request
+ * gets an equal run, and nothing a caller changes leaks into the next answer.
  */
 import { strict as assert } from "node:assert";
 import { ProgramRun, runProgram } from "../../twin/program";
@@ -8,7 +8,7 @@ import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const dev = readStackConfig("dev");
 
-describe("program under mocks: remembered runs", () => {
+describe("program under mocks: each run is its own", () => {
   /** What a preview compares: every resource's type, name, provider and inputs, and the stack outputs. */
   const planOf = (run: ProgramRun) =>
     JSON.stringify({
@@ -16,7 +16,7 @@ describe("program under mocks: remembered runs", () => {
       outputs: run.outputs,
     });
 
-  it("gives an identical request a copy of the remembered run: equal to a new run, and changing it changes no later answer", async () => {
+  it("gives an identical request an equal run, and changing what it got changes no later answer", async () => {
     const first = await runProgram(dev);
     const expected = planOf(first);
     // A caller that changes what it got...

@@ -5,8 +5,15 @@
  */
 import { KeyObject, createPrivateKey, sign } from "node:crypto";
 import fc from "fast-check";
-import { canonicalRequest, headerLines, parseRawQuery } from "../../twin/gateway/canonicalRequest";
-import { ALGORITHM_V4A, sigV4aPrivateKey, sigV4aPublicPoint, sigV4aStringToSign } from "../../twin/gateway/sigv4a";
+import {
+  ALGORITHM_V4A,
+  canonicalRequest,
+  headerLines,
+  parseRawQuery,
+  sigV4aPrivateKey,
+  sigV4aPublicPoint,
+  sigV4aStringToSign,
+} from "../../twin";
 import type { RawRequest } from "./rawHttp";
 
 export interface SigV4aMutation {
@@ -34,17 +41,11 @@ interface Creds {
   sessionToken?: string;
 }
 
-const keys = new Map<string, KeyObject>();
 function privateKeyOf(c: Creds): KeyObject {
-  let key = keys.get(c.accessKeyId);
-  if (!key) {
-    const d = sigV4aPrivateKey(c.accessKeyId, c.secretAccessKey);
-    const { x, y } = sigV4aPublicPoint(d);
-    const jwk = { kty: "EC", crv: "P-256", d: d.toString("base64url"), x: x.toString("base64url"), y: y.toString("base64url") };
-    key = createPrivateKey({ key: jwk, format: "jwk" });
-    keys.set(c.accessKeyId, key);
-  }
-  return key;
+  const d = sigV4aPrivateKey(c.accessKeyId, c.secretAccessKey);
+  const { x, y } = sigV4aPublicPoint(d);
+  const jwk = { kty: "EC", crv: "P-256", d: d.toString("base64url"), x: x.toString("base64url"), y: y.toString("base64url") };
+  return createPrivateKey({ key: jwk, format: "jwk" });
 }
 
 const amzDateNow = () => new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");

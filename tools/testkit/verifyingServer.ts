@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { IncomingSignedRequest, LocalCredentials, verifySigV4 } from "../../twin/gateway/sigv4Verifier";
+import { IncomingSignedRequest, LocalCredentials, verifySigV4 } from "../../twin";
 
 export interface Seen {
   method: string;

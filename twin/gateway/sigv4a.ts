@@ -42,19 +42,10 @@ export function sigV4aPublicPoint(privateKey: Buffer): { x: Buffer; y: Buffer } 
   return { x: point.subarray(1, 33), y: point.subarray(33, 65) };
 }
 
-// Derivation is a loop of HMACs plus a point multiplication: done once per key pair, in a bounded Map.
-const MAX_CACHED_KEYS = 1024;
-const publicKeys = new Map<string, KeyObject>();
-
+/** The public key of the pair derived from these credentials, derived again on each request (no memo: no user figure needs one). */
 export function sigV4aPublicKey(accessKeyId: string, secretAccessKey: string): KeyObject {
-  const id = `${accessKeyId}\u0000${secretAccessKey}`;
-  const hit = publicKeys.get(id);
-  if (hit) return hit;
   const { x, y } = sigV4aPublicPoint(sigV4aPrivateKey(accessKeyId, secretAccessKey));
-  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: x.toString("base64url"), y: y.toString("base64url") }, format: "jwk" });
-  if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.delete(publicKeys.keys().next().value as string);
-  publicKeys.set(id, key);
-  return key;
+  return createPublicKey({ key: { kty: "EC", crv: "P-256", x: x.toString("base64url"), y: y.toString("base64url") }, format: "jwk" });
 }
 
 /** SigV4a's credential scope has no region: date/service/aws4_request (aws_signing.c, s_build_credential_scope). */
