@@ -5,9 +5,10 @@
  * stale stage reported in hashicorp/terraform-provider-aws#20811.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { TYPE } from "../resourceTypes";
 
 const dropRedeployTrigger: pulumi.ResourceTransform = (args) => {
-  if (args.type !== "aws:apigateway/deployment:Deployment") return undefined;
+  if (args.type !== TYPE.deployment) return undefined;
   const { triggers: _dropped, ...props } = args.props as Record<string, unknown>;
   return { props, opts: args.opts };
 };
