@@ -129,6 +129,24 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(ANONYMOUS, resource, verdict === "Deny"), "Message"), path };
   }
 
+  /** The request's identity, or the answer that refuses it: the endpoint policy for an unsigned request, then SigV4. */
+  function signedIdentity(
+    req: GatewayRequest,
+    via: DeclaredEndpoint | undefined,
+    resource: string,
+    path: PathStep[],
+  ): LocalIdentity | Answer {
+    const anonymous = via && anonymousRefusal(req, via, resource, path);
+    if (anonymous) return anonymous;
+    const auth = authenticate(req);
+    if (!auth.ok) {
+      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
+      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
+    }
+    path.push({ link: "SigV4", ok: true });
+    return auth.identity;
+  }
+
   /**
    * A request through an endpoint for an API the program did not declare: the endpoint policy is
    * evaluated first ("Use VPC endpoint policies for private APIs in API Gateway"); if it allows, that
@@ -138,15 +156,9 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const path: PathStep[] = [{ link: `network: through ${via.id} for API ${apiId}, which the program did not declare`, ok: true }];
     const [, stage = "", ...rest] = rawPath.split("/");
     const resource = methodArnOf(api.executionArn.replace(/[^:]+$/, apiId), stage, req.method, `/${rest.join("/")}`);
-    const anonymous = anonymousRefusal(req, via, resource, path);
-    if (anonymous) return anonymous;
-    const auth = authenticate(req);
-    if (!auth.ok) {
-      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
-      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
-    }
-    path.push({ link: "SigV4", ok: true });
-    const request = identityRequest(auth.identity.caller, INVOKE_ACTION, resource, {
+    const identity = signedIdentity(req, via, resource, path);
+    if ("status" in identity) return identity;
+    const request = identityRequest(identity.caller, INVOKE_ACTION, resource, {
       sourceIp: req.sourceIp,
       via: { sourceVpce: via.id, sourceVpc: via.vpcId },
     });
@@ -155,7 +167,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     path.push(step);
     if (!step.ok)
       return {
-        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(auth.identity.caller, resource, verdict === "Deny"), "Message"),
+        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, verdict === "Deny"), "Message"),
         path,
       };
     path.push({ link: `API ${apiId}: not declared by the program (the twin serves one API)`, ok: false });
@@ -195,16 +207,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const path: PathStep[] = req.via ? [{ link: `network: through ${req.via.id} (${req.via.vpcId})`, ok: true }] : [];
     // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
     const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
-    const anonymous = req.via && anonymousRefusal(req, req.via, resource, path);
-    if (anonymous) return anonymous;
-    const auth = authenticate(req);
-    if (!auth.ok) {
-      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
-      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
-    }
-    path.push({ link: "SigV4", ok: true });
-
-    const identity = auth.identity;
+    const identity = signedIdentity(req, req.via, resource, path);
+    if ("status" in identity) return identity;
     const { decision, policyDetail } = authorized(identity, resource, req.sourceIp, req.via);
     if (req.via) {
       const step = endpointStep(req.via, decision.endpoint);
