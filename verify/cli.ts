@@ -86,7 +86,7 @@ export async function verify(args: string[], print: (text: string) => void = con
   }
   let target: VerifyTarget;
   try {
-    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack, {}, a.overrides) : awsTarget(a.stack))))(parsed);
+    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack, {}, { overrides: a.overrides }) : awsTarget(a.stack))))(parsed);
   } catch (err) {
     if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError || isProgramError(err)) {
       print((err as Error).message);
