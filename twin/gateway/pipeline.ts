@@ -1,15 +1,6 @@
 /**
- * What the deployed API Gateway decides for one request, walked over what the program declares
- * (twin/declared.ts), link by link:
- *   method (route selection: literal segments or `{param}` path parameters) → SigV4 (sigv4Verifier) →
- *   resource policy + identity policy (lib/iam) on the path as called → the declared Integration (type,
- *   URI, credentials role, request parameters: `{param}` into the S3 key, headers such as If-None-Match
- *   on to S3) → AssumeRole of that role by apigateway.amazonaws.com (its trust policy) → s3:GetObject by
- *   the role session (its identity policies and the bucket policy) → the declared object (ETag, 304) →
- *   integration responses (selectionPattern over S3's status) → method responses.
- * Nothing is served from a shortcut: a link the program breaks breaks the answer, as in AWS.
- * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
- * fully-read request and returns one answer, with the path it took.
+ * What the deployed API Gateway decides for one fully-read request, link by link over what the program declares
+ * (route → SigV4 → policies → integration.ts), with the path it took: a link the program breaks breaks the answer.
  */
 import { type RouteMatch, routeMatcher } from "../../lib/api";
 import { accessDeniedMessage, authorize, evaluatePolicy, identityRequest } from "../../lib/iam/evaluate";
@@ -109,10 +100,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   }
 
   /**
-   * An endpoint's policy sees a request without SigV4 content (no Authorization header, no presigned
-   * query) as the anonymous user ("Use VPC endpoint policies for private APIs in API Gateway": "No content
-   * → The invoker is evaluated as an anonymous user", and so is non-SigV4 authorization such as a bearer token; AWS's text for it, "User: anonymous is not authorized
-   * …", is in "How do I troubleshoot HTTP 403 errors from API Gateway?"). Undefined: the policy lets it on.
+   * An endpoint policy sees a request without SigV4 content as the anonymous user ("Use VPC endpoint policies
+   * for private APIs in API Gateway": "No content → The invoker is evaluated as an anonymous user"). Undefined: on.
    */
   function anonymousRefusal(req: GatewayRequest, via: DeclaredEndpoint, resource: string, path: PathStep[]): Answer | undefined {
     const authorization = req.headers.authorization;
