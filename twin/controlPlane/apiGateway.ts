@@ -19,7 +19,7 @@ import { deploymentState, type DeploymentRecord, type DeploymentState } from "..
 import type { Plan } from "../plan";
 import type { RecordedResource } from "../program";
 import { TYPE } from "../resourceTypes";
-import { AwsAnswer, awsError, jsonAnswer } from "./awsAnswer";
+import { AwsAnswer, awsError, decodeSegment, jsonAnswer, malformedPath } from "./awsAnswer";
 
 export interface ControlPlaneCaller {
   caller: Caller;
@@ -160,9 +160,11 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state:
     if (!method) return notFound("Method");
     let input: { pathWithQueryString?: unknown; headers?: unknown } = {};
     try {
-      input = body.trim() === "" ? {} : (JSON.parse(body) as typeof input);
+      const parsed: unknown = body.trim() === "" ? {} : JSON.parse(body);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new TypeError("not an object");
+      input = parsed as typeof input;
     } catch {
-      return awsError(400, "BadRequestException", "Invalid request body: not JSON");
+      return awsError(400, "BadRequestException", "Invalid request body: not a JSON object");
     }
     const called = typeof input.pathWithQueryString === "string" ? input.pathWithQueryString.split("?")[0] : method.path;
     const params = matchRoute(called, [{ resourcePath: method.path }])?.params ?? new Map<string, string>();
@@ -193,10 +195,12 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state:
 
   /** Answers one control-plane request, or undefined when the path is not one of these operations. */
   return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string, rawQuery = ""): AwsAnswer | undefined {
-    const parts = pathname
+    const decoded = pathname
       .split("/")
       .filter((p) => p !== "")
-      .map(decodeURIComponent);
+      .map(decodeSegment);
+    if (decoded.some((p) => p === undefined)) return malformedPath();
+    const parts = decoded as string[];
     if (parts[0] !== "restapis" || parts.length < 2) return undefined;
     const verb = method.toUpperCase();
     const denied = authorized(who, verb, pathname);

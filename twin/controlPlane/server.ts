@@ -60,9 +60,16 @@ const unknownOperation = (method: string, pathname: string) =>
   // REST-JSON services answer an operation they do not serve with UnknownOperationException.
   awsError(404, "UnknownOperationException", `Unknown operation ${method} ${pathname.slice(0, 200)}`);
 
+export interface ControlPlaneStats {
+  requests: number;
+  /** Requests whose handling threw: a bug, answered 500 InternalFailure. */
+  internalErrors: number;
+}
+
 export interface RunningControlPlane {
   /** `http://127.0.0.1:PORT`: the `endpoint` for the Lambda and API Gateway clients. */
   endpoint: string;
+  stats(): ControlPlaneStats;
   close(): Promise<void>;
 }
 
@@ -114,7 +121,9 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     return result ?? unknownOperation(method, pathname);
   }
 
+  const stats: ControlPlaneStats = { requests: 0, internalErrors: 0 };
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => {
+    stats.requests++;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
@@ -126,13 +135,20 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
       const done =
         size > MAX_BODY_BYTES
           ? Promise.resolve(awsError(413, "RequestTooLargeException", "Request must be smaller than 262144 bytes for the Invoke operation"))
-          : answer(req, Buffer.concat(chunks)).catch((err: Error) =>
-              awsError(400, "BadRequestException", `The offline twin could not process the request: ${err.message}`),
-            );
+          : answer(req, Buffer.concat(chunks)).catch(() => {
+              // A bug, counted (the fuzz run reads it): AWS's code for an internal error ("Common Errors": InternalFailure, 500).
+              stats.internalErrors++;
+              return awsError(
+                500,
+                "InternalFailure",
+                "The request processing has failed because of an unknown error, exception or failure.",
+              );
+            });
       void done.then((a) => {
         if (res.destroyed) return;
-        res.writeHead(a.status, { "x-amzn-requestid": randomUUID(), ...(a.headers ?? {}) });
-        res.end(a.body);
+        const body = Buffer.from(a.body, "utf8");
+        res.writeHead(a.status, { "x-amzn-requestid": randomUUID(), ...(a.headers ?? {}), "content-length": String(body.length) });
+        res.end(body);
       });
     });
   });
@@ -143,6 +159,7 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    stats: () => ({ ...stats }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

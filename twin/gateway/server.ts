@@ -468,6 +468,7 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
     if (file) fs.rmSync(file, { force: true });
     if (envFile) fs.rmSync(envFile, { force: true });
     // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
+    logger.line(`control plane stats: ${JSON.stringify(twin.controlPlane.stats())}`);
     logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
     void twin.close().then(() => setTimeout(() => process.exit(0), 50).unref());
   };
