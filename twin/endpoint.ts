@@ -168,7 +168,8 @@ const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Shell lines that point the AWS CLI and SDKs at the twin: `AWS_ENDPOINT_URL` (one endpoint for every
- * service: AWS SDKs and Tools Reference Guide, "Service-specific endpoints"), `AWS_REGION`, and the
+ * service: AWS SDKs and Tools Reference Guide, "Service-specific endpoints"), `AWS_REGION` (the SDKs) and
+ * `AWS_DEFAULT_REGION` (the AWS CLI: "Environment variables to configure the AWS CLI"; 2.9 reads no AWS_REGION), and the
  * credentials of account B's deployer (who may invoke the caller function); account A's as a comment.
  */
 export function twinShellLines(twin: RunningTwin): string {
@@ -176,7 +177,7 @@ export function twinShellLines(twin: RunningTwin): string {
   const creds = (i: LocalIdentity) =>
     `AWS_ACCESS_KEY_ID=${quoted(i.accessKeyId)} AWS_SECRET_ACCESS_KEY=${quoted(i.secretAccessKey)} AWS_SESSION_TOKEN=${quoted(i.sessionToken)}`;
   return [
-    `export AWS_ENDPOINT_URL=${quoted(twin.controlPlane.endpoint)} AWS_REGION=${quoted(twin.plan.region)}`,
+    `export AWS_ENDPOINT_URL=${quoted(twin.controlPlane.endpoint)} AWS_REGION=${quoted(twin.plan.region)} AWS_DEFAULT_REGION=${quoted(twin.plan.region)}`,
     `# the deploying identity of account ${b.caller.accountId} (${b.caller.principalArn})`,
     `export ${creds(b)}`,
     ...(a !== b ? [`# account ${a.caller.accountId}'s (aws apigateway …), as a prefix of one command:`, `# ${creds(a)}`] : []),

@@ -33,5 +33,5 @@ export function decodeSegment(segment: string): string | undefined {
   }
 }
 
-/** A request target whose percent-encoding is malformed: refused before any operation (the twin's wording; AWS's front end answers 400). */
+/** A request target whose percent-encoding is malformed: refused before any operation (the twin's own answer: no AWS page documents this case). */
 export const malformedPath = () => awsError(400, "BadRequestException", "The request path is not validly percent-encoded");
