@@ -6,6 +6,7 @@
 import {
   APIGatewayClient,
   GetDeploymentsCommand,
+  GetExportCommand,
   GetResourcesCommand,
   GetRestApiCommand,
   GetStageCommand,
@@ -388,17 +389,32 @@ export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome
       const stage = await client.send(new GetStageCommand({ restApiId: o.restApiId, stageName: o.stageName }));
       const deployments = await client.send(new GetDeploymentsCommand({ restApiId: o.restApiId, limit: 500 }));
       const latest = [...(deployments.items ?? [])].sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
-      out.push(
-        latest?.id !== undefined && stage.deploymentId === latest.id
-          ? { title: stageTitle, ok: true, detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0})` }
-          : {
-              title: stageTitle,
-              ok: false,
-              detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
-              link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
-              fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
-            },
-      );
+      if (latest?.id === undefined || stage.deploymentId !== latest.id) {
+        out.push({
+          title: stageTitle,
+          ok: false,
+          detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
+          link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
+          fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
+        });
+      } else {
+        const stale = await deployedPolicyDifferences(client, target);
+        out.push(
+          stale.length === 0
+            ? {
+                title: stageTitle,
+                ok: true,
+                detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0}), with the rendered policy`,
+              }
+            : {
+                title: stageTitle,
+                ok: false,
+                detail: `deployment ${latest.id} is the latest but captured another policy: ${stale.join("; ")}`.slice(0, 600),
+                link: `stage ${o.stageName}, account A: stale, its deployment predates the policy (the Deployment was not replaced when it changed)`,
+                fix: "redeploy: restore the Deployment's `triggers` (components/holidaysApi.ts) and run `pulumi up`, or once `pulumi up --replace <the Deployment's URN>`",
+              },
+        );
+      }
     } catch (err) {
       out.push(failed(stageTitle, err, `stage ${o.stageName}, account A: it could not be read`, PULUMI_UP));
     }
@@ -406,6 +422,22 @@ export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome
     client.destroy();
   }
   return out;
+}
+
+/**
+ * The policy the stage's deployment captured, from GetExport ("Exports a deployed version of a RestApi",
+ * API Gateway API Reference; the policy is `x-amazon-apigateway-policy`, "API Gateway extensions to
+ * OpenAPI"), against the rendered one. Differences, or none.
+ */
+async function deployedPolicyDifferences(client: APIGatewayClient, target: VerifyTarget): Promise<string[]> {
+  const o = target.outputs;
+  const exported = await client.send(
+    new GetExportCommand({ restApiId: o.restApiId, stageName: o.stageName, exportType: "oas30", parameters: { extensions: "apigateway" } }),
+  );
+  const doc = JSON.parse(Buffer.from(exported.body ?? new Uint8Array()).toString("utf8")) as { "x-amazon-apigateway-policy"?: unknown };
+  const deployed = doc["x-amazon-apigateway-policy"];
+  if (deployed === undefined) return ["the deployment has no resource policy"];
+  return policyDifferences(deployed, JSON.parse(o.resourcePolicy), "the deployment");
 }
 
 /** A request to a PRIVATE API from here (outside its VPC), signed or not, gets 403 ForbiddenException "Forbidden". */
