@@ -7,7 +7,6 @@
  * beside the load. Exits 1 if any of those is not zero, 2 on a usage error (the shared parser, tools/cli/args.ts).
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -15,10 +14,9 @@ import fc from "fast-check";
 import {
   FuzzTarget,
   Mutation,
-  applyMutation,
   expectedErrorType,
-  fixBodyHash,
   legitimateAccept,
+  mutatedRequest,
   mutationArb,
   validRequest,
 } from "./testkit/hostileRequests";
@@ -93,7 +91,6 @@ function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): {
 }
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<void> {
@@ -193,9 +190,7 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   const worker = async () => {
     while (next < cases.length && exited === undefined) {
       const [m, presigned] = cases[next++];
-      const valid = await validRequest(target, presigned);
-      const denied = m.kind === "authorizationSyntax" ? await validRequest({ ...target, caller: target.denied }, false) : valid;
-      const sent = fixBodyHash(applyMutation(target, valid, m, denied), sha);
+      const { valid, sent } = await mutatedRequest(target, m, presigned);
       const a = await rawExchange(target.port, sent, 5_000);
       const cls = `${m.kind}/${presigned ? "query" : "header"}`;
       tally(cls, a ? String(a.status) : "closed");

@@ -1,8 +1,6 @@
 /**
- * A broken variant of the program, for the twin only (`npm run gateway -- --transform
- * twin/transforms/dropRedeployTrigger.ts`): the REST API Deployment loses its `triggers`, so a changed
- * policy or method no longer replaces it and its stage keeps serving what it captured before — the
- * stale stage reported in hashicorp/terraform-provider-aws#20811.
+ * A broken variant for the twin (`npm run gateway -- --transform twin/transforms/dropRedeployTrigger.ts`): the
+ * Deployment loses its `triggers`, so its stage keeps serving a stale snapshot (hashicorp/terraform-provider-aws#20811).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { TYPE } from "../resourceTypes";
