@@ -1,17 +1,6 @@
 /**
- * Deployments freeze what they captured. API Gateway serves a stage from its deployment's snapshot of
- * the API ("Deploy REST APIs in API Gateway": "a deployment is a snapshot of your API resources and
- * methods"; a change is not live until the API is redeployed). The twin models it from program runs:
- *
- * - One run (a fresh `pulumi up`): a deployment captures the API-definition resources of its API that
- *   were created before it (the mocks record creation order; hence the program's dependsOn).
- * - Two runs, `previous` then `current` (a `pulumi up` after an earlier one): a Deployment whose inputs
- *   (restApi, description, triggers, …) are unchanged has no diff, so Pulumi neither replaces nor
- *   touches it, and it keeps what it captured in `previous`. One whose inputs changed is replaced and
- *   captures `current`'s definition: resources unchanged since `previous`, and those created before it.
- *
- * The stage then serves its deployment's snapshot; it is stale when that snapshot differs from what
- * the program declares now (e.g. a transform removed the `triggers`, and the policy changed).
+ * A stage serves its deployment's snapshot ("Deploy REST APIs in API Gateway"), modelled from program runs: an
+ * unchanged Deployment keeps what it captured in the previous run; a changed one is replaced and captures now.
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../lib/canonicalJson";
@@ -81,6 +70,8 @@ export function deploymentState(current: ProgramRun, previous?: ProgramRun): Dep
     .map((d) => {
       const restApiId = apiOf(d);
       const old = before.get(keyOf(d));
+      // Unchanged inputs: no diff, Pulumi leaves it. A snapshot holds what was created before the deployment
+      // (the mocks record creation order: hence the program's dependsOn), plus what an update left unchanged.
       const kept = old !== undefined && previous !== undefined && sameInputs(old, d);
       const snapshot = kept
         ? definitionOf(previous.resources, restApiId).filter((r) => r.createdAt < old.createdAt)

@@ -1,8 +1,6 @@
 /**
- * AWS STS for the offline twin: `GetCallerIdentity` over the query protocol (form-encoded
- * `Action=…&Version=2011-06-15`, answered in XML), for every identity the twin knows. Shapes from
- * the AWS STS API Reference, "GetCallerIdentity" (response elements Account, Arn, UserId; the XML
- * example) and "Common Errors" (InvalidAction 400, MissingAuthenticationToken 403, InvalidClientTokenId 403).
+ * STS `GetCallerIdentity` for the twin's identities over the query protocol (form-encoded, XML answers), shaped
+ * as the AWS STS API Reference's "GetCallerIdentity" and "Common Errors" give them.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Caller } from "../../lib/iam/evaluate";
@@ -27,10 +25,8 @@ export function queryError(status: number, code: string, message: string): AwsAn
 }
 
 /**
- * The query protocol's error codes for the twin's authentication failures (REST-JSON names from the
- * SigV4 verifier → STS's). STS names them MissingAuthenticationToken, InvalidClientTokenId,
- * IncompleteSignature (STS API Reference, "Common Errors") and SignatureDoesNotMatch (a query-protocol
- * service's code for a wrong signature, same message: aws/aws-cli#134).
+ * The verifier's REST-JSON error names as STS's query-protocol codes (STS API Reference, "Common Errors");
+ * SignatureDoesNotMatch, with the same message, is a query-protocol service's code (aws/aws-cli#134).
  */
 const QUERY_AUTH_CODES: Record<string, [number, string]> = {
   MissingAuthenticationTokenException: [403, "MissingAuthenticationToken"],
