@@ -22,7 +22,8 @@ import { AwsAnswer, awsError } from "./awsAnswer";
 import { createLambdaTwin } from "./lambda";
 import { answerSts, queryAuthError, queryError, queryParams } from "./sts";
 
-export const MAX_BODY_BYTES = 256 * 1024;
+/** Lambda's synchronous invocation payload quota, 6 MB = 6291456 bytes ("Lambda quotas": Invocation payload, request and response). */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface ControlPlaneOptions {
   /** Who may call (the same identities the gateway knows). */
@@ -57,7 +58,7 @@ function serviceOfPath(pathname: string, params: Map<string, string>): string | 
 }
 
 const unknownOperation = (method: string, pathname: string) =>
-  // REST-JSON services answer an operation they do not serve with UnknownOperationException.
+  // REST services answer an operation they do not serve with UnknownOperationException, 404 (soto-project/soto#580; 400 on JSON-RPC: aws/aws-sdk-js#425).
   awsError(404, "UnknownOperationException", `Unknown operation ${method} ${pathname.slice(0, 200)}`);
 
 export interface ControlPlaneStats {
@@ -134,7 +135,14 @@ export async function startControlPlane(plan: Plan, opts: ControlPlaneOptions): 
     req.on("end", () => {
       const done =
         size > MAX_BODY_BYTES
-          ? Promise.resolve(awsError(413, "RequestTooLargeException", "Request must be smaller than 262144 bytes for the Invoke operation"))
+          ? // RequestTooLargeException, 413 (Lambda API Reference, Invoke errors); the message as in JupiterOne/sdk#565.
+            Promise.resolve(
+              awsError(
+                413,
+                "RequestTooLargeException",
+                `Request must be smaller than ${MAX_BODY_BYTES} bytes for the InvokeFunction operation`,
+              ),
+            )
           : answer(req, Buffer.concat(chunks)).catch(() => {
               // A bug, counted (the fuzz run reads it): AWS's code for an internal error ("Common Errors": InternalFailure, 500).
               stats.internalErrors++;

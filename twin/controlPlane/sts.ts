@@ -69,6 +69,7 @@ function userIdOf(caller: Caller): string {
 export function answerSts(params: Map<string, string>, caller: Caller): AwsAnswer {
   const action = params.get("Action");
   if (action === undefined || action === "") return queryError(400, "MissingAction", "Missing Action");
+  // "Could not find operation X for version Y", InvalidAction (aws/aws-cli#37).
   if (action !== "GetCallerIdentity")
     return queryError(400, "InvalidAction", `Could not find operation ${action} for version ${params.get("Version") ?? STS_VERSION}`);
   const body =
