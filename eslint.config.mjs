@@ -8,6 +8,12 @@ const PRODUCT = ["index.ts", "components/**/*.ts", "lib/**/*.ts", "lambda/**/*.t
 const TOOLING_DIRS = ["twin", "tools", "verify", "bench", "tests", "examples"];
 const below = (dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/**`]);
 
+// Tooling never imports tests/ (repeated in each block: a later no-restricted-imports replaces an earlier one).
+const NO_TESTS = {
+  group: ["**/tests", "**/tests/**"],
+  message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "**/*.mjs", "**/*.js", "examples/**/node_modules/**"] },
   ...tseslint.configs.recommended,
@@ -47,12 +53,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
-            {
-              group: ["**/tests", "**/tests/**"],
-              message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
-            },
-          ],
+          patterns: [NO_TESTS],
         },
       ],
     },
@@ -65,10 +66,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            {
-              group: ["**/tests", "**/tests/**"],
-              message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
-            },
+            NO_TESTS,
             {
               group: ["**/twin/**", "!**/twin/index"],
               message: "Import the twin through its entry point (../twin, twin/index.ts); export what you need from there.",

@@ -12,11 +12,8 @@ import { dataObjects } from "./lib/api";
 import { classifyInvokerOutput } from "./lib/invokerStacks";
 
 /**
- * Validates everything (every key of the stack's config included) before declaring a single resource:
- * bad config never leaves a half-made stack. A bad config is a `pulumi.RunError`, which the CLI prints
- * as its message alone, without the program's source and stack trace (RunError's doc comment in
- * @pulumi/pulumi errors.ts). No clock is read anywhere: the same code and config give the same plan
- * on any date.
+ * Validates all config before declaring a resource, so bad config never leaves a half-made stack; a
+ * `pulumi.RunError` prints as its message alone, no stack trace (RunError's doc, @pulumi/pulumi errors.ts).
  */
 function readSettings(): Settings {
   try {
@@ -29,10 +26,8 @@ function readSettings(): Settings {
 }
 const settings = readSettings();
 
-// Principals other stacks export (invokerStacks), read through StackReference: no ARN typed by hand.
-// An output that is not there yet (the consumer is not deployed) is a warning, not a failure; an output
-// that is not a principal ARN stops the program. Both providers wait for these reads, so a bad output
-// fails before anything is created in either account (no half-made stack).
+// Principals other stacks export (invokerStacks): a missing output warns (not deployed yet), a bad one stops
+// the program; both providers wait for these reads, so nothing is created before a bad output fails.
 const invokerStackRefs = new Map<string, pulumi.StackReference>();
 for (const { stack } of settings.invokerStacks) {
   if (!invokerStackRefs.has(stack)) invokerStackRefs.set(stack, new pulumi.StackReference(stack));

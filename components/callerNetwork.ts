@@ -42,11 +42,9 @@ interface Network {
 const HTTPS = 443;
 
 /**
- * Account B's network for a private API: an interface VPC endpoint for execute-api with private DNS (the
- * API's usual `https://<api-id>.execute-api.<region>.amazonaws.com` URL resolves to the endpoint inside the
- * VPC), its security group admitting HTTPS from the caller Lambda's security group only, and an endpoint
- * policy naming exactly the API's methods. A VPC is made when no subnets are given: two private subnets in
- * two AZs, no internet or NAT gateway (the Lambda talks to the endpoint only).
+ * Account B's network for a private API: an execute-api interface endpoint with private DNS (the API's usual URL
+ * resolves to it), HTTPS in from the caller's security group only, a policy naming exactly the API's methods;
+ * without subnets, a VPC of two private subnets in two AZs, no internet or NAT gateway (it talks to the endpoint only).
  */
 export class CallerNetwork extends pulumi.ComponentResource {
   /** The VPC made here; undefined when `subnetIds` were given. */

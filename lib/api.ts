@@ -55,11 +55,8 @@ export function s3KeyFor(route: Route, params: ReadonlyMap<string, string>): str
 }
 
 /**
- * The resource-path part of the method ARN that grants a route: each path parameter becomes `*`
- * (`api/v1/*\/data.json`). API Gateway authorizes a request against the path as called
- * (`…/GET/api/v1/2026/data.json`), and a `*` in the path-specifier matches any characters there
- * ("IAM policy examples for API execution permissions", API Gateway developer guide; re:Post
- * "wildcard … path variable": `/foo/bar/*\/allowed` grants `/foo/bar/{id}/allowed`).
+ * The resource-path part of a route's method ARN, each path parameter as `*` (`api/v1/*\/data.json`): API
+ * Gateway authorizes the path as called ("IAM policy examples for API execution permissions").
  */
 export function methodArnPath(route: Route): string {
   return pathSegments(route.resourcePath)
@@ -81,10 +78,8 @@ export interface RouteMatch<R extends { resourcePath: string }> {
 }
 
 /**
- * The route API Gateway selects for a request path such as `/api/v1/2026/data.json`, or undefined.
- * A literal segment wins over a `{param}` sibling; a `{param}` matches one whole, non-empty segment,
- * whose value is the percent-decoded segment ("Set up a method request in API Gateway": path
- * parameters). A segment that does not decode matches nothing.
+ * The route API Gateway selects for a path: a literal segment beats a `{param}`, which takes one whole
+ * non-empty, percent-decoded segment ("Set up a method request in API Gateway": path parameters).
  */
 export function matchRoute<R extends { resourcePath: string }>(path: string, routes: readonly R[]): RouteMatch<R> | undefined {
   return routeMatcher(routes)(path);
@@ -147,10 +142,8 @@ function decodeSegment(segment: string): string | undefined {
 }
 
 /**
- * The URI of an API Gateway `AWS` integration that reads one S3 object by path:
- * `arn:<partition>:apigateway:<region>:s3:path/<bucket>/<key>`, where the key may hold `{param}`
- * placeholders filled by `integration.request.path.<param>` ("Tutorial: Create a REST API as an
- * Amazon S3 proxy", API Gateway developer guide).
+ * `arn:<partition>:apigateway:<region>:s3:path/<bucket>/<key>`, `{param}` in the key filled from
+ * `integration.request.path.<param>` ("Tutorial: Create a REST API as an Amazon S3 proxy").
  */
 export function s3IntegrationUri(region: string, bucket: string, key: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}:s3:path/${bucket}/${key.replace(/^\//, "")}`;
@@ -200,10 +193,8 @@ export interface ResponseMapping {
 const passthrough = (name: string) => `integration.response.header.${name}`;
 
 /**
- * Success passes the object, its Content-Type, ETag and Last-Modified through; S3's 304 (its
- * If-None-Match answer) passes ETag and Last-Modified with no body; S3 errors map to bodies that never
- * name the bucket. A missing key reaches the integration as S3's 403 AccessDenied (the read role may
- * not list the bucket) or 404 NoSuchKey: both become `404 {"message":"Not Found"}`.
+ * The object (or S3's 304) passes through with its ETag and Last-Modified; S3 errors never name the bucket:
+ * a missing key (403 AccessDenied without s3:ListBucket, or 404 NoSuchKey) is `404 {"message":"Not Found"}`.
  */
 export const RESPONSES: readonly ResponseMapping[] = Object.freeze<ResponseMapping[]>([
   {

@@ -1,9 +1,6 @@
 /**
- * Every key of a stack's config must be one this program reads: a typo (`holidays-api:exclusve`), a
- * wrong namespace (`holidaysapi:years`) or a literal dotted key (`holidays-api:accountA.accountId`,
- * which `pulumi config set` without `--path` stores as its own key) would otherwise be ignored in
- * silence. Pure: the caller passes the whole config map (the program reads it with
- * `pulumi.runtime.allConfig()`).
+ * Every key of a stack's config must be one this program reads: a typo, a wrong namespace or a literal
+ * dotted key (`pulumi config set` without `--path`) would otherwise be ignored in silence.
  */
 import { closest } from "./suggest";
 

@@ -1,8 +1,6 @@
 /**
- * Japanese public holidays as the API serves them: `{"YYYY-MM-DD": "祝日名"}`, from the
- * @holiday-jp/holiday_jp dataset. The dataset is keyed by calendar-date strings, so nothing here
- * depends on the process time zone, and nothing here reads the clock: the same dataset release and
- * the same arguments give the same bytes on any date.
+ * Japanese public holidays as the API serves them (`{"YYYY-MM-DD": "祝日名"}`, from @holiday-jp/holiday_jp):
+ * keyed by calendar-date strings and reading no clock, so the same release gives the same bytes anywhere.
  */
 interface HolidayEntry {
   date: string;
@@ -26,15 +24,8 @@ export const HOLIDAY_YEAR_RANGE: Readonly<{ min: number; max: number }> = Object
 });
 
 /**
- * Whose names the API serves:
- * - `dataset`: @holiday-jp/holiday_jp's own, which names a substitute holiday after the holiday it
- *   replaces (`建国記念の日 振替休日`).
- * - `cabinetOffice`: the Cabinet Office's syukujitsu.csv (https://www8.cao.go.jp/chosei/shukujitsu/gaiyou.html),
- *   which names every substitute holiday (振替休日, art. 3(2) of the holidays act) and every 国民の休日
- *   (art. 3(3)) just `休日`. Checked against a copy of that CSV (tests/fixtures/cabinet-office/) and
- *   against holiday_jp's own check, which accepts a dataset name that equals the CSV's or contains
- *   `振替休日` (holiday-jp/holiday_jp spec/syukujitsu_csv_spec.rb). The dataset already calls 国民の休日
- *   `休日` (e.g. 2026-09-22), so only the substitute names differ.
+ * Whose names the API serves: `dataset` (holiday_jp's, e.g. `建国記念の日 振替休日`) or `cabinetOffice`
+ * (syukujitsu.csv, https://www8.cao.go.jp/chosei/shukujitsu/gaiyou.html: every 振替休日 is just `休日`).
  */
 export type HolidayNames = "dataset" | "cabinetOffice";
 export const HOLIDAY_NAMES: readonly HolidayNames[] = Object.freeze(["dataset", "cabinetOffice"]);

@@ -23,10 +23,8 @@ export const DEFAULT_INVOKER_OUTPUT = "callerRoleArn";
  */
 const NAME_PART = "[A-Za-z0-9._-]{1,100}";
 /**
- * A `StackReference` name is `<organization>/<project>/<stack>` (Pulumi CLI 0.16.12 changelog:
- * "the names passed to StackReference must be updated to be of the form <organization>/<project>/<stack>";
- * a non-legacy DIY backend uses the literal organization `organization`). Only that form is accepted:
- * a bare or two-part name would silently resolve against this project or the default organization.
+ * `<organization>/<project>/<stack>` only ("the names passed to StackReference must be … of the form
+ * <organization>/<project>/<stack>", Pulumi CLI 0.16.12 changelog): a shorter name resolves silently elsewhere.
  */
 export const QUALIFIED_STACK_NAME = new RegExp(`^${NAME_PART}/${NAME_PART}/${NAME_PART}$`);
 /** An output name as a program exports it: letters, digits, `_`, `-`, `.`, starting with a letter or `_`. */
@@ -107,10 +105,8 @@ export type InvokerOutput =
   { kind: "principal"; arn: string } | { kind: "missing"; message: string } | { kind: "invalid"; message: string };
 
 /**
- * Classifies the value read from `entry.output` of `entry.stack`:
- * - a role, user or account-root ARN in `partition` → the principal to allow;
- * - absent → `missing`, with a warning text (the first-deploy cycle: the consumer is not deployed yet);
- * - anything else → `invalid`, with an error text naming the stack, the output, the value and the fix.
+ * A role, user or account-root ARN in `partition` is the principal to allow; absent is `missing` (a warning:
+ * the consumer is not deployed yet); anything else is `invalid`, naming stack, output, value and fix.
  */
 export function classifyInvokerOutput(entry: InvokerStack, value: unknown, partition: string): InvokerOutput {
   const where = `stack output ${entry.output} of ${entry.stack} (holidays-api:invokerStacks)`;

@@ -70,31 +70,8 @@ function accountRootOf(principalArn: string): string {
 }
 
 /**
- * The API's resource policy.
- * - `AllowInvokers`: execute-api:Invoke on exactly the routes' method ARNs for the role/user invokers. Each is
- *   named through its account's principal (`arn:…:iam::<acct>:root`) plus `ArnEquals aws:PrincipalArn
- *   <exact ARN>`, never as a role principal, because:
- *   - API Gateway validates every principal of a resource policy ("Invalid policy document. Please check
- *     the policy syntax and ensure that Principals are valid"), and a caller role created seconds earlier
- *     in another account may not have propagated yet; the provider makes one UpdateRestApi call and does
- *     not retry (hashicorp/terraform-provider-aws#29392, open). Account principals always validate; conditions are
- *     not validated;
- *   - AWS stores a role principal as the role's unique id (AROA…), so a role deleted and recreated under
- *     the same name silently stops matching ("AWS JSON policy elements: Principal"; quoted in
- *     DataDog/terraform-module-datadog-agentless-scanner#43). A condition on aws:PrincipalArn is
- *     compared as text and keeps matching.
- *   An account principal delegates to that account's IAM: the invoker's identity policy must allow too,
- *   in the same account as well (the caller role has one: `invokeMethodPolicy`).
- * - `AllowInvokerAccounts`: the account-id invokers, as account principals without that condition (every
- *   identity of the account whose identity policy allows).
- * - `DenyUnlistedPrincipals` (exclusive): deny anyone whose aws:PrincipalArn is not an invoker
- *   (an account invoker stands for every principal of that account).
- * - `DenyOutsideSourceIpAllowList`: deny any request whose aws:SourceIp is outside the list.
- * - `DenyOutsideVpcEndpoints` (private API): deny any request whose aws:SourceVpce is not one of the
- *   endpoints; "To restrict access to your private API to specific VPCs and VPC endpoints, you must add
- *   aws:SourceVpc and aws:SourceVpce conditions to your API's resource policy" ("Creating a private API").
- * Deny statements use Principal "*" by design: they take access away, never grant it. No Allow ever
- * names a wildcard principal.
+ * The API's resource policy: Allows for exactly the invokers on exactly the method ARNs; Denies (the only
+ * statements with Principal "*") take access away. Why invokers go through their account: docs/security.md.
  */
 export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument {
   const invokers = sortedUnique(input.invokers);
@@ -112,6 +89,8 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
     ? { StringEquals: { "aws:PrincipalOrgID": [input.principalOrgId] } }
     : undefined;
   const statements: PolicyStatement[] = [];
+  // An account principal validates even before a new role has propagated (hashicorp/terraform-provider-aws#29392);
+  // aws:PrincipalArn is compared as text, so a recreated role keeps matching ("AWS JSON policy elements: Principal").
   if (identities.length > 0) {
     statements.push({
       Sid: "AllowInvokers",
@@ -166,6 +145,8 @@ export function apiResourcePolicy(input: ApiResourcePolicyInput): PolicyDocument
     // (IAM User Guide, "AWS global condition context keys"): with an endpoint it would deny everything.
     if (cidrs.length > 0)
       throw new Error("apiResourcePolicy: sourceIpAllowList cannot apply to a private API (aws:SourceIp is absent through a VPC endpoint)");
+    // "To restrict access to your private API to specific VPCs and VPC endpoints, you must add
+    // aws:SourceVpc and aws:SourceVpce conditions to your API's resource policy" ("Creating a private API").
     statements.push({
       Sid: "DenyOutsideVpcEndpoints",
       Effect: "Deny",
@@ -213,17 +194,9 @@ export interface LambdaVpcAccessInput {
 }
 
 /**
- * What a function in a VPC needs to manage its network interfaces: the EC2 actions of the managed policy
- * AWSLambdaVPCAccessExecutionRole v3 ("AWSLambdaVPCAccessExecutionRole", AWS Managed Policy Reference),
- * each scoped as far as EC2 and Lambda allow:
- * - the Describe actions on "*": "ec2:DescribeNetworkInterfaces – This action only works if it's allowed on
- *   all resources" ("Giving Lambda functions access to resources in an Amazon VPC", Lambda Developer Guide);
- * - the others on network interfaces, subnets and security groups of the function's account and region
- *   (that guide's own scope for DeleteNetworkInterface: "arn:aws:ec2:us-west-2:123456789012:*\/*").
- * Not on the exact subnets and groups on purpose: the role must outlive them on destroy ("If you delete the
- * execution role before Lambda deletes the Hyperplane ENI, Lambda won't be able to delete the Hyperplane
- * ENI", Lambda Developer Guide), so the network is made after this policy and cannot feed it.
- * The managed policy's logs actions are not here: `writeLogsPolicy` grants them on one log group.
+ * The EC2 actions of AWSLambdaVPCAccessExecutionRole ("AWS Managed Policy Reference"), each scoped as far as
+ * EC2 and Lambda allow; account-wide rather than on the exact subnets, so the role outlives them on destroy
+ * (docs/decisions.md, "Lambda in a VPC"). The logs actions are `writeLogsPolicy`'s, on one log group.
  */
 export function lambdaVpcAccessPolicy(input: LambdaVpcAccessInput): PolicyDocument {
   const ec2 = `arn:${input.partition}:ec2:${input.region}:${input.accountId}`;
@@ -231,6 +204,8 @@ export function lambdaVpcAccessPolicy(input: LambdaVpcAccessInput): PolicyDocume
   return {
     Version: "2012-10-17",
     Statement: [
+      // "ec2:DescribeNetworkInterfaces – This action only works if it's allowed on all resources" (Lambda Developer
+      // Guide, "Giving Lambda functions access to resources in an Amazon VPC").
       {
         Sid: "DescribeNetworkInterfaces",
         Effect: "Allow",
@@ -257,18 +232,8 @@ export function lambdaVpcAccessPolicy(input: LambdaVpcAccessInput): PolicyDocume
 const ROUTE_PATHS: ReadonlySet<string> = new Set(ROUTES.map(methodArnPath));
 
 /**
- * Checks that each ARN names exactly one of the API's GET routes (lib/api `ROUTES`):
- * `arn:<p>:execute-api:<region>:<account>:<api>/<stage>/GET/<route path>`, with no wildcard in the API
- * id, stage or verb, and a path that is a route's `methodArnPath` (a `*` only where the route has a path
- * parameter). Returns them sorted and de-duplicated.
- *
- * Why a `*` for `{year}` rather than one ARN per year: API Gateway authorizes the path as called
- * (`…/GET/api/v1/2026/data.json`), so the exact alternative is 81 ARNs (1970–2050) of ~90 characters
- * in the resource policy, past its 8,192-character quota ("Quotas for configuring and running a REST
- * API in API Gateway"), and in the caller's role policy. The `*` is confined to the one segment of the
- * one route that has a path parameter; a request to any path that is not a declared route never
- * reaches authorization (API Gateway answers 403 Missing Authentication Token), and a year with no
- * object gets 404 from the integration.
+ * Checks that each ARN names exactly one GET route of lib/api `ROUTES` (no wildcard in API id, stage or verb;
+ * a `*` only for a path parameter: docs/decisions.md, "One `*` for {year}"). Returns them sorted, unique.
  */
 export function assertRouteMethodArns(fn: string, methodArns: readonly string[]): string[] {
   if (methodArns.length === 0) throw new Error(`${fn}: at least one method ARN is required`);
@@ -324,17 +289,9 @@ export function lambdaTrustPolicy(): PolicyDocument {
 }
 
 /**
- * Trust policy of the role API Gateway assumes to read S3 (the integration's `credentials`): the
- * service principal and nothing else, as in AWS's "Tutorial: Create a REST API as an Amazon S3 proxy".
- *
- * No `aws:SourceAccount` / `aws:SourceArn` condition: when API Gateway assumes an *integration
- * credentials* role it does not populate `aws:SourceAccount`, so such a condition denies AssumeRole and
- * every call answers 500 `{"message": "Internal server error"}` ("Execution failed due to configuration
- * error: API Gateway does not have permission to assume the provided role"; confirmed with
- * test-invoke-method in
- * aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479). The confused-deputy exposure this leaves is small: another account's API cannot use this
- * role, because `iam:PassRole` cannot cross accounts ("Cross-account pass role is not allowed",
- * amazon-archives/aws-apigateway-importer#25), and the role may read one object only.
+ * Trust policy of the role API Gateway assumes to read S3: the service principal only ("Tutorial: Create a
+ * REST API as an Amazon S3 proxy"); no aws:SourceAccount, which API Gateway does not present for an
+ * integration role (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479).
  */
 export function apiGatewayTrustPolicy(): PolicyDocument {
   return {
@@ -344,10 +301,8 @@ export function apiGatewayTrustPolicy(): PolicyDocument {
 }
 
 /**
- * Read the objects behind the routes: one key pattern per route, a path parameter as `*`
- * (`api/v1/data.json`, `api/v1/*\/data.json`). Patterns rather than the 82 keys: the role's inline
- * policies may hold 10,240 characters in all ("IAM and AWS STS quotas"), and with a long bucket name
- * 82 object ARNs come close; the bucket is private and holds only what this program writes.
+ * Read the objects behind the routes: one key pattern per route (`api/v1/*\/data.json`), not 82 keys, which
+ * with a long bucket name come near the 10,240-character inline-policy quota ("IAM and AWS STS quotas").
  */
 export function readObjectPolicy(bucketArn: string, keyPatterns: readonly string[]): PolicyDocument {
   return {

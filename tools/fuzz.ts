@@ -7,7 +7,6 @@
  * beside the load. Exits 1 if any of those is not zero, 2 on a usage error (the shared parser, tools/cli/args.ts).
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -15,14 +14,22 @@ import fc from "fast-check";
 import {
   FuzzTarget,
   Mutation,
-  applyMutation,
   expectedErrorType,
-  fixBodyHash,
   legitimateAccept,
+  mutatedRequest,
   mutationArb,
   validRequest,
 } from "./testkit/hostileRequests";
 import { rawExchange } from "./testkit/rawHttp";
+import {
+  type ControlPlaneCase,
+  type ControlPlaneTarget,
+  buildControlPlaneRequest,
+  controlPlaneCaseArb,
+  errorCodeOf,
+  expectedCodes,
+} from "./testkit/controlPlaneHostile";
+import { send } from "./testkit/http";
 import { Parsed, STACK_OPTIONS, UsageError, runMain, stackArgs } from "./cli/args";
 
 export const FUZZ_COMMAND = {
@@ -38,6 +45,11 @@ export const FUZZ_COMMAND = {
       value: "main|endpoint",
       help: "send to the main listener (default) or to the first VPC endpoint's listener (a private stack: --set holidays-api:endpointType=private)",
     },
+    "control-plane": {
+      type: "string",
+      value: "N",
+      help: "hostile requests to the control plane besides (default a fifth of --requests): unsigned, bad or expired signatures, unknown keys, malformed Authorization, wrong service scope, unknown operations, junk bodies and paths, __proto__ names",
+    },
     set: STACK_OPTIONS.set,
   },
 } as const;
@@ -46,12 +58,20 @@ const ROOT = path.join(__dirname, "..");
 interface Contract {
   dataUrl: string;
   region: string;
+  controlPlaneUrl: string;
+  outputs: { callerFunctionName: string; restApiId: string; stageName: string };
+  deployers: { accountId: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
   allowed: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
-  denied: { accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
+  denied: { arn: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
   endpoints?: { id: string; url: string; apiHost: string }[];
 }
 
-function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): { requests: number; seed: number; concurrency: number } {
+function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): {
+  requests: number;
+  seed: number;
+  concurrency: number;
+  controlPlane: number;
+} {
   const int = (name: string, text: string | undefined, fallback: number, min: number) => {
     if (text === undefined) return fallback;
     const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
@@ -61,19 +81,20 @@ function parse(values: Parsed<typeof FUZZ_COMMAND.options>["values"]): { request
       );
     return n;
   };
+  const requests = int("requests", values.requests, 5000, 1);
   return {
-    requests: int("requests", values.requests, 5000, 1),
+    requests,
     seed: int("seed", values.seed, 1, 0),
     concurrency: int("concurrency", values.concurrency, 8, 1),
+    controlPlane: int("control-plane", values["control-plane"], Math.ceil(requests / 5), 0),
   };
 }
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<void> {
-  const { requests, seed, concurrency } = parse(values);
+  const { requests, seed, concurrency, controlPlane } = parse(values);
   const via = values.via ?? "main";
   if (via !== "main" && via !== "endpoint")
     throw new UsageError(`--via ${JSON.stringify(via)}: expected main or endpoint. Run \`${FUZZ_COMMAND.command} -- --help\` for usage.`);
@@ -83,10 +104,12 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
     stdio: ["ignore", "pipe", "pipe"],
   });
   let statsLine = "";
+  let controlPlaneStatsLine = "";
   const memoryWaiters: ((m: { rssMiB: number; heapUsedMiB: number }) => void)[] = [];
   const errorLines: string[] = [];
   readline.createInterface({ input: child.stderr }).on("line", (line) => {
     if (line.startsWith("gateway stats: ")) statsLine = line.slice("gateway stats: ".length);
+    else if (line.startsWith("control plane stats: ")) controlPlaneStatsLine = line.slice("control plane stats: ".length);
     else if (line.startsWith("gateway memory: "))
       memoryWaiters.shift()?.(JSON.parse(line.slice("gateway memory: ".length)) as { rssMiB: number; heapUsedMiB: number });
     else if (line.includes("internal error")) errorLines.push(line);
@@ -167,9 +190,7 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   const worker = async () => {
     while (next < cases.length && exited === undefined) {
       const [m, presigned] = cases[next++];
-      const valid = await validRequest(target, presigned);
-      const denied = m.kind === "authorizationSyntax" ? await validRequest({ ...target, caller: target.denied }, false) : valid;
-      const sent = fixBodyHash(applyMutation(target, valid, m, denied), sha);
+      const { valid, sent } = await mutatedRequest(target, m, presigned);
       const a = await rawExchange(target.port, sent, 5_000);
       const cls = `${m.kind}/${presigned ? "query" : "header"}`;
       tally(cls, a ? String(a.status) : "closed");
@@ -191,6 +212,7 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (Date.now() - started) / 1000;
+  const cp = exited === undefined ? await fuzzControlPlane(contract, controlPlane, seed, concurrency) : undefined;
   running = false;
   await validLoop;
   const crashedDuringRun = exited !== undefined;
@@ -204,6 +226,8 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
     : undefined;
   const crashes = crashedDuringRun || !stopping || (exited?.[0] !== 0 && exited?.[1] !== "SIGTERM") ? 1 : 0;
   const internal = stats?.internalErrors ?? errorLines.length;
+  const cpStats = controlPlaneStatsLine ? (JSON.parse(controlPlaneStatsLine) as { requests: number; internalErrors: number }) : undefined;
+  const cpInternal = cpStats?.internalErrors ?? (cp && cp.done > 0 ? 1 : 0);
   const sorted = [...latencies].sort((a, b) => a - b);
 
   console.log(
@@ -244,8 +268,86 @@ async function main({ values }: Parsed<typeof FUZZ_COMMAND.options>): Promise<vo
       `gateway's own count: ${stats.requests} requests, ${stats.timedOut} connections cut by a deadline, ${stats.droppedLogLines} log lines dropped`,
     );
   for (const e of examples) console.log(`  e.g. ${e}`);
-  if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures)
+  if (cp) {
+    console.log(`control plane: ${cp.done} hostile requests in ${cp.elapsed.toFixed(1)} s, ${cp.byKind.size} kinds`);
+    for (const [kind, m] of [...cp.byKind].sort())
+      console.log(
+        `  ${kind.padEnd(34)} ${[...m]
+          .sort()
+          .map(([k, v]) => `${k}×${v}`)
+          .join(" ")}`,
+      );
+    console.log(
+      `control plane: unexpected 5xx: ${cp.unexpected5xx}   false accepts: ${cp.falseAccepts}   not in AWS's error shape or code: ${cp.wrongAnswers}   no answer: ${cp.noAnswer}   internal exceptions: ${cpInternal}`,
+    );
+    for (const e of cp.examples) console.log(`  e.g. ${e}`);
+  }
+  const cpBad = cp ? cp.unexpected5xx + cp.falseAccepts + cp.wrongAnswers + cp.noAnswer + cpInternal : 0;
+  if (crashes || problems.unexpected5xx || problems.falseAccepts || problems.wrongAnswers || internal || validFailures || cpBad)
     process.exitCode = 1;
+}
+
+/** The control-plane half: every request unauthorized or malformed, each answer checked against the codes AWS documents for it. */
+async function fuzzControlPlane(contract: Contract, requests: number, seed: number, concurrency: number) {
+  const intruder = contract.denied.find((d) => d.arn.endsWith(":role/holidays-local-intruder")) ?? contract.denied[0];
+  const [deployerA, deployerB] = [contract.deployers[0], contract.deployers[contract.deployers.length - 1]];
+  const target: ControlPlaneTarget = {
+    endpoint: contract.controlPlaneUrl,
+    region: contract.region,
+    functionName: contract.outputs.callerFunctionName,
+    restApiId: contract.outputs.restApiId,
+    stageName: contract.outputs.stageName,
+    deployerA,
+    deployerB,
+    intruder,
+  };
+  const cases = fc.sample(controlPlaneCaseArb, { seed, numRuns: requests });
+  const byKind = new Map<string, Map<string, number>>();
+  const out = { done: 0, elapsed: 0, byKind, unexpected5xx: 0, falseAccepts: 0, wrongAnswers: 0, noAnswer: 0, examples: [] as string[] };
+  const note = (what: string, c: ControlPlaneCase, detail: string) => {
+    if (out.examples.length < 10) out.examples.push(`${what}: ${JSON.stringify(c)} → ${detail}`);
+  };
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const c = cases[next++];
+      const b = await buildControlPlaneRequest(target, c);
+      const body = Buffer.from(b.body, "utf8");
+      const r = await send(`${target.endpoint}${b.path}`, {
+        method: b.method,
+        headers: { ...b.headers, "content-length": String(body.length) },
+        body: b.body,
+      }).catch(() => undefined);
+      out.done++;
+      const key = c.kind === "stsJunkAction" ? c.kind : `${c.kind}/${c.op}`;
+      const m = byKind.get(key) ?? new Map<string, number>();
+      byKind.set(key, m);
+      if (!r) {
+        out.noAnswer++;
+        m.set("closed", (m.get("closed") ?? 0) + 1);
+        note("no answer", c, "connection closed");
+        continue;
+      }
+      m.set(String(r.status), (m.get(String(r.status)) ?? 0) + 1);
+      if (r.status >= 500) {
+        out.unexpected5xx++;
+        note("5xx", c, `${r.status} ${r.body.slice(0, 200)}`);
+      } else if (r.status < 400) {
+        out.falseAccepts++;
+        note("false accept", c, `${r.status} ${r.body.slice(0, 120)}`);
+      } else {
+        const code = errorCodeOf(r);
+        if (code === undefined || !expectedCodes(c).includes(code)) {
+          out.wrongAnswers++;
+          note(`expected ${expectedCodes(c).join("|")}`, c, `${r.status} ${code ?? "(not AWS's shape)"} ${r.body.slice(0, 200)}`);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  out.elapsed = (Date.now() - started) / 1000;
+  return out;
 }
 
 if (require.main === module) runMain(FUZZ_COMMAND, main);

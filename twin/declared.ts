@@ -1,9 +1,6 @@
 /**
- * What the program declared under mocks, read back by resource type and by the relationships between
- * resources (an id or ARN held in another resource's inputs), never by a resource's name: the REST API's
- * routes with their methods, integrations and responses, the IAM roles with their trust and identity
- * policies, and the S3 buckets with their policies and objects. The offline gateway walks a request
- * through exactly this.
+ * What the program declared under mocks, read back by resource type and by relationship (an id or ARN in
+ * another's inputs), never by name: the API's routes, the IAM roles, the buckets. The gateway walks exactly this.
  */
 import { UnsupportedPolicyError } from "../lib/iam/evaluate";
 import type { PolicyDocument } from "../lib/policy";

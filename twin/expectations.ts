@@ -1,18 +1,6 @@
 /**
- * What AWS should answer a signed `execute-api:Invoke`, stated from the stack's *settings* (what the
- * operator configured) and AWS's documented rules, each with its reason — never from the rendered
- * policy document or the evaluator that the gateway uses. The story compares the gateway's answers
- * with these; if both came from the same code, the comparison would prove nothing.
- *
- * The rules, in the order they decide:
- * 1. `sourceIpAllowList` set and the source outside it → explicit deny (the IP deny statement).
- * 2. `exclusive` and the principal neither a listed role/user nor in a listed account → explicit deny.
- * 3. The resource policy names invokers through their *accounts*, which only delegates to that
- *    account's IAM ("AWS JSON policy elements: Principal"): without an identity policy that allows
- *    the method, nobody gets in → implicit deny.
- * 4. Same account as the API: the identity policy suffices → allowed.
- * 5. Cross-account: the resource policy must allow too: the principal must be a listed role/user or in
- *    a listed account, and, with `principalOrgId`, its account in that organization → else implicit deny.
+ * What AWS should answer a signed `execute-api:Invoke`, stated from the stack's settings and AWS's documented
+ * rules, never from the rendered policy or the gateway's evaluator: the same code on both sides would prove nothing.
  */
 import { accountOfPrincipal } from "../lib/arn";
 import type { Settings } from "../lib/config";
@@ -45,6 +33,7 @@ const accountOf = accountOfPrincipal;
 
 export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts): Expectation {
   const deny = (explicitDeny: boolean, reason: string): Expectation => ({ allowed: false, explicitDeny, reason });
+  // The rules in the order they decide: the IP Deny, the exclusive Deny, then the Allows.
   const list = settings.sourceIpAllowList;
   if (
     list.length > 0 &&
@@ -61,8 +50,10 @@ export function expectInvoke(settings: Settings, api: ApiFacts, who: CallerFacts
   const accountListed = listedAccounts.includes(who.accountId);
   const listedAs = named ? "a listed invoker" : accountListed ? `in listed invoker account ${who.accountId}` : "not an invoker";
   if (settings.exclusive && !named && !accountListed) return deny(true, "exclusive: it is not an invoker and not in an invoker account");
+  // An account principal only delegates to the account's IAM ("AWS JSON policy elements: Principal").
   if (!who.holdsInvokeGrant)
     return deny(false, `${listedAs}, but its identity policy does not allow execute-api:Invoke (an account principal only delegates)`);
+  // Same account: the identity policy suffices; cross-account: the resource policy must allow too.
   if (who.accountId === api.apiAccountId)
     return { allowed: true, explicitDeny: false, reason: `same account as the API (${listedAs}): its identity policy suffices` };
   if (!named && !accountListed) return deny(false, "cross-account and not an invoker: the resource policy does not allow it");
@@ -99,19 +90,7 @@ export interface NetworkFacts {
 export type NetworkExpectation =
   (Expectation & { forbidden?: false }) | { allowed: false; forbidden: true; explicitDeny: false; reason: string };
 
-/**
- * What the network decides, from the settings alone, before the API's own policies (undefined: it lets
- * the request on to expectInvoke). The rules, in the order AWS applies them:
- * 1. PRIVATE and not through an endpoint → 403 ForbiddenException: a private API is reachable only
- *    through an interface VPC endpoint ("How to invoke a private API", API Gateway Developer Guide).
- *    REGIONAL through an endpoint → the same 403: "VPC endpoints can route traffic only to private APIs"
- *    (repost.aws knowledge center "api-gateway-vpc-connections").
- * 2. Through the program's endpoint, its policy is evaluated first ("Use VPC endpoint policies for private
- *    APIs in API Gateway"); the program writes it to let only the caller role invoke only this API's
- *    methods → another API, or another principal, is refused (implicit deny).
- * 3. Through an endpoint that is neither the program's nor in allowedVpcEndpoints → explicit deny (the
- *    resource policy's Deny on aws:SourceVpce).
- */
+/** What the network decides from the settings alone, before the API's policies (undefined: on to expectInvoke). */
 export function expectNetwork(
   settings: NetworkSettings,
   api: ApiFacts,
@@ -119,6 +98,7 @@ export function expectNetwork(
   net: NetworkFacts,
 ): NetworkExpectation | undefined {
   const isPrivate = settings.endpointType === "private";
+  // "VPC endpoints can route traffic only to private APIs" (repost.aws knowledge center "api-gateway-vpc-connections").
   if (!isPrivate)
     return net.viaEndpoint
       ? {
@@ -128,6 +108,7 @@ export function expectNetwork(
           reason: `the API is regional and ${net.viaEndpoint} carries traffic only to private APIs`,
         }
       : undefined;
+  // A private API is reachable only through an interface VPC endpoint ("How to invoke a private API").
   if (!net.viaEndpoint)
     return {
       allowed: false,
@@ -135,6 +116,8 @@ export function expectNetwork(
       explicitDeny: false,
       reason: "the API is private: reachable only through an interface VPC endpoint, and this request came from outside",
     };
+  // The endpoint policy is evaluated first ("Use VPC endpoint policies for private APIs in API Gateway"); the
+  // program's lets only the caller role invoke only this API. Another endpoint meets the aws:SourceVpce Deny.
   const own = net.viaEndpoint === net.ownEndpoint;
   if (own && !net.forThisApi)
     return {

@@ -1,8 +1,6 @@
 /**
- * Local identities the gateway recognizes: throwaway credentials minted per run, each bound to a
- * principal, its organization and the identity policies it would have in AWS (built by the same code
- * the program uses). Each also carries what AWS should answer it from a loopback source, stated from the
- * stack's settings by twin/expectations.ts (independently of the gateway's evaluator), with the reason.
+ * Local identities the gateway recognizes: throwaway credentials bound to a principal and the identity policies
+ * it would have in AWS, each with what AWS should answer it (twin/expectations.ts, not the gateway's evaluator).
  */
 import { randomBytes } from "node:crypto";
 import { accountOfPrincipal, parseArn, partitionOf } from "../lib/arn";
@@ -99,13 +97,8 @@ function mintExpected(plan: Plan, spec: IdentitySpec): LocalIdentity {
 }
 
 /**
- * - `caller`: the caller role, with the identity policies the program declares on it.
- * - `intruder`: another role in the caller's account, holding the same invoke permission, not named.
- * - `admin`: an account-A administrator (`Action: *`).
- * - one identity per extra invoker: a listed role/user (with an invoke grant); for a listed account,
- *   a role of it with the grant and one without (an account principal only delegates).
- * - with `principalOrgId`: the caller role as it would be were its account outside the organization.
- * Every local account is in the configured organization unless said otherwise.
+ * The caller role; an unnamed intruder role beside it; an account-A admin; each extra invoker (for an account, a
+ * role with and one without a grant); with principalOrgId, the caller as if outside it. All in the configured org.
  */
 export function localIdentities(plan: Plan): LocalIdentity[] {
   const org = orgOf(plan);

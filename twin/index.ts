@@ -10,6 +10,7 @@ export { type Plan, buildPlan, isProgramError, renderPlan } from "./plan";
 export { type RunningGateway, type GatewayOptions, contractLine, startGateway } from "./gateway/server";
 export { type IncomingSignedRequest, type LocalCredentials, verifySigV4 } from "./gateway/sigv4Verifier";
 export { type RunningControlPlane, startControlPlane } from "./controlPlane/server";
+export { type RunningTwin, type TwinOptions, loadTransform, startTwin, twinContractLine, twinShellLines } from "./endpoint";
 export { type LocalIdentity, localIdentities, mint } from "./identities";
 export { type Invocation, invokeBundle, lambdaEnvironment } from "./lambdaRuntime";
 export { tellStory } from "./story";

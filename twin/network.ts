@@ -1,8 +1,6 @@
 /**
- * The network the program declares, read back by resource type and relationship (never by name): the
- * interface VPC endpoints with their VPC, subnets and endpoint policy, the subnets' VPCs, and each
- * Lambda function's vpcConfig. The gateway opens one listener per endpoint; the story and the control
- * plane run a function against the listener its network reaches (twin/gateway/endpoints.ts).
+ * The network the program declares, read by type and relationship (never by name): the interface VPC endpoints
+ * with their VPC, subnets and policy, and each function's vpcConfig (the gateway listens per endpoint).
  */
 import { UnsupportedPolicyError } from "../lib/iam/evaluate";
 import type { PolicyDocument } from "../lib/policy";
@@ -114,10 +112,8 @@ export function vpcOf(network: DeclaredNetwork, fn: DeclaredFunction): string | 
 }
 
 /**
- * Where a function's call to `https://<api>.execute-api.<region>.amazonaws.com` goes. Inside a VPC with an
- * execute-api interface endpoint whose private DNS is on, that name resolves to the endpoint ("When private
- * DNS is enabled … invoke your API within a VPC without having to pass the Host or x-apigw-api-id header",
- * API Gateway Developer Guide, How to invoke a private API); otherwise it takes the public path.
+ * Where a function's call to the API's execute-api name goes: the endpoint, inside a VPC whose execute-api endpoint
+ * has private DNS on ("How to invoke a private API", API Gateway Developer Guide); else the public path.
  */
 export function endpointReachedBy(network: DeclaredNetwork, fn: DeclaredFunction, region: string): DeclaredEndpoint | undefined {
   const vpc = vpcOf(network, fn);

@@ -1,8 +1,6 @@
 /**
- * The offline plan: runs the real program under Pulumi mocks with a stack's config and reads off,
- * per account, what it declares (twin/declared.ts: the API's routes, methods, integrations and
- * responses, the IAM roles and the S3 buckets, by resource type and relationship), plus the settings
- * the config parses to. `npm run plan [-- --stack dev]` prints it; the local gateway walks the same plan.
+ * The offline plan: the real program under Pulumi mocks with a stack's config, what it declares per account
+ * (twin/declared.ts) and the settings the config parses to. `npm run plan` prints it; the gateway walks it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Settings, parseSettings, rawConfigFromFlat } from "../lib/config";
@@ -42,10 +40,8 @@ export interface Plan {
 }
 
 /**
- * `overrides`: config values for this run only, applied in order as `--set` applies them (an
- * undefined value removes the key; a dotted key sets one field: see configOverrides.ts).
- * `runOptions` builds variants without touching the program: resource transforms (a broken twin) and
- * the outputs StackReferences read.
+ * `overrides`: config for this run only, applied in order as `--set` does (undefined removes a key);
+ * `runOptions`: variants without touching the program (resource transforms, the outputs StackReferences read).
  */
 export async function buildPlan(
   stack = "dev",

@@ -1,8 +1,6 @@
 /**
- * The private chapter of `npm start` (holidays-api:endpointType private): where the caller Lambda's
- * network takes its call (its declared vpcConfig → the VPC → the execute-api endpoint with private DNS,
- * or the public path), and one request per network scenario. Each expected outcome comes from the
- * settings and the facts of the setup (twin/expectations.ts expectNetwork), never from the gateway.
+ * The private chapter of `npm start`: where the caller Lambda's network takes its call, and one request per
+ * network scenario, each expected outcome from the settings (twin/expectations.ts expectNetwork), not the gateway.
  */
 import { accessDeniedMessage } from "../lib/iam/evaluate";
 import { methodArn as methodArnOf } from "../lib/arn";

@@ -269,11 +269,8 @@ function collectWarnings(): { warnings: string[]; stop(): void } {
 }
 
 /**
- * Runs a program under Pulumi mocks, inside a root stack as the language host does: `opts.program`, or
- * `index.ts` of `opts.programDir` (default this project) freshly imported after `setMocks`, with the
- * flat config (`{"holidays-api:accountA": "{…}"}`). Returns what it declared and its outputs' values.
- * A program error (thrown, or inside an apply) is rethrown with `.run` attached, so callers can assert
- * that bad input declared nothing.
+ * Runs `opts.program`, or `index.ts` of `opts.programDir` imported afresh after `setMocks`, in a root stack with
+ * the flat config; returns what it declared and its outputs. An error carries `.run`: bad input declared nothing.
  */
 export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
   const index = path.join(opts.programDir ?? PROJECT_ROOT, "index.ts");

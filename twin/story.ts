@@ -1,12 +1,6 @@
 /**
- * `npm start`: the whole two-account story offline, with the code that gets deployed.
- * 1. the program's plan under mocks; 2. the loopback execute-api gateway, which walks each request
- * through what the program declares (method → SigV4 → policies → integration → AssumeRole → S3 →
- * responses); 3. the real bundled caller as the caller role; 4. one request per scenario (who calls,
- * from where). Every expected outcome is stated from the stack's settings with its reason
- * (twin/expectations.ts), not by the gateway's evaluator. Each request prints the path it took. Exit 0
- * only if every outcome is as expected; otherwise print the differences, naming the broken link, and
- * exit 1.
+ * `npm start`: the two-account story offline (plan → gateway → the real bundled caller → one request per scenario),
+ * each outcome expected from the settings (twin/expectations.ts); exits 1 naming the broken link on any difference.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";

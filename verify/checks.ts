@@ -6,6 +6,7 @@
 import {
   APIGatewayClient,
   GetDeploymentsCommand,
+  GetExportCommand,
   GetResourcesCommand,
   GetRestApiCommand,
   GetStageCommand,
@@ -65,6 +66,32 @@ const isPrivate = (target: VerifyTarget) => target.outputs.endpointType === "PRI
  */
 const FORBIDDEN_FROM_OUTSIDE = { status: 403, type: "ForbiddenException", message: "Forbidden" } as const;
 
+/** Account A's API Gateway control plane, as the deploying identity sees it. */
+function controlPlaneOf(target: VerifyTarget): APIGatewayClient {
+  return new APIGatewayClient({ region: target.outputs.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+}
+
+/** A check that could not be made: the error, the link it points at, and the fix. */
+function failed(title: string, err: unknown, link: string, fix: string): Outcome {
+  return { title, ok: false, detail: describeError(err), link, fix };
+}
+
+function getRestApiFailed(title: string, err: unknown): Outcome {
+  return failed(title, err, "API Gateway control plane, account A: GetRestApi failed", "use the profile/role of holidays-api:accountA");
+}
+
+/** An API Gateway error answer: its x-amzn-errortype and its JSON `message` (`Message` for AccessDenied), else the text. */
+async function errorOf(res: Response): Promise<{ type: string | undefined; message: string }> {
+  const type = parseErrorType(res.headers.get("x-amzn-errortype"));
+  const text = await res.text();
+  try {
+    const j = JSON.parse(text) as { Message?: unknown; message?: unknown };
+    return { type, message: String(j.message ?? j.Message ?? text) };
+  } catch {
+    return { type, message: text };
+  }
+}
+
 /** An unsigned GET must be refused before any policy is read: 403 MissingAuthenticationTokenException (from outside a PRIVATE API: Forbidden). */
 export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
   if (isPrivate(target)) return refusedFromOutside(target, "unsigned GET of dataUrl from outside the VPC is refused (PRIVATE API)", false);
@@ -72,14 +99,7 @@ export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
   const url = target.resolveUrl(target.outputs.dataUrl);
   try {
     const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
-    const type = parseErrorType(res.headers.get("x-amzn-errortype"));
-    const body = await res.text();
-    let message = body;
-    try {
-      message = String((JSON.parse(body) as { message?: unknown }).message ?? body);
-    } catch {
-      // not JSON: keep the text
-    }
+    const { type, message } = await errorOf(res);
     const detail = `${res.status} ${type ?? "(no x-amzn-errortype)"}: ${message.slice(0, 200)}`;
     // API Gateway answers an unsigned call to an AWS_IAM method with 403 MissingAuthenticationTokenException
     // "Missing Authentication Token" (gateway response MISSING_AUTHENTICATION_TOKEN, API Gateway developer guide).
@@ -96,13 +116,7 @@ export async function unsignedGet(target: VerifyTarget): Promise<Outcome> {
         : `check the stack output dataUrl and that the stage exists: ${PULUMI_UP}`,
     };
   } catch (err) {
-    return {
-      title,
-      ok: false,
-      detail: describeError(err),
-      link: "network: dataUrl is unreachable",
-      fix: "check DNS/proxy for execute-api from here, and the stack output dataUrl",
-    };
+    return failed(title, err, "network: dataUrl is unreachable", "check DNS/proxy for execute-api from here, and the stack output dataUrl");
   }
 }
 
@@ -229,7 +243,7 @@ function diagnoseCallerError(errorType: string, message: string, privateApi = fa
 export async function integration(target: VerifyTarget): Promise<Outcome> {
   const o = target.outputs;
   const title = `TestInvokeMethod GET /${HOLIDAYS_PATH} in account A returns 200 and the document`;
-  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  const client = controlPlaneOf(target);
   try {
     const resources = await client.send(new GetResourcesCommand({ restApiId: o.restApiId, limit: 500 }));
     const resource = resources.items?.find((r) => r.path === `/${HOLIDAYS_PATH}`);
@@ -276,13 +290,12 @@ export async function integration(target: VerifyTarget): Promise<Outcome> {
           : `the integration role must trust apigateway.amazonaws.com and may s3:GetObject the object: ${PULUMI_UP}`,
     };
   } catch (err) {
-    return {
+    return failed(
       title,
-      ok: false,
-      detail: describeError(err),
-      link: "API Gateway control plane, account A: the API could not be read",
-      fix: "use the profile/role of holidays-api:accountA; check that restApiId is in that account and region",
-    };
+      err,
+      "API Gateway control plane, account A: the API could not be read",
+      "use the profile/role of holidays-api:accountA; check that restApiId is in that account and region",
+    );
   } finally {
     client.destroy();
   }
@@ -309,15 +322,7 @@ export async function exclusiveDeny(target: VerifyTarget): Promise<Outcome> {
   const send = createSignedFetch({ region: o.region, credentials: target.accountA, maxAttempts: 1 });
   try {
     const res = await send(target.resolveUrl(o.dataUrl), { throwOnError: false });
-    const type = parseErrorType(res.headers.get("x-amzn-errortype"));
-    const text = await res.text();
-    let message = text;
-    try {
-      const j = JSON.parse(text) as { Message?: unknown; message?: unknown };
-      message = String(j.Message ?? j.message ?? text);
-    } catch {
-      // keep the text
-    }
+    const { type, message } = await errorOf(res);
     const detail = `${res.status} ${type ?? ""}: ${message.slice(0, 300)}`;
     // The DenyUnlistedPrincipals statement matches every principal that is not an invoker, so AWS names
     // the method and says "with an explicit deny" (API Gateway's AccessDenied message for a resource-policy Deny).
@@ -336,20 +341,19 @@ export async function exclusiveDeny(target: VerifyTarget): Promise<Outcome> {
       fix: `${PULUMI_UP} (a policy takes effect only through a new deployment, which the program creates)`,
     };
   } catch (err) {
-    return {
+    return failed(
       title,
-      ok: false,
-      detail: describeError(err),
-      link: "you → API: the signed request failed",
-      fix: "check the account-A credentials (holidays-api:accountA) and network access to execute-api",
-    };
+      err,
+      "you → API: the signed request failed",
+      "check the account-A credentials (holidays-api:accountA) and network access to execute-api",
+    );
   }
 }
 
 /** The live resource policy equals the rendered one, and the stage serves the latest deployment. */
 export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome[]> {
   const o = target.outputs;
-  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  const client = controlPlaneOf(target);
   const policyTitle = "the API's live resource policy equals the one the program rendered (output resourcePolicy)";
   const stageTitle = `stage ${o.stageName} serves the latest deployment`;
   const out: Outcome[] = [];
@@ -379,42 +383,61 @@ export async function policyAndDeployment(target: VerifyTarget): Promise<Outcome
         );
       }
     } catch (err) {
-      out.push({
-        title: policyTitle,
-        ok: false,
-        detail: describeError(err),
-        link: "API Gateway control plane, account A: GetRestApi failed",
-        fix: "use the profile/role of holidays-api:accountA",
-      });
+      out.push(getRestApiFailed(policyTitle, err));
     }
     try {
       const stage = await client.send(new GetStageCommand({ restApiId: o.restApiId, stageName: o.stageName }));
       const deployments = await client.send(new GetDeploymentsCommand({ restApiId: o.restApiId, limit: 500 }));
       const latest = [...(deployments.items ?? [])].sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
-      out.push(
-        latest?.id !== undefined && stage.deploymentId === latest.id
-          ? { title: stageTitle, ok: true, detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0})` }
-          : {
-              title: stageTitle,
-              ok: false,
-              detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
-              link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
-              fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
-            },
-      );
+      if (latest?.id === undefined || stage.deploymentId !== latest.id) {
+        out.push({
+          title: stageTitle,
+          ok: false,
+          detail: `stage serves ${stage.deploymentId ?? "nothing"}, latest is ${latest?.id ?? "none"}`,
+          link: `stage ${o.stageName}, account A: it serves an older snapshot of the API`,
+          fix: `${PULUMI_UP}; a deployment made outside Pulumi is not the program's`,
+        });
+      } else {
+        const stale = await deployedPolicyDifferences(client, target);
+        out.push(
+          stale.length === 0
+            ? {
+                title: stageTitle,
+                ok: true,
+                detail: `deployment ${latest.id} (of ${deployments.items?.length ?? 0}), with the rendered policy`,
+              }
+            : {
+                title: stageTitle,
+                ok: false,
+                detail: `deployment ${latest.id} is the latest but captured another policy: ${stale.join("; ")}`.slice(0, 600),
+                link: `stage ${o.stageName}, account A: stale, its deployment predates the policy (the Deployment was not replaced when it changed)`,
+                fix: "redeploy: restore the Deployment's `triggers` (components/holidaysApi.ts) and run `pulumi up`, or once `pulumi up --replace <the Deployment's URN>`",
+              },
+        );
+      }
     } catch (err) {
-      out.push({
-        title: stageTitle,
-        ok: false,
-        detail: describeError(err),
-        link: `stage ${o.stageName}, account A: it could not be read`,
-        fix: PULUMI_UP,
-      });
+      out.push(failed(stageTitle, err, `stage ${o.stageName}, account A: it could not be read`, PULUMI_UP));
     }
   } finally {
     client.destroy();
   }
   return out;
+}
+
+/**
+ * The policy the stage's deployment captured, from GetExport ("Exports a deployed version of a RestApi",
+ * API Gateway API Reference; the policy is `x-amazon-apigateway-policy`, "API Gateway extensions to
+ * OpenAPI"), against the rendered one. Differences, or none.
+ */
+async function deployedPolicyDifferences(client: APIGatewayClient, target: VerifyTarget): Promise<string[]> {
+  const o = target.outputs;
+  const exported = await client.send(
+    new GetExportCommand({ restApiId: o.restApiId, stageName: o.stageName, exportType: "oas30", parameters: { extensions: "apigateway" } }),
+  );
+  const doc = JSON.parse(Buffer.from(exported.body ?? new Uint8Array()).toString("utf8")) as { "x-amazon-apigateway-policy"?: unknown };
+  const deployed = doc["x-amazon-apigateway-policy"];
+  if (deployed === undefined) return ["the deployment has no resource policy"];
+  return policyDifferences(deployed, JSON.parse(o.resourcePolicy), "the deployment");
 }
 
 /** A request to a PRIVATE API from here (outside its VPC), signed or not, gets 403 ForbiddenException "Forbidden". */
@@ -426,15 +449,7 @@ async function refusedFromOutside(target: VerifyTarget, title: string, signed: b
           throwOnError: false,
         })
       : await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
-    const type = parseErrorType(res.headers.get("x-amzn-errortype"));
-    const text = await res.text();
-    let message = text;
-    try {
-      const j = JSON.parse(text) as { Message?: unknown; message?: unknown };
-      message = String(j.message ?? j.Message ?? text);
-    } catch {
-      // keep the text
-    }
+    const { type, message } = await errorOf(res);
     const detail = `${res.status} ${type ?? "(no x-amzn-errortype)"}: ${message.slice(0, 200)}`;
     const f = FORBIDDEN_FROM_OUTSIDE;
     if (res.status === f.status && type === f.type && message === f.message) return { title, ok: true, detail };
@@ -460,7 +475,7 @@ export async function endpointType(target: VerifyTarget): Promise<Outcome> {
   const title = `the API's endpoint type is ${o.endpointType ?? "(no endpointType output)"} (GetRestApi endpointConfiguration)`;
   if (!o.endpointType)
     return { title, ok: true, skipped: true, detail: "skipped: the stack has no endpointType output (deployed by an older program)" };
-  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  const client = controlPlaneOf(target);
   try {
     const api = await client.send(new GetRestApiCommand({ restApiId: o.restApiId }));
     const types = api.endpointConfiguration?.types ?? [];
@@ -474,13 +489,7 @@ export async function endpointType(target: VerifyTarget): Promise<Outcome> {
       fix: PULUMI_UP,
     };
   } catch (err) {
-    return {
-      title,
-      ok: false,
-      detail: describeError(err),
-      link: "API Gateway control plane, account A: GetRestApi failed",
-      fix: "use the profile/role of holidays-api:accountA",
-    };
+    return getRestApiFailed(title, err);
   } finally {
     client.destroy();
   }
@@ -492,7 +501,7 @@ export async function endpointInPolicy(target: VerifyTarget): Promise<Outcome> {
   const title = `endpoint ${o.vpcEndpointId ?? "(none)"} is in the live resource policy: its aws:SourceVpce Deny lets only listed endpoints through`;
   if (!isPrivate(target) || !o.vpcEndpointId)
     return { title, ok: true, skipped: true, detail: "skipped: the API is not PRIVATE (no VPC endpoint)" };
-  const client = new APIGatewayClient({ region: o.region, credentials: target.accountA, endpoint: target.endpoint, maxAttempts: 1 });
+  const client = controlPlaneOf(target);
   try {
     const api = await client.send(new GetRestApiCommand({ restApiId: o.restApiId }));
     const doc = api.policy ? (parsePolicyText(api.policy) as { Statement?: unknown }) : undefined;
@@ -511,13 +520,7 @@ export async function endpointInPolicy(target: VerifyTarget): Promise<Outcome> {
       fix: `${PULUMI_UP} (the endpoint id flows into the policy as an output; if the endpoint was recreated, the policy follows)`,
     };
   } catch (err) {
-    return {
-      title,
-      ok: false,
-      detail: describeError(err),
-      link: "API Gateway control plane, account A: GetRestApi failed",
-      fix: "use the profile/role of holidays-api:accountA",
-    };
+    return getRestApiFailed(title, err);
   } finally {
     client.destroy();
   }

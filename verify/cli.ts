@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../lib/config";
 import { STACK_OPTIONS, UsageError, helpText, parseCommandLine, stackArgs } from "../tools/cli/args";
-import { isProgramError } from "../twin";
+import { isProgramError, loadTransform } from "../twin";
 import { Outcome, runChecks } from "./checks";
 import { awsTarget, StackReadError } from "./aws";
 import { localTarget } from "./local";
@@ -23,11 +23,22 @@ export const VERIFY_COMMAND = {
       help: "verify the offline twin instead of AWS: the stack's plan under mocks, served by the loopback execute-api gateway and a loopback Lambda/API Gateway control plane",
     },
     set: { ...STACK_OPTIONS.set, help: `with --local only: ${STACK_OPTIONS.set.help}` },
+    update: {
+      type: "boolean",
+      help: "with --local only: model an update (the stack config deployed first, then `pulumi up` with the --set values); a stage that kept an older snapshot is flagged stale",
+    },
+    transform: {
+      type: "string",
+      multiple: true,
+      value: "PATH",
+      help: "with --local only: a resource transform module applied to the program (a broken variant, e.g. twin/transforms/dropRedeployTrigger.ts)",
+    },
   },
   examples: [
     "npm run verify -- --stack dev",
     "npm run verify -- --local",
     "npm run verify -- --local --set holidays-api:endpointType=private",
+    `npm run verify -- --local --update --transform twin/transforms/dropRedeployTrigger.ts --set 'holidays-api:sourceIpAllowList=["203.0.113.0/24"]'`,
   ],
 } as const;
 
@@ -39,13 +50,17 @@ export interface VerifyArgs {
   help: boolean;
   /** `--set` config overrides (the offline twin only: a deployed stack's config is what was deployed). */
   overrides: [string, string | undefined][];
+  /** `--update` (twin only): the stack config was deployed first, then the overrides. */
+  update: boolean;
+  /** `--transform` module paths (twin only). */
+  transforms: string[];
 }
 
 /** Parses the command line with the shared parser (tools/cli/args.ts); a {@link UsageError} for anything malformed. */
 export function parseVerifyArgs(args: string[]): VerifyArgs {
   const { values, help } = parseCommandLine(VERIFY_COMMAND, args);
   const see = `Run \`${VERIFY_COMMAND.command} -- --help\` for usage.`;
-  if (help) return { stack: "dev", local: false, help: true, overrides: [] };
+  if (help) return { stack: "dev", local: false, help: true, overrides: [], update: false, transforms: [] };
   if (values.stack !== undefined && !/^[A-Za-z0-9._/-]{1,200}$/.test(values.stack))
     throw new UsageError(`--stack ${JSON.stringify(values.stack)}: expected a stack name such as dev. ${see}`);
   if (!values.local && values.stack === undefined)
@@ -54,8 +69,20 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
     throw new UsageError(
       `--set applies to the offline twin only (--local): a deployed stack is verified with the config it was deployed with. ${see}`,
     );
+  for (const [flag, given] of [
+    ["--update", values.update === true],
+    ["--transform", (values.transform ?? []).length > 0],
+  ] as const)
+    if (!values.local && given) throw new UsageError(`${flag} applies to the offline twin only (--local): pass --local too. ${see}`);
   const { overrides } = stackArgs({ set: values.set });
-  return { stack: values.stack ?? "dev", local: Boolean(values.local), help: false, overrides };
+  return {
+    stack: values.stack ?? "dev",
+    local: Boolean(values.local),
+    help: false,
+    overrides,
+    update: values.update === true,
+    transforms: values.transform ?? [],
+  };
 }
 
 export function renderOutcome(o: Outcome): string {
@@ -86,8 +113,21 @@ export async function verify(args: string[], print: (text: string) => void = con
   }
   let target: VerifyTarget;
   try {
-    target = await (deps.target ?? ((a) => (a.local ? localTarget(a.stack, {}, a.overrides) : awsTarget(a.stack))))(parsed);
+    target = await (
+      deps.target ??
+      ((a) =>
+        a.local
+          ? localTarget(a.stack, a.transforms.length > 0 ? { transforms: a.transforms.map(loadTransform) } : {}, {
+              overrides: a.overrides,
+              update: a.update,
+            })
+          : awsTarget(a.stack))
+    )(parsed);
   } catch (err) {
+    if (err instanceof UsageError) {
+      print(`${VERIFY_COMMAND.command}: ${err.message}`);
+      return 2;
+    }
     if (err instanceof StackReadError || err instanceof OutputsError || err instanceof ConfigError || isProgramError(err)) {
       print((err as Error).message);
       return 1;

@@ -50,8 +50,8 @@ export function normalizedPolicy(doc: unknown): string {
   return canonicalJson(normalize(doc));
 }
 
-/** The statements (by Sid, or position) whose normalized text differs between the two documents. */
-export function policyDifferences(live: unknown, rendered: unknown): string[] {
+/** The statements (by Sid, or position) whose normalized text differs between the two documents; `where` names the live one. */
+export function policyDifferences(live: unknown, rendered: unknown, where = "the live API"): string[] {
   const statements = (doc: unknown) => {
     const list = (doc as { Statement?: unknown[] } | null)?.Statement;
     return new Map((Array.isArray(list) ? list : []).map((s, i) => [String((s as { Sid?: unknown }).Sid ?? `#${i}`), normalizedPolicy(s)]));
@@ -60,10 +60,10 @@ export function policyDifferences(live: unknown, rendered: unknown): string[] {
   const b = statements(rendered);
   const out: string[] = [];
   for (const [sid, text] of b) {
-    if (!a.has(sid)) out.push(`statement ${sid} is missing on the live API`);
-    else if (a.get(sid) !== text) out.push(`statement ${sid} differs: live ${a.get(sid)} vs rendered ${text}`);
+    if (!a.has(sid)) out.push(`statement ${sid} is missing on ${where}`);
+    else if (a.get(sid) !== text) out.push(`statement ${sid} differs: ${where} has ${a.get(sid)} vs rendered ${text}`);
   }
-  for (const sid of a.keys()) if (!b.has(sid)) out.push(`statement ${sid} is on the live API but not in the program`);
+  for (const sid of a.keys()) if (!b.has(sid)) out.push(`statement ${sid} is on ${where} but not in the program`);
   if (out.length === 0 && normalizedPolicy(live) !== normalizedPolicy(rendered)) out.push("the documents differ outside their statements");
   return out;
 }

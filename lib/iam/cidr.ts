@@ -1,14 +1,7 @@
 /**
- * Standard CIDR text, as IAM documents it for `IpAddress`/`NotIpAddress` and `aws:SourceIp`: "The value
- * must be in the standard CIDR format (for example, 203.0.113.0/24 or 2001:DB8:9234:5678::/64). If you
- * specify an IP address without the associated routing prefix, IAM uses the default prefix value of
- * /32" (IAM User Guide, "IAM JSON policy elements: Condition operators", IP address condition
- * operators; quoted in Skyscanner/pycfmodel#73).
- *
- * Only that text is accepted. General-purpose parsers (ipaddr.js, inet_aton) also read the legacy
- * forms `010.0.0.1` (octal, = 8.0.0.1), `127.1` (short), `167772161` (one number), `0x7f.0.0.1` (hex)
- * and prefixes like `/032`; AWS documents none of them, so a policy or config value written that way
- * would mean something other than what it looks like. They are refused here.
+ * Standard CIDR text only, as IAM documents it ("IAM JSON policy elements: Condition operators", IP address
+ * condition operators): the legacy forms general parsers also read (`010.0.0.1`, `127.1`, `0x7f.0.0.1`,
+ * `/032`) are refused, since AWS documents none of them and they would not mean what they look like.
  */
 import * as ipaddr from "ipaddr.js";
 
@@ -38,7 +31,7 @@ export function isStandardIpv6(text: string): boolean {
 
 /**
  * Parses standard CIDR text (`203.0.113.0/24`, `2001:db8::/32`). With `prefixOptional`, a bare address
- * means /32 or /128 (IAM's reading of a condition value). Returns undefined for anything else.
+ * means /32 or /128 ("IAM uses the default prefix value of /32", Condition operators). Else undefined.
  */
 export function parseStandardCidr(text: string, opts: { prefixOptional?: boolean } = {}): Cidr | undefined {
   const slash = text.indexOf("/");

@@ -1,8 +1,6 @@
 /**
- * The condition operators the program's policies can contain, evaluated as IAM does: several
- * operators or keys in one block are ANDed, several values for one key are ORed, keys are
- * case-insensitive, a `...IfExists` operator passes when the key is absent, and a negated operator
- * passes when the key is absent.
+ * Condition operators as IAM evaluates them ("IAM JSON policy elements: Condition"): operators and keys
+ * ANDed, values ORed, keys case-insensitive; `...IfExists` and negated operators pass on an absent key.
  */
 import { cidrContains, parseStandardCidr } from "./cidr";
 import { arnLike, wildcardMatch } from "./match";

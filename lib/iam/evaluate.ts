@@ -1,24 +1,6 @@
 /**
- * A small, general IAM policy evaluator for the requests the offline twin walks: `execute-api:Invoke`
- * by a role or user, `sts:AssumeRole` by a service principal, and `s3:GetObject` by a role session.
- * The rules, as AWS documents them:
- * - an explicit Deny in any applicable policy always wins ("Policy evaluation logic", IAM User Guide);
- * - same account: an Allow in either the identity policy or the resource policy suffices; cross-account:
- *   both must allow ("How API Gateway resource policies affect authorization workflow", outcome tables;
- *   "Cross-account policy evaluation logic", IAM User Guide);
- * - an account principal (`"123456789012"` or `arn:…:iam::123456789012:root`) in a resource policy
- *   "delegates authority to the account": an identity of that account still needs an identity policy
- *   that allows, even in the resource's own account ("AWS JSON policy elements: Principal", AWS account
- *   principals; "Using the account ARN in the Principal element does not limit permissions to only the
- *   root user"). So such a match never allows by itself;
- * - a service principal (`{"Service": "apigateway.amazonaws.com"}`) has no identity policy: only the
- *   resource policy (for a role: its trust policy) can allow it;
- * - a request through a VPC endpoint is also judged by the endpoint policy, which must allow as well
- *   ("Use VPC endpoint policies for private APIs in API Gateway": it "specifies which private APIs can be
- *   called via the VPC endpoint"); an endpoint without a custom policy has the default, full-access one.
- * Elements it does not model (NotPrincipal, NotResource, Federated/CanonicalUser principals, set
- * operators, unknown condition operators, non-standard CIDR text) throw UnsupportedPolicyError: it never
- * guesses.
+ * A small IAM policy evaluator for the requests the twin walks (execute-api:Invoke, sts:AssumeRole by a
+ * service, s3:GetObject), by AWS's documented rules; what it does not model throws UnsupportedPolicyError.
  */
 import { ACCOUNT_ID, accountOfPrincipal, parseArn } from "../arn";
 import type { PolicyDocument, PolicyStatement } from "../policy";
@@ -270,6 +252,8 @@ export function authorize(input: {
   const explicitDeny = identity === "Deny" || resource === "Deny" || endpoint === "Deny";
   let allowed: boolean;
   let reason: string;
+  // An explicit Deny in any policy wins ("Policy evaluation logic", IAM User Guide); through a VPC endpoint its
+  // policy must allow too ("Use VPC endpoint policies for private APIs in API Gateway").
   if (explicitDeny) {
     allowed = false;
     reason = `explicit Deny in the ${identity === "Deny" ? "identity" : resource === "Deny" ? "resource" : "VPC endpoint"} policy`;
@@ -277,9 +261,12 @@ export function authorize(input: {
     allowed = false;
     reason = "the VPC endpoint policy does not allow the request";
   } else if (request.requester.kind === "service") {
+    // A service principal has no identity policy: only the resource (trust) policy can allow it.
     allowed = resource === "Allow";
     reason = allowed ? "the resource policy allows the service principal" : "no statement allows the service principal";
   } else if (sameAccount) {
+    // Same account: either policy allows; cross-account: both must ("Cross-account policy evaluation logic", IAM
+    // User Guide). An account principal only delegates ("AWS JSON policy elements: Principal"): AllowViaAccount.
     allowed = identity === "Allow" || resource === "Allow";
     reason = allowed
       ? `same account: the ${identity === "Allow" ? "identity" : "resource"} policy allows`

@@ -1,3 +1,4 @@
+import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -14,4 +15,20 @@ export function findCases(dir: string = SIGV4_SUITE): string[] {
     else out.push(...findCases(full));
   }
   return out.sort();
+}
+
+/** A suite's raw HTTP request (`<name>.req`, `request.txt`): request line, headers, and the body without its trailing newlines. */
+export function readWire(text: string): { method: string; target: string; rawHeaders: string[]; body: string } {
+  const cut = text.indexOf("\n\n");
+  const head = cut === -1 ? text : text.slice(0, cut);
+  const body = cut === -1 ? "" : text.slice(cut + 2).replace(/\n+$/, "");
+  const lines = head.split("\n");
+  const m = /^(\S+) (.+) HTTP\/1\.1$/.exec(lines[0]);
+  assert.ok(m, `bad request line ${lines[0]}`);
+  const rawHeaders: string[] = [];
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(":");
+    rawHeaders.push(line.slice(0, i), line.slice(i + 1).trim());
+  }
+  return { method: m[1], target: m[2], rawHeaders, body };
 }

@@ -1,21 +1,11 @@
 import { strict as assert } from "node:assert";
-import { CONFIG_KEYS, ConfigError, RawConfig, parseSettings, rawConfigFromFlat } from "../../lib/config";
+import { CONFIG_KEYS, RawConfig, rawConfigFromFlat } from "../../lib/config";
+import { configProblems as problemsOf, parseConfig as parse } from "../helpers/configProblems";
 
 const base: RawConfig = {
   accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }),
   accountB: JSON.stringify({ accountId: "222222222222", profile: "b" }),
 };
-const parse = (raw: RawConfig) => parseSettings(raw, { project: "holidays-api" });
-
-function problemsOf(raw: RawConfig): string {
-  try {
-    parse(raw);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail("expected a ConfigError");
-}
 
 describe("config: parseSettings", () => {
   it("applies the documented defaults", () => {

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { type Declared as RecordedResource, type Run as ProgramRun, ROOT, runIndex as runProgram } from "./helpers/mocks";
+import { type Run as ProgramRun, ROOT, one, runIndex as runProgram } from "./helpers/mocks";
 import type { PolicyDocument } from "../../lib/policy";
 
 const CONSUMER_DIR = path.join(ROOT, "examples", "consumer");
@@ -13,11 +13,6 @@ const consumerConfig = {
   "holidays-consumer:holidaysStack": HOLIDAYS_STACK,
   "holidays-consumer:accountId": "333333333333",
   "holidays-consumer:profile": "account-c",
-};
-const one = (run: ProgramRun, type: string): RecordedResource => {
-  const found = run.resources.filter((r) => r.type === type);
-  assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-  return found[0];
 };
 
 describe("examples/consumer under mocks (StackReference mocked)", function () {

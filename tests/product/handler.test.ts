@@ -52,9 +52,8 @@ describe("caller handler (bundled)", () => {
   });
 
   const chainLoaded = (indexPath: string) => Object.keys(require.cache).includes(path.join(path.dirname(indexPath), "credentialChain.js"));
-
-  it("signs with the Lambda's environment credentials without loading the credential chain's file", async () => {
-    restoreEnv = withEnv({ ...credsEnv, AWS_PROFILE: undefined, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION });
+  /** Runs the handler of a fresh copy of the bundle; answers whether it required credentialChain.js. */
+  const runBundleCopy = async (): Promise<boolean> => {
     const copy = writeBundleCopy();
     const logs = captureStdoutLines();
     try {
@@ -64,8 +63,14 @@ describe("caller handler (bundled)", () => {
       logs.restore();
       copy.remove();
     }
+    return chainLoaded(copy.index);
+  };
+
+  it("signs with the Lambda's environment credentials without loading the credential chain's file", async () => {
+    restoreEnv = withEnv({ ...credsEnv, AWS_PROFILE: undefined, API_URL: `${server.url}/dev/api/v1/data.json`, API_REGION: REGION });
+    const chainWasLoaded = await runBundleCopy();
     assert.equal(server.seen.at(-1)?.accessKeyId, KEY.accessKeyId);
-    assert.equal(chainLoaded(copy.index), false, "credentialChain.js was never required");
+    assert.equal(chainWasLoaded, false, "credentialChain.js was never required");
   });
 
   it("a cold start in a fresh process loads neither undici (the fetch globals) nor the credential chain", async () => {
@@ -107,19 +112,15 @@ describe("caller handler (bundled)", () => {
       API_URL: `${server.url}/dev/api/v1/data.json`,
       API_REGION: REGION,
     });
-    const copy = writeBundleCopy();
-    const logs = captureStdoutLines();
+    let chainWasLoaded: boolean;
     try {
-      const { handler } = require(copy.index) as BundledHandler; // eslint-disable-line @typescript-eslint/no-require-imports
-      await handler();
+      chainWasLoaded = await runBundleCopy();
     } finally {
-      logs.restore();
-      copy.remove();
       fs.rmSync(dir, { recursive: true, force: true });
     }
     assert.equal(server.seen.at(-1)?.verified, true, server.seen.at(-1)?.failure);
     assert.equal(server.seen.at(-1)?.accessKeyId, KEY.accessKeyId);
-    assert.equal(chainLoaded(copy.index), true, "credentialChain.js was required");
+    assert.equal(chainWasLoaded, true, "credentialChain.js was required");
   });
 
   const badUrls: [string | undefined, RegExp][] = [

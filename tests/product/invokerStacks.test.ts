@@ -4,29 +4,21 @@
  * `outputs` is what it reads).
  */
 import { strict as assert } from "node:assert";
-import { ConfigError, RawConfig, parseSettings } from "../../lib/config";
+import type { RawConfig } from "../../lib/config";
+import { configProblems, parseConfig } from "../helpers/configProblems";
 import { DEFAULT_INVOKER_OUTPUT, classifyInvokerOutput } from "../../lib/invokerStacks";
 import type { PolicyDocument } from "../../lib/policy";
 import { type Run as ProgramRun, type StackOutputs, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const base: RawConfig = { accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }) };
-const parse = (invokerStacks: unknown) =>
-  parseSettings({ ...base, invokerStacks: JSON.stringify(invokerStacks) }, { project: "holidays-api" });
-
-function problemsOf(invokerStacks: unknown): string {
-  try {
-    parse(invokerStacks);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail("expected a ConfigError");
-}
+const withStacks = (invokerStacks: unknown): RawConfig => ({ ...base, invokerStacks: JSON.stringify(invokerStacks) });
+const parse = (invokerStacks: unknown) => parseConfig(withStacks(invokerStacks));
+const problemsOf = (invokerStacks: unknown) => configProblems(withStacks(invokerStacks));
 
 describe("config: invokerStacks", () => {
   it("defaults to no stacks", () => {
-    assert.deepEqual(parseSettings(base, { project: "holidays-api" }).invokerStacks, []);
+    assert.deepEqual(parseConfig(base).invokerStacks, []);
   });
 
   it("reads a bare name (output callerRoleArn) and a mapping with an output, sorted and de-duplicated", () => {

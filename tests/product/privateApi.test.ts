@@ -4,25 +4,16 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, RawConfig, parseSettings } from "../../lib/config";
+import type { RawConfig } from "../../lib/config";
+import { configProblems as problemsOf, parseConfig as parse } from "../helpers/configProblems";
 import { apiResourcePolicy, lambdaVpcAccessPolicy, vpcEndpointPolicy, type PolicyDocument } from "../../lib/policy";
-import { type Declared as RecordedResource, type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
+import { type Declared as RecordedResource, type Run as ProgramRun, byType, one, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 
 const base: RawConfig = {
   accountA: JSON.stringify({ accountId: "111111111111", profile: "a" }),
   accountB: JSON.stringify({ accountId: "222222222222", profile: "b" }),
 };
-const parse = (raw: RawConfig) => parseSettings(raw, { project: "holidays-api" });
-function problemsOf(raw: RawConfig): string {
-  try {
-    parse(raw);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail("expected a ConfigError");
-}
 const problemLines = (message: string): string[] => message.split("\n").filter((l) => l.startsWith("  - "));
 
 const SUBNET_A = "subnet-0123456789abcdef0";
@@ -231,12 +222,6 @@ describe("private API: policy documents", () => {
 });
 
 const dev = readStackConfig("dev");
-const byType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
-const one = (run: ProgramRun, type: string): RecordedResource => {
-  const found = byType(run, type);
-  assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-  return found[0];
-};
 const policyOf = (r: RecordedResource): PolicyDocument => JSON.parse(String(r.inputs.policy)) as PolicyDocument;
 const conditionKeys = (doc: PolicyDocument): string[] =>
   doc.Statement.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block)));

@@ -5,17 +5,11 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleCaller } from "../../lambda/bundle";
-import { type Declared as RecordedResource, type Run as ProgramRun, runIndex as runProgram } from "./helpers/mocks";
+import { type Declared as RecordedResource, type Run as ProgramRun, byType, one, runIndex as runProgram } from "./helpers/mocks";
 import { readStackConfig } from "../../tools/cli/stackConfig";
 import type { PolicyDocument } from "../../lib/policy";
 
 const dev = readStackConfig("dev");
-const byType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
-const one = (run: ProgramRun, type: string): RecordedResource => {
-  const found = byType(run, type);
-  assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-  return found[0];
-};
 const policyOf = (r: RecordedResource): PolicyDocument => JSON.parse(String(r.inputs.policy)) as PolicyDocument;
 /** The resource of this type and logical name. */
 const named = (run: ProgramRun, type: string, name: string): RecordedResource => {

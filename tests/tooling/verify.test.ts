@@ -128,6 +128,43 @@ describe("npm run verify -- --local (the offline twin)", function () {
     assert.match(t, /broken link: integration, account A: API Gateway cannot assume the S3-read role or read the object/);
   });
 
+  describe("a policy changed without a redeploy (an update of the dev stack adding a source-IP allow list)", () => {
+    // Loopback stays inside the list, so every other outcome holds; only the stage's snapshot differs.
+    const set = ["--set", 'holidays-api:sourceIpAllowList=["127.0.0.1/32", "::1/128"]'];
+    const DROP = path.join(PROJECT_ROOT, "twin", "transforms", "dropRedeployTrigger.ts");
+
+    it("the Deployment's trigger removed by a transform: the stage is flagged stale, with the fix (exit 1)", async () => {
+      const r = await run(["--local", "--update", "--transform", DROP, ...set]);
+      assert.equal(r.code, 1, r.out);
+      const stage = outcome(r.out, "stage dev serves the latest deployment");
+      assert.match(stage, /^✘ /);
+      assert.match(stage, /captured another policy: statement DenyOutsideSourceIpAllowList is missing on the deployment/);
+      assert.match(stage, /broken link: stage dev, account A: stale, its deployment predates the policy/);
+      assert.match(stage, /fix: redeploy: restore the Deployment's `triggers` \(components\/holidaysApi\.ts\) and run `pulumi up`/);
+      assert.match(r.out, /✘ 1 of 7 outcomes not as expected/);
+    });
+
+    it("the normal program: the update replaced the deployment, every outcome ✔ (exit 0)", async () => {
+      const r = await run(["--local", "--update", ...set]);
+      assert.equal(r.code, 0, r.out);
+      assert.match(
+        outcome(r.out, "stage dev serves the latest deployment"),
+        /^✔ .*\n {4}→ deployment \w+ \(of 1\), with the rendered policy/,
+      );
+    });
+
+    it("--update and --transform need --local (exit 2)", async () => {
+      for (const args of [
+        ["--stack", "dev", "--update"],
+        ["--stack", "dev", "--transform", DROP],
+      ]) {
+        const r = await run(args);
+        assert.equal(r.code, 2, r.out);
+        assert.match(r.out, /applies to the offline twin only \(--local\): pass --local too/);
+      }
+    });
+  });
+
   it("the twin's control plane refuses what AWS refuses: unsigned, another account's API, an identity without lambda:InvokeFunction", async () => {
     const target = await localTarget("dev");
     try {
@@ -247,7 +284,7 @@ describe("verify: comparing the live resource policy with the rendered one", () 
     };
     const diffs = policyDifferences(live, rendered);
     assert.equal(diffs.length, 2);
-    assert.match(diffs[0], /^statement AllowInvokers differs: live .*AROAEXAMPLEUNIQUEID/);
+    assert.match(diffs[0], /^statement AllowInvokers differs: the live API has .*AROAEXAMPLEUNIQUEID/);
     assert.match(diffs[1], /^statement Extra is on the live API but not in the program$/);
   });
   it("reads the policy text plain or with escaped quotes", () => {

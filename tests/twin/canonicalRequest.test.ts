@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { canonicalRequest, canonicalUri, headerLines, parseRawQuery } from "../../twin/gateway/canonicalRequest";
 import { signature, signingKey, stringToSign } from "../../twin/gateway/signingKey";
-import { findCases } from "../helpers/sigv4Suite";
+import { findCases, readWire } from "../helpers/sigv4Suite";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const SCOPE = "20150830/us-east-1/service/aws4_request";
@@ -22,19 +22,6 @@ const NOT_ON_THE_WIRE: Record<string, string> = {
   "get-header-value-multiline": "obsolete line folding, which Node's HTTP parser (like API Gateway's front end) does not accept",
   "post-sts-header-after": "the token is added after signing: not part of the canonical request by design",
 };
-
-function readWire(text: string): { method: string; target: string; rawHeaders: string[]; body: string } {
-  const [head, ...bodyParts] = text.split("\n\n");
-  const lines = head.split("\n");
-  const m = /^(\S+) (.+) HTTP\/1\.1$/.exec(lines[0]);
-  assert.ok(m, `bad request line ${lines[0]}`);
-  const rawHeaders: string[] = [];
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(":");
-    rawHeaders.push(line.slice(0, i), line.slice(i + 1).trim());
-  }
-  return { method: m[1], target: m[2], rawHeaders, body: bodyParts.join("\n\n") };
-}
 
 describe("the gateway's canonical request against AWS's SigV4 test suite", () => {
   for (const dir of findCases()) {

@@ -19,6 +19,18 @@ const REGION = "ap-northeast-1";
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
+/** The response head a raw socket receives (or what it had when it failed). */
+function responseHead(socket: net.Socket): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let data = "";
+    socket.on("data", (c: Buffer) => {
+      data += c.toString("latin1");
+      if (data.includes("\r\n\r\n")) resolve(data);
+    });
+    socket.on("error", () => resolve(data));
+  });
+}
+
 describe("hostile input at the gateway: regression tests", function () {
   this.timeout(30_000);
   let plan: Plan;
@@ -285,15 +297,9 @@ describe("hostile input at the gateway: regression tests", function () {
     it("answers 413 to a Content-Length over API Gateway's 10 MB at once, without waiting for the body", async () => {
       const socket = net.connect(port, "127.0.0.1");
       const started = Date.now();
-      const answer = await new Promise<string>((resolve) => {
-        let data = "";
-        socket.on("data", (c: Buffer) => {
-          data += c.toString("latin1");
-          if (data.includes("\r\n\r\n")) resolve(data);
-        });
-        socket.on("error", () => resolve(data));
-        socket.write(`POST ${path()} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${10 * 1024 * 1024 + 1}\r\n\r\nabc`);
-      });
+      const head = responseHead(socket);
+      socket.write(`POST ${path()} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${10 * 1024 * 1024 + 1}\r\n\r\nabc`);
+      const answer = await head;
       socket.destroy();
       assert.match(answer, /^HTTP\/1\.1 413 /);
       assert.ok(Date.now() - started < 2000, "answered before any body arrived");
@@ -302,24 +308,17 @@ describe("hostile input at the gateway: regression tests", function () {
     it("answers 413 to a chunked body while it streams, once it passes 10 MB", async () => {
       const socket = net.connect(port, "127.0.0.1");
       let sent = 0;
-      const answer = await new Promise<string>((resolve) => {
-        let data = "";
-        socket.on("data", (c: Buffer) => {
-          data += c.toString("latin1");
-          if (data.includes("\r\n\r\n")) resolve(data);
-        });
-        socket.on("error", () => resolve(data));
-        socket.write(`POST ${path()} HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n`);
-        const chunk = Buffer.alloc(1024 * 1024, 97);
-        const pump = () => {
-          if (socket.destroyed || sent > 40 * chunk.length) return;
-          sent += chunk.length;
-          if (socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])))
-            setImmediate(pump);
-          else socket.once("drain", pump);
-        };
-        pump();
-      });
+      const head = responseHead(socket);
+      socket.write(`POST ${path()} HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      const chunk = Buffer.alloc(1024 * 1024, 97);
+      const pump = () => {
+        if (socket.destroyed || sent > 40 * chunk.length) return;
+        sent += chunk.length;
+        if (socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]))) setImmediate(pump);
+        else socket.once("drain", pump);
+      };
+      pump();
+      const answer = await head;
       socket.destroy();
       assert.match(answer, /^HTTP\/1\.1 413 /);
       assert.ok(sent < 40 * 1024 * 1024, `answered while the body was still streaming (${sent} bytes sent)`);

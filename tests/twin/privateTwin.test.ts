@@ -42,7 +42,7 @@ async function story(transforms: pulumi.ResourceTransform[] = []): Promise<{ cod
 async function verifyPrivate(transforms: pulumi.ResourceTransform[] = []): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const code = await verify(["--local", ...PRIVATE], (t) => lines.push(t), {
-    target: (a) => localTarget(a.stack, { transforms }, a.overrides),
+    target: (a) => localTarget(a.stack, { transforms }, { overrides: a.overrides }),
   });
   return { code, out: lines.join("\n") };
 }

@@ -16,6 +16,7 @@ import {
   verifySigV4aSignature,
 } from "../../twin/gateway/sigv4a";
 import { verifySigV4 } from "../../twin/gateway/sigv4Verifier";
+import { readWire } from "../helpers/sigv4Suite";
 
 const SUITE = path.join(__dirname, "..", "fixtures", "sigv4a-test-suite");
 const CASES = fs
@@ -40,21 +41,6 @@ const NOT_AS_SENT: Record<string, string> = {
   "get-space-normalized": "a raw space in the path cannot be sent in an HTTP request line",
   "get-space-unnormalized": "a raw space in the path cannot be sent in an HTTP request line",
 };
-
-function readWire(text: string): { method: string; target: string; rawHeaders: string[]; body: string } {
-  const cut = text.indexOf("\n\n");
-  const head = cut === -1 ? text : text.slice(0, cut);
-  const body = cut === -1 ? "" : text.slice(cut + 2).replace(/\n+$/, "");
-  const lines = head.split("\n");
-  const m = /^(\S+) (.+) HTTP\/1\.1$/.exec(lines[0]);
-  assert.ok(m, `bad request line ${lines[0]}`);
-  const rawHeaders: string[] = [];
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(":");
-    rawHeaders.push(line.slice(0, i), line.slice(i + 1).trim());
-  }
-  return { method: m[1], target: m[2], rawHeaders, body };
-}
 
 describe("SigV4a against AWS's v4a signing suite (tests/fixtures/sigv4a-test-suite)", () => {
   it("has the 40 cases of aws-c-auth's suite", () => assert.equal(CASES.length, 40));

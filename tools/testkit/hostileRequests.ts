@@ -7,6 +7,7 @@
  * reformatted one that still carries the same signature is no false accept; the header rules AWS
  * documents are asserted separately (expectedErrorType).
  */
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { createSigner } from "../../sigv4/signer";
 import { toHttpRequest, wireUrl } from "../../sigv4/signingRequest";
@@ -363,10 +364,22 @@ export function sameSignedContent(valid: RawRequest, sent: RawRequest | Buffer):
   });
 }
 
-export function fixBodyHash(sent: RawRequest | Buffer, sha: (s: string) => string): RawRequest | Buffer {
+export function fixBodyHash(sent: RawRequest | Buffer): RawRequest | Buffer {
   if (Buffer.isBuffer(sent)) return sent;
+  const sha = (body: string) => createHash("sha256").update(body).digest("hex");
   return {
     ...sent,
     headers: sent.headers.map(([n, v]) => [n, n === "x-amz-content-sha256" && v === "x" ? sha(String(sent.body ?? "")) : v]),
   };
+}
+
+/** A valid request (presigned or header-signed) and what mutation `m` makes of it, a denied caller's header where it needs one. */
+export async function mutatedRequest(
+  t: FuzzTarget,
+  m: Mutation,
+  presigned: boolean,
+): Promise<{ valid: RawRequest; sent: RawRequest | Buffer }> {
+  const valid = await validRequest(t, presigned);
+  const denied = m.kind === "authorizationSyntax" ? await validRequest({ ...t, caller: t.denied }, false) : valid;
+  return { valid, sent: fixBodyHash(applyMutation(t, valid, m, denied)) };
 }

@@ -1,7 +1,7 @@
 /**
- * The API Gateway control-plane operations `npm run verify` uses — GetRestApi, GetStage,
- * GetDeployments, GetResources, TestInvokeMethod — answered over what the program declared under
- * mocks (the plan), in API Gateway's REST-JSON shapes (the JSON member names are those the AWS SDK v3
+ * The API Gateway control-plane operations `npm run verify` and the AWS CLI use — GetRestApi, GetStage,
+ * GetDeployments, GetResources, GetExport, TestInvokeMethod — answered over what the program declared
+ * under mocks (the plan; stages and deployments from twin/deployments.ts), in API Gateway's REST-JSON shapes (the JSON member names are those the AWS SDK v3
  * deserializes: `item` for list members, epoch-second timestamps).
  *
  * Authorization is AWS's for the control plane: action `apigateway:<HTTP verb>` on resource
@@ -15,9 +15,11 @@ import type { PolicyDocument } from "../../lib/policy";
 import { matchRoute } from "../../lib/api";
 import { methodKey } from "../declared";
 import { createIntegrationWalk } from "../gateway/integration";
+import { deploymentState, type DeploymentRecord, type DeploymentState } from "../deployments";
 import type { Plan } from "../plan";
 import type { RecordedResource } from "../program";
-import { AwsAnswer, awsError, jsonAnswer } from "./awsAnswer";
+import { TYPE } from "../resourceTypes";
+import { AwsAnswer, awsError, decodeSegment, jsonAnswer, malformedPath } from "./awsAnswer";
 
 export interface ControlPlaneCaller {
   caller: Caller;
@@ -25,12 +27,13 @@ export interface ControlPlaneCaller {
 }
 
 const T = {
-  restApi: "aws:apigateway/restApi:RestApi",
-  policy: "aws:apigateway/restApiPolicy:RestApiPolicy",
-  resource: "aws:apigateway/resource:Resource",
-  method: "aws:apigateway/method:Method",
-  deployment: "aws:apigateway/deployment:Deployment",
-  stage: "aws:apigateway/stage:Stage",
+  restApi: TYPE.restApi,
+  policy: TYPE.restApiPolicy,
+  resource: TYPE.resource,
+  method: TYPE.method,
+  integration: TYPE.integration,
+  deployment: TYPE.deployment,
+  stage: TYPE.stage,
 } as const;
 
 // NotFoundException texts: "Invalid REST API identifier specified" (aws/aws-cli#2534), "Invalid
@@ -38,7 +41,7 @@ const T = {
 // method follow the same pattern.
 const notFound = (what: string) => awsError(404, "NotFoundException", `Invalid ${what} identifier specified`);
 
-export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
+export function createApiGatewayControlPlane(plan: Plan, startedAt: Date, state: DeploymentState = deploymentState(plan.run)) {
   const all = plan.run.resources;
   const of = (type: string) => all.filter((r) => r.type === type);
   const str = (r: RecordedResource, key: string) => (typeof r.inputs[key] === "string" ? (r.inputs[key] as string) : undefined);
@@ -96,6 +99,48 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     ];
   }
 
+  // Deployments of the previous run come first; one second apart, as their creation order.
+  const deploymentDate = (d: DeploymentRecord) => Math.floor(startedAt.getTime() / 1000) - 10_000 + d.createdOrder;
+
+  /**
+   * GetExport: "Exports a deployed version of a RestApi" (API Gateway API Reference, GetExport) — the
+   * stage's deployment snapshot as OpenAPI (`oas30`) or Swagger 2.0 (`swagger`), with its resource policy
+   * as `x-amazon-apigateway-policy` and, with `extensions=integrations|apigateway`, each method's
+   * `x-amazon-apigateway-integration` ("API Gateway extensions to OpenAPI", API Gateway developer guide).
+   */
+  function exportOf(api: RecordedResource, snapshot: RecordedResource[], exportType: string, extensions: string): AwsAnswer {
+    if (exportType !== "oas30" && exportType !== "swagger")
+      return awsError(400, "BadRequestException", `Invalid export type: ${exportType.slice(0, 40)}. Use oas30 or swagger`);
+    const withIntegrations = /(^|,)(integrations|apigateway)(,|$)/.test(extensions);
+    const paths: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
+    const pathOf = new Map<string, string>([[String(api.state.rootResourceId), "/"]]);
+    for (const r of snapshot.filter((x) => x.type === T.resource)) pathOf.set(r.id, String(r.state.path));
+    for (const m of snapshot.filter((x) => x.type === T.method)) {
+      const at = pathOf.get(String(m.inputs.resourceId));
+      if (at === undefined) continue;
+      const integration = snapshot.find(
+        (i) => i.type === T.integration && i.inputs.resourceId === m.inputs.resourceId && i.inputs.httpMethod === m.inputs.httpMethod,
+      );
+      const operation: Record<string, unknown> = { security: m.inputs.authorization === "AWS_IAM" ? [{ sigv4: [] }] : [] };
+      if (withIntegrations && integration) {
+        operation["x-amazon-apigateway-integration"] = {
+          type: String(integration.inputs.type).toLowerCase(),
+          httpMethod: integration.inputs.integrationHttpMethod,
+          uri: integration.inputs.uri,
+          credentials: integration.inputs.credentials,
+          passthroughBehavior: integration.inputs.passthroughBehavior,
+        };
+      }
+      (paths[at] ??= {})[String(m.inputs.httpMethod).toLowerCase()] = operation;
+    }
+    const policy = snapshot.find((p) => p.type === T.policy && str(p, "policy") !== undefined);
+    const info = { title: str(api, "name") ?? api.name, version: new Date(startedAt).toISOString() };
+    const doc: Record<string, unknown> =
+      exportType === "oas30" ? { openapi: "3.0.1", info, paths } : { swagger: "2.0", info, basePath: "/", schemes: ["https"], paths };
+    if (policy) doc["x-amazon-apigateway-policy"] = JSON.parse(String(policy.inputs.policy)) as unknown;
+    return jsonAnswer(200, doc, { "content-disposition": `attachment; filename="${exportType}_${api.id}.json"` });
+  }
+
   // The objects were "written" when the twin started: their Last-Modified.
   const integrate = createIntegrationWalk(plan.declared, startedAt.toUTCString());
 
@@ -115,9 +160,11 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
     if (!method) return notFound("Method");
     let input: { pathWithQueryString?: unknown; headers?: unknown } = {};
     try {
-      input = body.trim() === "" ? {} : (JSON.parse(body) as typeof input);
+      const parsed: unknown = body.trim() === "" ? {} : JSON.parse(body);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new TypeError("not an object");
+      input = parsed as typeof input;
     } catch {
-      return awsError(400, "BadRequestException", "Invalid request body: not JSON");
+      return awsError(400, "BadRequestException", "Invalid request body: not a JSON object");
     }
     const called = typeof input.pathWithQueryString === "string" ? input.pathWithQueryString.split("?")[0] : method.path;
     const params = matchRoute(called, [{ resourcePath: method.path }])?.params ?? new Map<string, string>();
@@ -147,11 +194,13 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
   }
 
   /** Answers one control-plane request, or undefined when the path is not one of these operations. */
-  return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string): AwsAnswer | undefined {
-    const parts = pathname
+  return function answer(method: string, pathname: string, who: ControlPlaneCaller, body: string, rawQuery = ""): AwsAnswer | undefined {
+    const decoded = pathname
       .split("/")
       .filter((p) => p !== "")
-      .map(decodeURIComponent);
+      .map(decodeSegment);
+    if (decoded.some((p) => p === undefined)) return malformedPath();
+    const parts = decoded as string[];
     if (parts[0] !== "restapis" || parts.length < 2) return undefined;
     const verb = method.toUpperCase();
     const denied = authorized(who, verb, pathname);
@@ -161,26 +210,31 @@ export function createApiGatewayControlPlane(plan: Plan, startedAt: Date) {
 
     if (verb === "GET" && parts.length === 2) return jsonAnswer(200, restApiResponse(api));
     if (verb === "GET" && parts.length === 3 && parts[2] === "deployments") {
-      const items = of(T.deployment)
-        .filter((d) => str(d, "restApi") === api.id)
-        .map((d) => ({ id: d.id, description: str(d, "description"), createdDate: createdDate(d) }));
+      const items = state.deployments
+        .filter((d) => d.restApiId === api.id)
+        .map((d) => ({ id: d.id, description: d.description, createdDate: deploymentDate(d) }));
       return jsonAnswer(200, { item: items });
     }
     if (verb === "GET" && parts.length === 3 && parts[2] === "resources") return jsonAnswer(200, { item: resourcesOf(api) });
+    const stage =
+      parts[2] === "stages" && parts.length >= 4 ? state.stages.find((s) => s.restApiId === api.id && s.stageName === parts[3]) : undefined;
     if (verb === "GET" && parts.length === 4 && parts[2] === "stages") {
-      const stage = of(T.stage).find((s) => str(s, "restApi") === api.id && str(s, "stageName") === parts[3]);
       if (!stage) return notFound("Stage");
       return jsonAnswer(200, {
-        stageName: parts[3],
-        deploymentId: str(stage, "deployment"),
-        createdDate: createdDate(stage),
-        lastUpdatedDate: createdDate(stage),
+        stageName: stage.stageName,
+        deploymentId: stage.deploymentId,
+        createdDate: deploymentDate(stage.deployment),
+        lastUpdatedDate: deploymentDate(stage.deployment),
       });
+    }
+    if (verb === "GET" && parts.length === 6 && parts[2] === "stages" && parts[4] === "exports") {
+      if (!stage) return notFound("Stage");
+      return exportOf(api, stage.deployment.snapshot, parts[5], new URLSearchParams(rawQuery).get("extensions") ?? "");
     }
     if (verb === "POST" && parts.length === 6 && parts[2] === "resources" && parts[4] === "methods") {
       return testInvoke(api.id, parts[3], parts[5], body);
     }
-    return awsError(404, "NotFoundException", `No operation of the offline twin matches ${verb} ${pathname}`);
+    return undefined;
   };
 }
 

@@ -23,3 +23,15 @@ export const awsError = (status: number, errorType: string, message: string, ext
   headers: { "content-type": "application/json", "x-amzn-errortype": errorType },
   body: JSON.stringify({ ...extra, message }),
 });
+
+/** A path segment decoded, or undefined when its percent-encoding is malformed (decodeURIComponent would throw). */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request target whose percent-encoding is malformed: refused before any operation (the twin's own answer: no AWS page documents this case). */
+export const malformedPath = () => awsError(400, "BadRequestException", "The request path is not validly percent-encoded");

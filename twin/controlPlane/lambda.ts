@@ -14,7 +14,7 @@ import type { LocalIdentity } from "../identities";
 import { TYPE } from "../resourceTypes";
 import { invokeBundle, lambdaEnvironment } from "../lambdaRuntime";
 import type { Plan } from "../plan";
-import { AwsAnswer, awsError } from "./awsAnswer";
+import { AwsAnswer, awsError, decodeSegment, malformedPath } from "./awsAnswer";
 import type { ControlPlaneCaller } from "./apiGateway";
 
 export interface LambdaTwinOptions {
@@ -41,7 +41,8 @@ export function createLambdaTwin(plan: Plan, opts: LambdaTwinOptions) {
   ): Promise<AwsAnswer | undefined> {
     const m = INVOKE_PATH.exec(pathname);
     if (!m || method !== "POST") return undefined;
-    const requested = decodeURIComponent(m[1]);
+    const requested = decodeSegment(m[1]);
+    if (requested === undefined) return malformedPath();
     const fn = functions.find((f) => f.state.name === requested || f.state.arn === requested);
     const fnArn = fn
       ? String(fn.state.arn)

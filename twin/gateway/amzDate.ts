@@ -1,11 +1,6 @@
 /**
- * The request time SigV4 signs. `X-Amz-Date` (or the presigned `X-Amz-Date` parameter) is ISO 8601
- * basic format; without it, the `Date` header is used. AWS: "If the Date header is specified in the
- * ISO 8601 basic format, X-Amz-Date is not required. When X-Amz-Date is used, it always overrides the
- * value of the Date header" (Common Parameters, e.g.
- * https://docs.aws.amazon.com/STS/latest/APIReference/CommonParameters.html), and its answers speak of
- * the "ISO-8601 version of date from HTTP", i.e. an HTTP-date is converted: AWS's original SigV4 test
- * suite signed `Date: Mon, 09 Sep 2011 23:36:00 GMT` as `20110909T233600Z`.
+ * The request time SigV4 signs: `X-Amz-Date` (ISO 8601 basic), else the `Date` header converted ("When X-Amz-Date
+ * is used, it always overrides the value of the Date header", STS API Reference, Common Parameters).
  */
 
 /** `20150830T123600Z` → Date, or undefined when not a real ISO-8601 basic-format UTC time. */

@@ -1,9 +1,6 @@
 /**
- * API Gateway's answers to authentication failures: every one is HTTP 403 with an
- * `x-amzn-errortype` and a `message`. Messages are AWS's own wording, each with where it was seen.
- * They are copied verbatim, trailing spaces included: API Gateway ends the single-sentence scope
- * messages (`unsupportedAlgorithm`, `wrongRegion`, `wrongService`, `wrongTerminator`) with ". ",
- * because AWS appends one sentence per failed check (see the issues cited at `wrongRegion`). Do not trim them.
+ * API Gateway's 403 answers to authentication failures, AWS's wording verbatim with where it was seen; the
+ * scope messages end with ". " (AWS appends one sentence per failed check, see `wrongRegion`): do not trim.
  */
 export interface AuthFailure {
   ok: false;
@@ -44,9 +41,8 @@ export const queryMustInclude = (param: string) => `AWS query-string parameters 
 export const REEXAMINE_QUERY = "Re-examine the query-string parameters.";
 
 /**
- * A part given twice. AWS documents no answer for this; the twin refuses it as incomplete (the type
- * AWS gives every malformed Authorization header) with a message of its own, because whichever copy
- * it picked, a request could carry a second identity next to the one that is checked.
+ * A part given twice: AWS documents no answer, so it is refused as incomplete, since whichever copy were
+ * picked, a request could carry a second identity next to the one checked.
  */
 export const repeatedHeaderPart = (part: string, header: string) =>
   `'${part}' appears more than once in Authorization header: '${header}'.`;

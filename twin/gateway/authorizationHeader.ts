@@ -1,14 +1,6 @@
 /**
- * Strict parsing of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
- * by the rules AWS's front end applies (IAM User Guide, "Authentication methods": no comma between
- * the algorithm and Credential, commas between the other elements):
- * - the first token is the algorithm; the rest is split on commas and spaces;
- * - every remaining token must be `key=value`, else IncompleteSignatureException
- *   "'<token>' not a valid key=value pair (missing equal-sign) …" — so `Credential= AKIA…` (the key
- *   id becomes its own token) and a trailing `, garbage` are refused, as API Gateway refuses them;
- * - a missing or empty Credential / Signature / SignedHeaders, or no date header, is listed in one
- *   IncompleteSignatureException ending with `Authorization=<header>`;
- * - a part given twice is refused (see authErrors.repeatedHeaderPart). Unknown keys are ignored.
+ * Strict parsing of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` as AWS's
+ * front end applies it (IAM User Guide, "Authentication methods"); unknown keys are ignored.
  */
 import { AuthFailure, HEADER_REQUIRES_DATE, fail, headerRequires, missingEqualSign, repeatedHeaderPart } from "./authErrors";
 
@@ -29,12 +21,14 @@ export function parseAuthorizationHeader(header: string, hasDateHeader: boolean)
   for (const token of rest) {
     if (token === "") continue;
     const eq = token.indexOf("=");
+    // So `Credential= AKIA…` (the key id its own token) and a trailing `, garbage` are refused, as API Gateway does.
     if (eq === -1) return fail("IncompleteSignatureException", missingEqualSign(token, header));
     const key = token.slice(0, eq);
     if (!isPart(key)) continue;
     if (found.has(key)) return fail("IncompleteSignatureException", repeatedHeaderPart(key, header));
     found.set(key, token.slice(eq + 1));
   }
+  // Every missing or empty part, and a missing date header, in one message ending `Authorization=<header>`.
   const missing: string[] = [];
   for (const part of ["Credential", "Signature", "SignedHeaders"] as const) {
     if (!found.get(part)) missing.push(headerRequires(part));

@@ -1,20 +1,6 @@
 /**
- * The SigV4 canonical request, computed from the request exactly as it arrived on the wire (raw
- * request target, raw header lines, body bytes), independently of the signing client.
- *
- * Rules from AWS's "Create a signed AWS API request" (IAM User Guide,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html) and checked against
- * AWS's SigV4 test suite (tests/canonicalRequest.test.ts):
- * - URI: remove empty, `.` and `..` segments, then URI-encode every byte except unreserved
- *   characters and `/` — applied to the path as sent (already encoded once), so non-S3 services see
- *   it encoded twice, as botocore (`SigV4Auth._normalize_url_path`) and smithy (`uriEscapePath`) do.
- * - Query: decode each name and value, URI-encode them again, sort by name, then by value.
- * - Headers: lower-case names, values trimmed with inner runs of spaces collapsed, repeated headers
- *   joined with `,` in arrival order (suite case get-header-value-order).
- * - Payload: the SHA-256 of the body received. Only S3 takes the hash from `x-amz-content-sha256`;
- *   every other service hashes the body whatever that header says.
- *
- * Everything keyed by client input is a Map or an array; nothing is looked up on a plain object.
+ * The SigV4 canonical request from the request as it arrived (raw target, header lines, body), independent of
+ * the signer, by "Create a signed AWS API request" (IAM User Guide) and AWS's suite (tests/twin/canonicalRequest.test.ts).
  */
 import { hash } from "node:crypto";
 
@@ -44,7 +30,7 @@ export function uriEncode(text: string, keepSlash = false): string {
 /** A path that normalizing and encoding leave as it is: unreserved characters and single `/`, no `.` or `..` segment. */
 const ALREADY_CANONICAL = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~]+)*\/?$/;
 
-/** `/a/./b/../c//d/` → `/a/c/d/`; then encoded (the wire path's `%` becomes `%25`). */
+/** `/a/./b/../c//d/` → `/a/c/d/`, then encoded: non-S3 services encode the wire path twice (botocore `_normalize_url_path`). */
 export function canonicalUri(wirePath: string): string {
   if (wirePath !== "" && ALREADY_CANONICAL.test(wirePath)) return wirePath; // the common case, unchanged
   const segments: string[] = [];
@@ -120,7 +106,7 @@ export function headerLines(
   return lines;
 }
 
-/** All lines of one header joined with `,` (SigV4's rule for repeated headers), or undefined if absent. */
+/** All lines of one header joined with `,` in arrival order (suite case get-header-value-order), or undefined. */
 export function joinedHeader(lines: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
   const values = lines.get(name);
   return values === undefined ? undefined : values.join(",");

@@ -1,14 +1,6 @@
 /**
- * The twin's network: one extra loopback listener per declared interface VPC endpoint. A connection
- * that arrives on an endpoint's listener came "through" that endpoint: its requests carry
- * aws:SourceVpce = the endpoint's id and aws:SourceVpc = its VPC, and no aws:SourceIp (IAM User Guide,
- * AWS global condition context keys). Each listener is a plain TCP server that hands its sockets to the
- * gateway's one HTTP server, so every transport rule (limits, deadlines, logging) is the same on all of
- * them; the listener a socket came in on is its local port.
- *
- * The listener's address stands for the API's own name as private DNS resolves it inside the VPC: a
- * request there is for the declared API unless its Host (`<id>.execute-api.<region>.amazonaws.com`) or an
- * `x-apigw-api-id` header names another API ("How to invoke a private API", API Gateway Developer Guide).
+ * One loopback listener per declared interface VPC endpoint, handing its sockets to the gateway's one HTTP server:
+ * a request there came through the endpoint (aws:SourceVpce, aws:SourceVpc; no aws:SourceIp, IAM global condition keys).
  */
 import type * as http from "node:http";
 import * as net from "node:net";
@@ -83,13 +75,8 @@ export async function openEndpointListeners(
 export type NetworkVerdict = { refuse: Answer } | { apiId: string };
 
 /**
- * - A PRIVATE API reached other than through an endpoint: API Gateway's front end routes the name to no
- *   API it may serve there, 403 ForbiddenException `{"message":"Forbidden"}` ("Private APIs are accessible
- *   only from within your VPCs", API Gateway Developer Guide, How to invoke a private API; the 403 of
- *   repost.aws knowledge center "api-gateway-vpc-connections"; "Forbidden" is its gateway answer for a
- *   request that names no API it serves, "How do I troubleshoot HTTP 403 errors from API Gateway?").
- * - A non-PRIVATE API reached through an endpoint: "VPC endpoints can route traffic only to private APIs,
- *   the result is an HTTP 403 error" (same knowledge center article): the same answer.
+ * 403 ForbiddenException "Forbidden" for a PRIVATE API reached outside an endpoint, and for any other API through one:
+ * "VPC endpoints can route traffic only to private APIs, the result is an HTTP 403 error" (repost.aws "api-gateway-vpc-connections").
  */
 export function networkVerdict(
   api: Pick<DeclaredApi, "endpointType" | "restApiId" | "region">,
@@ -103,6 +90,8 @@ export function networkVerdict(
   const fromHeader = typeof header === "string" ? header : undefined;
   // An id that cannot be an API id names no API (API ids are lower-case letters and digits).
   if (fromHeader !== undefined && !API_ID.test(fromHeader)) return forbidden();
+  // The listener stands for the API's name under private DNS, unless Host or x-apigw-api-id names another API
+  // ("How to invoke a private API", API Gateway Developer Guide).
   const apiId = apiIdOfHost(String(headers.host ?? "").toLowerCase(), api.region) ?? fromHeader ?? api.restApiId;
   if (apiId === api.restApiId && !isPrivate) return forbidden();
   return { apiId };

@@ -1,10 +1,6 @@
 /**
- * The back half of a request through the deployed API: the declared Integration (type, URI, credentials
- * role, request parameters) → AssumeRole of that role by apigateway.amazonaws.com (its trust policy) →
- * s3:GetObject by the role session (its identity policies and the bucket policy) → the declared object
- * (ETag, 304) → integration responses (selectionPattern over S3's status) → method responses. Used by
- * the data-plane pipeline after authorization, and by the control plane's TestInvokeMethod, which runs
- * the integration without authorization.
+ * The back half of a request: the declared Integration → AssumeRole by apigateway.amazonaws.com → s3:GetObject
+ * by the role session → the object → integration and method responses. TestInvokeMethod runs it unauthorized.
  */
 import { createHash } from "node:crypto";
 import { parseArn } from "../../lib/arn";
@@ -26,19 +22,14 @@ export type IntegrationWalk = (
 export const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
 
 /**
- * The request context API Gateway presents to STS when it assumes an integration credentials role:
- * no `aws:SourceAccount` (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479, confirmed with test-invoke-method:
- * "API Gateway does not have permission to assume the
- * provided role"). Whether it presents `aws:SourceArn` is not documented, so it is absent too: a trust
- * policy that needs either key fails here, the safe direction.
+ * What API Gateway presents to STS for an integration role: no aws:SourceAccount (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479);
+ * aws:SourceArn is undocumented, so absent too: a trust policy needing either fails here, the safe direction.
  */
 export const ASSUME_ROLE_CONTEXT = Object.freeze({});
 
 /**
- * API Gateway's answer to a configuration error (a role it cannot assume, a missing integration, no
- * matching integration response): 500 `{"message": "Internal server error"}`; the execution log says
- * "Execution failed due to configuration error: …" (repost.aws knowledge center "api-gateway-500-error-vpc";
- * aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#479). The gateway response type API_CONFIGURATION_ERROR ("Gateway response types for API Gateway").
+ * A configuration error (a role it cannot assume, no integration or integration response): 500 `{"message":
+ * "Internal server error"}`, gateway response API_CONFIGURATION_ERROR ("Gateway response types for API Gateway").
  */
 const configurationError = (): Answer => ({ status: 500, body: JSON.stringify({ message: "Internal server error" }) });
 
@@ -99,10 +90,8 @@ function assertModelled(method: DeclaredMethod): void {
 }
 
 /**
- * The integration response for the backend status: for AWS and HTTP integrations the selectionPattern
- * is matched against the backend's HTTP status code, and the response without one is the default
- * (IntegrationResponse.selectionPattern, API Gateway API reference; "Set up an integration response in
- * API Gateway"). The pattern is taken to match the whole status text.
+ * The integration response whose selectionPattern matches the backend's whole HTTP status, else the default one
+ * (IntegrationResponse.selectionPattern, API Gateway API reference).
  */
 function selectIntegrationResponse(
   responses: readonly DeclaredIntegrationResponse[],

@@ -1,17 +1,6 @@
 /**
- * A logger that never blocks and never throws.
- *
- * On Linux, Node writes to a stderr that is a pipe or socket synchronously (Node docs, "process I/O":
- * "Pipes (and sockets): synchronous on Linux"), so a parent that never reads our stderr freezes the
- * whole event loop once the kernel buffer is full, and a parent that has gone away kills the process
- * with an unhandled EPIPE. Here the stream's handle is switched to non-blocking, what the kernel
- * does not take waits in the stream's own buffer, and a line is dropped (and counted) whenever that
- * buffer already holds more than `maxBufferedBytes`. Write errors (EPIPE) mark the stream broken:
- * later lines are dropped, the process lives on.
- *
- * Non-blocking is re-asserted before every write: the flag lives on the file description, which is
- * shared with any child spawned with an inherited stderr, and libuv makes a child's stdio blocking
- * when it starts one (esbuild's service process, started while the plan is built, does exactly that).
+ * A logger that never blocks and never throws: stderr is switched to non-blocking (a pipe is written
+ * synchronously on Linux, Node docs "process I/O"), overflow and EPIPE drop lines (docs/decisions.md, "Twin").
  */
 import type { Writable } from "node:stream";
 
@@ -64,6 +53,7 @@ export function createLogger(stream: Writable = process.stderr, opts: LoggerOpti
         return false;
       }
       try {
+        // Again before every write: a child spawned with an inherited stderr makes the shared description blocking.
         state.nonBlocking();
         stream.write(`${text}\n`);
         return true;

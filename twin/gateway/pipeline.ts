@@ -1,15 +1,6 @@
 /**
- * What the deployed API Gateway decides for one request, walked over what the program declares
- * (twin/declared.ts), link by link:
- *   method (route selection: literal segments or `{param}` path parameters) → SigV4 (sigv4Verifier) →
- *   resource policy + identity policy (lib/iam) on the path as called → the declared Integration (type,
- *   URI, credentials role, request parameters: `{param}` into the S3 key, headers such as If-None-Match
- *   on to S3) → AssumeRole of that role by apigateway.amazonaws.com (its trust policy) → s3:GetObject by
- *   the role session (its identity policies and the bucket policy) → the declared object (ETag, 304) →
- *   integration responses (selectionPattern over S3's status) → method responses.
- * Nothing is served from a shortcut: a link the program breaks breaks the answer, as in AWS.
- * Transport concerns (sockets, body limits, timeouts) live in server.ts; this module sees one
- * fully-read request and returns one answer, with the path it took.
+ * What the deployed API Gateway decides for one fully-read request, link by link over what the program declares
+ * (route → SigV4 → policies → integration.ts), with the path it took: a link the program breaks breaks the answer.
  */
 import { type RouteMatch, routeMatcher } from "../../lib/api";
 import { accessDeniedMessage, authorize, evaluatePolicy, identityRequest } from "../../lib/iam/evaluate";
@@ -109,10 +100,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
   }
 
   /**
-   * An endpoint's policy sees a request without SigV4 content (no Authorization header, no presigned
-   * query) as the anonymous user ("Use VPC endpoint policies for private APIs in API Gateway": "No content
-   * → The invoker is evaluated as an anonymous user", and so is non-SigV4 authorization such as a bearer token; AWS's text for it, "User: anonymous is not authorized
-   * …", is in "How do I troubleshoot HTTP 403 errors from API Gateway?"). Undefined: the policy lets it on.
+   * An endpoint policy sees a request without SigV4 content as the anonymous user ("Use VPC endpoint policies
+   * for private APIs in API Gateway": "No content → The invoker is evaluated as an anonymous user"). Undefined: on.
    */
   function anonymousRefusal(req: GatewayRequest, via: DeclaredEndpoint, resource: string, path: PathStep[]): Answer | undefined {
     const authorization = req.headers.authorization;
@@ -129,6 +118,24 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     return { ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(ANONYMOUS, resource, verdict === "Deny"), "Message"), path };
   }
 
+  /** The request's identity, or the answer that refuses it: the endpoint policy for an unsigned request, then SigV4. */
+  function signedIdentity(
+    req: GatewayRequest,
+    via: DeclaredEndpoint | undefined,
+    resource: string,
+    path: PathStep[],
+  ): LocalIdentity | Answer {
+    const anonymous = via && anonymousRefusal(req, via, resource, path);
+    if (anonymous) return anonymous;
+    const auth = authenticate(req);
+    if (!auth.ok) {
+      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
+      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
+    }
+    path.push({ link: "SigV4", ok: true });
+    return auth.identity;
+  }
+
   /**
    * A request through an endpoint for an API the program did not declare: the endpoint policy is
    * evaluated first ("Use VPC endpoint policies for private APIs in API Gateway"); if it allows, that
@@ -138,15 +145,9 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const path: PathStep[] = [{ link: `network: through ${via.id} for API ${apiId}, which the program did not declare`, ok: true }];
     const [, stage = "", ...rest] = rawPath.split("/");
     const resource = methodArnOf(api.executionArn.replace(/[^:]+$/, apiId), stage, req.method, `/${rest.join("/")}`);
-    const anonymous = anonymousRefusal(req, via, resource, path);
-    if (anonymous) return anonymous;
-    const auth = authenticate(req);
-    if (!auth.ok) {
-      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
-      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
-    }
-    path.push({ link: "SigV4", ok: true });
-    const request = identityRequest(auth.identity.caller, INVOKE_ACTION, resource, {
+    const identity = signedIdentity(req, via, resource, path);
+    if ("status" in identity) return identity;
+    const request = identityRequest(identity.caller, INVOKE_ACTION, resource, {
       sourceIp: req.sourceIp,
       via: { sourceVpce: via.id, sourceVpc: via.vpcId },
     });
@@ -155,7 +156,7 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     path.push(step);
     if (!step.ok)
       return {
-        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(auth.identity.caller, resource, verdict === "Deny"), "Message"),
+        ...errorAnswer(403, "AccessDeniedException", accessDeniedMessage(identity.caller, resource, verdict === "Deny"), "Message"),
         path,
       };
     path.push({ link: `API ${apiId}: not declared by the program (the twin serves one API)`, ok: false });
@@ -195,16 +196,8 @@ export function createPipeline(plan: Plan, identities: readonly LocalIdentity[],
     const path: PathStep[] = req.via ? [{ link: `network: through ${req.via.id} (${req.via.vpcId})`, ok: true }] : [];
     // API Gateway authorizes the path as called: `…/GET/api/v1/2026/data.json` for the {year} route.
     const resource = methodArnOf(api.executionArn, api.stageName, method.httpMethod, resourcePath);
-    const anonymous = req.via && anonymousRefusal(req, req.via, resource, path);
-    if (anonymous) return anonymous;
-    const auth = authenticate(req);
-    if (!auth.ok) {
-      path.push({ link: "SigV4", ok: false, detail: auth.errorType });
-      return { ...errorAnswer(auth.status, auth.errorType, auth.message), path };
-    }
-    path.push({ link: "SigV4", ok: true });
-
-    const identity = auth.identity;
+    const identity = signedIdentity(req, req.via, resource, path);
+    if ("status" in identity) return identity;
     const { decision, policyDetail } = authorized(identity, resource, req.sourceIp, req.via);
     if (req.via) {
       const step = endpointStep(req.via, decision.endpoint);

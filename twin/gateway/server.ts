@@ -26,7 +26,7 @@ import { randomUUID } from "node:crypto";
 import { HOLIDAYS_PATH } from "../../lib/holidays";
 import { LocalIdentity, localIdentities } from "../identities";
 import { CommandError, Parsed, STACK_OPTIONS, UsageError, runMain, stackArgs } from "../../tools/cli/args";
-import { Plan, buildPlan, isProgramError } from "../plan";
+import { Plan, isProgramError } from "../plan";
 import type { DeclaredEndpoint } from "../network";
 import { EndpointListeners, openEndpointListeners } from "./endpoints";
 import { Logger, createLogger } from "./log";
@@ -347,14 +347,18 @@ export function contractLine(gw: RunningGateway): string {
     region: gw.region,
     allowed: gw.identities.filter((i) => i.expectAllowed).map(creds),
     denied: gw.identities.filter((i) => !i.expectAllowed).map(creds),
-    // apiHost: the API's own name, which private DNS resolves to the endpoint inside the VPC (curl --connect-to).
-    endpoints: gw.endpoints.map((e) => ({
-      id: e.id,
-      vpcId: e.vpcId,
-      url: e.url,
-      apiHost: `${gw.plan.declared.api.restApiId}.execute-api.${gw.region}.amazonaws.com`,
-    })),
+    endpoints: endpointsOf(gw),
   });
+}
+
+/** The contract's `endpoints`; apiHost: the API's own name, which private DNS resolves to the endpoint inside the VPC (curl --connect-to). */
+export function endpointsOf(gw: RunningGateway): { id: string; vpcId: string; url: string; apiHost: string }[] {
+  return gw.endpoints.map((e) => ({
+    id: e.id,
+    vpcId: e.vpcId,
+    url: e.url,
+    apiHost: `${gw.plan.declared.api.restApiId}.execute-api.${gw.region}.amazonaws.com`,
+  }));
 }
 
 /** `--port`: decimal digits only (no `0x50`, `1e3` or empty value), 0-65535; 0 picks a free port. */
@@ -377,7 +381,7 @@ export function writeContractFile(file: string, line: string): void {
 export const GATEWAY_COMMAND = {
   command: "npm run gateway",
   summary:
-    "Starts the local execute-api gateway on 127.0.0.1: it prints one JSON line (the contract: URLs, region, the local identities' credentials) on stdout first, then serves until SIGINT/SIGTERM. npm prints its own banner on stdout before it: read the contract from --contract-file, or run `npm run --silent gateway`.",
+    "Starts the offline twin on 127.0.0.1: the local execute-api gateway and the AWS control-plane endpoint (Lambda Invoke, API Gateway reads, STS GetCallerIdentity) for the AWS CLI and SDKs. It prints one JSON line (the contract: URLs, controlPlaneUrl, region, the stack outputs, the local identities' and each account's deployer's credentials) on stdout first, then, on stderr, the shell lines that point the AWS CLI at the twin (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN of account B's deployer; AWS CLI v2 before 2.13 reads no AWS_ENDPOINT_URL: pass --endpoint-url \"$AWS_ENDPOINT_URL\"), and serves until SIGINT/SIGTERM. npm prints its own banner on stdout before it: read the contract from --contract-file, or run `npm run --silent gateway`.",
   options: {
     port: { type: "string", value: "N", help: "port on 127.0.0.1 (default 0: any free port)" },
     "contract-file": {
@@ -385,38 +389,70 @@ export const GATEWAY_COMMAND = {
       value: "PATH",
       help: "also write the contract line to PATH (atomically, once listening: wait for the file to appear); removed on exit",
     },
+    "shell-file": {
+      type: "string",
+      value: "PATH",
+      help: "also write those shell lines (account B's deployer exported, account A's as a comment) to PATH, for `. PATH`; removed on exit",
+    },
     "log-requests": { type: "boolean", help: "log one line per request on stderr (never blocking; dropped under backpressure)" },
+    transform: {
+      type: "string",
+      multiple: true,
+      value: "PATH",
+      help: "register a resource transform (a module whose default export is a pulumi.ResourceTransform) before the program runs: a variant of the program, e.g. twin/transforms/dropRedeployTrigger.ts",
+    },
+    update: {
+      type: "boolean",
+      help: "model an update: the stack config (with the transforms) was deployed first, then `pulumi up` ran with the --set values; each stage serves what its deployment captured",
+    },
     ...STACK_OPTIONS,
   },
-  examples: ["npm run gateway -- --port 0 --contract-file /tmp/gateway.json &", "npm run --silent gateway -- --port 8787 | head -1"],
+  examples: [
+    "npm run gateway -- --port 0 --contract-file /tmp/gateway.json &",
+    "npm run --silent gateway -- --port 8787 | head -1",
+    'npm run gateway -- --shell-file /tmp/twin.env --contract-file /tmp/gateway.json & # then: . /tmp/twin.env; aws lambda invoke --endpoint-url "$AWS_ENDPOINT_URL" --function-name NAME out.json',
+  ],
 } as const;
 
-/** `npm run gateway`: starts the gateway, prints the contract, and serves until SIGINT/SIGTERM. */
+/** `npm run gateway`: starts the twin (gateway + control plane), prints the contract, and serves until SIGINT/SIGTERM. */
 export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.options>, logger: Logger = createLogger()): Promise<void> {
   const port = parsePort(values.port);
   const { stack, overrides } = stackArgs(values);
-  const plan = await buildPlan(stack, overrides);
-  const gw = await startGateway(plan, { port, logger, logRequests: values["log-requests"] === true }).catch(
-    (err: NodeJS.ErrnoException) => {
-      if (err.code === "EADDRINUSE") {
-        throw new CommandError(
-          `--port ${port}: 127.0.0.1:${port} is already in use (a gateway still running? stop it), or pass --port 0 to pick a free port`,
-        );
-      }
-      throw err;
-    },
-  );
-  const contract = contractLine(gw);
+  // Loaded here: twin/endpoint.ts builds on this module's startGateway.
+  const { loadTransform, startTwin, twinContractLine, twinShellLines } = await import("../endpoint");
+  const transforms = (values.transform ?? []).map(loadTransform);
+  const twin = await startTwin(stack, {
+    overrides,
+    update: values.update === true,
+    runOptions: transforms.length > 0 ? { transforms } : {},
+    gateway: { port, logger, logRequests: values["log-requests"] === true },
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "EADDRINUSE") {
+      throw new CommandError(
+        `--port ${port}: 127.0.0.1:${port} is already in use (a gateway still running? stop it), or pass --port 0 to pick a free port`,
+      );
+    }
+    throw err;
+  });
+  const gw = twin.gateway;
+  const contract = twinContractLine(twin);
   process.stdout.write(`${contract}\n`);
+  const shell = twinShellLines(twin);
   const file = values["contract-file"];
-  if (file) {
+  const envFile = values["shell-file"];
+  for (const [option, target, text] of [
+    ["--shell-file", envFile, shell],
+    ["--contract-file", file, contract],
+  ] as const) {
+    if (!target) continue;
     try {
-      writeContractFile(file, contract);
+      writeContractFile(target, text);
     } catch (err) {
-      await gw.close();
-      throw new CommandError(`--contract-file ${file}: cannot write it (${(err as Error).message}); pass a path in a writable folder`);
+      await twin.close();
+      throw new CommandError(`${option} ${target}: cannot write it (${(err as Error).message}); pass a path in a writable folder`);
     }
   }
+  logger.line(`AWS control plane of the twin on ${twin.controlPlane.endpoint}; point the AWS CLI at it with:\n${shell}`);
   logger.line(`local execute-api gateway listening on ${gw.url} (Ctrl-C or kill ${process.pid} to stop)`);
   for (const e of gw.endpoints) logger.line(`  through VPC endpoint ${e.id} (${e.vpcId}): ${e.url}`);
   let stopping = false;
@@ -430,9 +466,11 @@ export async function gatewayMain({ values }: Parsed<typeof GATEWAY_COMMAND.opti
     // The contract goes first, synchronously: whoever stopped us may end its session (and us) before
     // the server has closed, and a stale contract would point the next reader at a dead port.
     if (file) fs.rmSync(file, { force: true });
+    if (envFile) fs.rmSync(envFile, { force: true });
     // The last line says how the run went (the fuzz run reads it); then exit even if it is dropped.
+    logger.line(`control plane stats: ${JSON.stringify(twin.controlPlane.stats())}`);
     logger.line(`gateway stats: ${JSON.stringify(gw.stats())}`);
-    void gw.close().then(() => setTimeout(() => process.exit(0), 50).unref());
+    void twin.close().then(() => setTimeout(() => process.exit(0), 50).unref());
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

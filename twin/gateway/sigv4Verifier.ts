@@ -1,13 +1,7 @@
 /**
- * Authenticates an incoming request the way API Gateway does for `AWS_IAM` methods, from the
- * request as it arrived on the wire: the Authorization header (authorizationHeader.ts) or a
- * presigned query (presignedQuery.ts), the request time and clock skew, the credential scope, the
- * access key, the signature over the canonical request (canonicalRequest.ts, signingKey.ts), and the
- * session token. Failures carry API Gateway's status, `x-amzn-errortype` and message (authErrors.ts).
- *
- * The order of the checks follows what AWS answers when several things are wrong at once
- * (mhart/dynalite's notes from probing AWS): presence → date format → clock skew → host signed →
- * algorithm → credential shape → scope → access key → signature → token.
+ * Authenticates a request as API Gateway does for `AWS_IAM` methods, from the wire, answering its status,
+ * `x-amzn-errortype` and message; checks in the order AWS reports several faults (mhart/dynalite's probes):
+ * presence → date format → clock skew → host signed → algorithm → credential shape → scope → key → signature → token.
  */
 import { timingSafeEqual } from "node:crypto";
 import { formatAmzDate, parseAmzDate, parseHttpDate } from "./amzDate";
@@ -87,9 +81,7 @@ function splitTarget(rawUrl: string): { wirePath: string; rawQuery: string } {
 }
 
 /**
- * Only the syntax of an Authorization header (missing equal-sign, repeated or missing parts), for
- * routes that do not exist: API Gateway still parses the header there, so `Authorization: Bearer x`
- * on a missing path gets IncompleteSignatureException, not Missing Authentication Token
+ * Only an Authorization header's syntax, for routes that do not exist: API Gateway still parses it there
  * (amazon-archives/aws-cognito-angular-quickstart#50). Undefined when there is nothing to object to.
  */
 export function authorizationSyntaxFailure(req: IncomingSignedRequest): AuthFailure | undefined {

@@ -2,6 +2,7 @@
  * Product tests' own Pulumi mocks (public API only: `pulumi.runtime.setMocks`): run a program or some
  * components, record each resource by type with its inputs, and resolve what the program exports.
  */
+import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -269,3 +270,10 @@ export function runIndex(config: Record<string, string>, opts: MockOptions & { d
 
 /** The resources of one type. */
 export const byType = (run: Run, type: string): Declared[] => run.resources.filter((r) => r.type === type);
+
+/** The one resource of a type; fails naming the type and how many there were. */
+export function one(run: Run, type: string): Declared {
+  const found = byType(run, type);
+  assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
+  return found[0];
+}
