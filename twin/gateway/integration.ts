@@ -89,6 +89,22 @@ function assertModelled(method: DeclaredMethod): void {
   }
 }
 
+type SelectionPatterns = ReadonlyMap<DeclaredIntegrationResponse, RegExp>;
+
+/** Each declared selectionPattern as the whole-status regex it is, compiled once when the walk is made. */
+function selectionPatterns(methods: Iterable<DeclaredMethod>): SelectionPatterns {
+  const compiled = new Map<DeclaredIntegrationResponse, RegExp>();
+  for (const m of methods)
+    for (const r of m.integrationResponses) {
+      const pattern = wholeStatus(r);
+      if (pattern) compiled.set(r, pattern);
+    }
+  return compiled;
+}
+
+const wholeStatus = (r: DeclaredIntegrationResponse): RegExp | undefined =>
+  r.selectionPattern === undefined || r.selectionPattern === "" ? undefined : new RegExp(`^(?:${r.selectionPattern})$`);
+
 /**
  * The integration response whose selectionPattern matches the backend's whole HTTP status, else the default one
  * (IntegrationResponse.selectionPattern, API Gateway API reference).
@@ -96,11 +112,11 @@ function assertModelled(method: DeclaredMethod): void {
 function selectIntegrationResponse(
   responses: readonly DeclaredIntegrationResponse[],
   status: number,
+  patterns: SelectionPatterns,
 ): DeclaredIntegrationResponse | undefined {
   const text = String(status);
-  const matching = responses.find(
-    (r) => r.selectionPattern !== undefined && r.selectionPattern !== "" && new RegExp(`^(?:${r.selectionPattern})$`).test(text),
-  );
+  // A method from a frozen deployment's snapshot may not be among the walk's own: compile its pattern then.
+  const matching = responses.find((r) => (patterns.get(r) ?? wholeStatus(r))?.test(text));
   return matching ?? responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
 }
 
@@ -163,6 +179,7 @@ type MethodResult =
 export function createIntegrationWalk(declared: Declared, lastModified: string): IntegrationWalk {
   const { api, roles, buckets } = declared;
   for (const m of api.methods.values()) assertModelled(m);
+  const patterns = selectionPatterns(api.methods.values());
 
   const trustOf = (role: DeclaredRole) =>
     authorizeServiceAssumeRole({
@@ -196,6 +213,8 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
     const notModified: BackendResponse = { status: 304, headers: { ETag: etag, "Last-Modified": lastModified }, body: "" };
     return { etag, ok, notModified };
   };
+  // S3 computes an object's ETag when it is written, not per GET: so does the twin, once per declared object.
+  const answers = new Map([...buckets.values()].flatMap((b) => [...b.objects.values()].map((o) => [o, answersOf(o)] as const)));
 
   return function integrate(method, pathParams, requestHeaders, path) {
     const fail = (link: string, detail: string): Answer => {
@@ -249,19 +268,19 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
           detail: `${backend.status} ${canList ? "NoSuchKey" : "AccessDenied"} (no object ${key} is declared in ${bucket.name})`,
         });
       } else {
-        const answers = answersOf(object);
+        const { etag, ok, notModified } = answers.get(object) ?? answersOf(object);
         const ifNoneMatch = request.headers.get("if-none-match");
-        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, answers.etag)) {
-          backend = answers.notModified;
+        if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, etag)) {
+          backend = notModified;
           path.push({ link: getLink, ok: true, detail: "304 Not Modified" });
         } else {
-          backend = answers.ok;
+          backend = ok;
           path.push({ link: getLink, ok: true });
         }
       }
     }
 
-    const result = mapResponse(method, backend);
+    const result = mapResponse(method, backend, patterns);
     if (!result.ok) return fail(result.link, result.detail);
     return {
       status: result.status,
@@ -274,9 +293,9 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
 }
 
 /** Integration response → method response for one S3 answer (selection, declared parameters, mapping). */
-function mapResponse(method: DeclaredMethod, backend: BackendResponse): MethodResult {
+function mapResponse(method: DeclaredMethod, backend: BackendResponse, patterns: SelectionPatterns): MethodResult {
   const broken = (link: string, detail: string): MethodResult => ({ ok: false, link, detail });
-  const response = selectIntegrationResponse(method.integrationResponses, backend.status);
+  const response = selectIntegrationResponse(method.integrationResponses, backend.status, patterns);
   if (!response)
     return broken(
       "integration response",
