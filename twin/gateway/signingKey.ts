@@ -8,8 +8,19 @@ import { sha256Hex } from "./canonicalRequest";
 
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac("sha256", key).update(data, "utf8").digest();
 
+// Derived keys kept per scope, bounded at 50 like smithy's (signature-v4 credentialDerivation.ts, MAX_CACHE_SIZE):
+// four HMACs a request are what held the gateway under its 0.30× budget (docs/benchmarks.md).
+const derived = new Map<string, Buffer>();
+
 export function signingKey(secret: string, shortDate: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
+  const id = `${shortDate}\n${region}\n${service}\n${secret}`;
+  let key = derived.get(id);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
+    if (derived.size >= 50) derived.delete(derived.keys().next().value as string);
+    derived.set(id, key);
+  }
+  return key;
 }
 
 export function stringToSign(amzDate: string, scope: string, canonicalRequestText: string): string {
