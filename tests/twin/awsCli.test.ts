@@ -5,11 +5,12 @@
  * Expectations are stated from the contract and AWS's documented shapes, not from the twin's code.
  */
 import { strict as assert } from "node:assert";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type RunningTwin, startTwin, twinContractLine } from "../../twin/endpoint";
+import { AwsCliDriver, type AwsCliRun, findAwsCliV2 } from "../helpers/awsCli";
 
 interface Creds {
   arn: string;
@@ -26,16 +27,6 @@ interface Contract {
   deployers: (Creds & { accountId: string })[];
 }
 
-/** The AWS CLI v2 binary and whether it reads AWS_ENDPOINT_URL (2.13 and later), or undefined. */
-function findAwsCliV2(): { bin: string; readsEndpointEnv: boolean } | undefined {
-  for (const bin of ["/usr/bin/aws", "aws"]) {
-    const r = spawnSync(bin, ["--version"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir() } });
-    const m = /^aws-cli\/2\.(\d+)\./.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`.trim());
-    if (r.status === 0 && m) return { bin, readsEndpointEnv: Number(m[1]) >= 13 };
-  }
-  return undefined;
-}
-
 describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)", function () {
   this.timeout(120_000);
   const cli = findAwsCliV2();
@@ -44,6 +35,7 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
   let home = "";
   let configFile = "";
   let out = "";
+  let driver: AwsCliDriver | undefined;
 
   before(async function () {
     if (!cli) {
@@ -51,6 +43,7 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
       this.skip();
     }
     twin = await startTwin("dev");
+    driver = new AwsCliDriver(cli);
     contract = JSON.parse(twinContractLine(twin)) as Contract;
     home = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-awscli-"));
     configFile = path.join(home, "aws-config");
@@ -77,12 +70,16 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
   });
 
   after(async () => {
+    driver?.close();
     await twin?.close();
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
-  /** Runs `aws …` as a profile, with nothing but environment variables pointing it at the twin. */
-  function aws(profile: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  /**
+   * Runs `aws …` as a profile, with nothing but environment variables pointing it at the twin: through
+   * the CLI's entry point in the driver's interpreter, or with `binary`, as the /usr/bin/aws process.
+   */
+  function aws(profile: string, args: string[], binary = false): Promise<AwsCliRun> {
     const env = {
       PATH: process.env.PATH ?? "",
       HOME: home,
@@ -94,10 +91,10 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
       AWS_PAGER: "",
       AWS_EC2_METADATA_DISABLED: "true",
     };
-    // CLI v2 before 2.13 reads no AWS_ENDPOINT_URL (AWS SDKs and Tools Reference Guide, "Service-specific endpoints").
-    const endpoint = cli!.readsEndpointEnv ? [] : ["--endpoint-url", contract.controlPlaneUrl];
+    const argv = [...args, ...(cli!.readsEndpointEnv ? [] : ["--endpoint-url", contract.controlPlaneUrl])];
+    if (!binary) return driver!.run(argv, env);
     return new Promise((resolve) =>
-      execFile(cli!.bin, [...args, ...endpoint], { env, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) =>
+      execFile(cli!.bin, argv, { env, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
       ),
     );
@@ -122,8 +119,8 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
       holidayYears: number[];
     };
 
-  it("aws lambda invoke runs the caller function: out.json holds the holidays of the configured years", async () => {
-    const r = await aws("deployer-b", ["lambda", "invoke", "--function-name", o().callerFunctionName, out]);
+  it("aws lambda invoke (the /usr/bin/aws process) runs the caller function: out.json holds the configured years' holidays", async () => {
+    const r = await aws("deployer-b", ["lambda", "invoke", "--function-name", o().callerFunctionName, out], true);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { StatusCode: number }).StatusCode, 200);
     const holidays = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, string>;
