@@ -14,6 +14,12 @@ const NO_TESTS = {
   message: "Tooling never imports tests/: move the shared piece into tools/testkit/.",
 };
 
+// The root module re-exports every service: importing it puts ~2,200 more type files into the type check.
+const AWS_ROOT = {
+  name: "@pulumi/aws",
+  message: 'Import the service module instead (import * as apigateway from "@pulumi/aws/apigateway"; Provider from "@pulumi/aws/provider").',
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "**/*.mjs", "**/*.js", "examples/**/node_modules/**"] },
   ...tseslint.configs.recommended,
@@ -24,6 +30,7 @@ export default tseslint.config(
     rules: {
       "@pulumi/no-output-in-template-literal": "error",
       "@pulumi/no-output-instance-in-template-literal": "error",
+      "no-restricted-imports": ["error", { paths: [AWS_ROOT] }],
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
@@ -36,6 +43,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
+          paths: [AWS_ROOT],
           patterns: [
             {
               group: below(TOOLING_DIRS),
@@ -53,6 +61,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
+          paths: [AWS_ROOT],
           patterns: [NO_TESTS],
         },
       ],
@@ -65,6 +74,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
+          paths: [AWS_ROOT],
           patterns: [
             NO_TESTS,
             {

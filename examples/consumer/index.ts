@@ -4,7 +4,7 @@
  * It exports `callerRoleArn`, which holidays-api reads back through its `invokerStacks` config.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import { CallerFunction } from "../../components";
 
 const config = new pulumi.Config();
@@ -12,7 +12,7 @@ const holidays = new pulumi.StackReference(config.require("holidaysStack"));
 const region = holidays.requireOutput("region") as pulumi.Output<string>;
 
 const accountId = config.get("accountId");
-const provider = new aws.Provider("consumer", {
+const provider = new Provider("consumer", {
   region,
   profile: config.get("profile"),
   allowedAccountIds: accountId ? [accountId] : undefined,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as apigateway from "@pulumi/aws/apigateway";
+import * as wafv2 from "@pulumi/aws/wafv2";
 import { HolidaysApi } from "../../components";
 
 /**
@@ -7,7 +8,7 @@ import { HolidaysApi } from "../../components";
  * stage, and a WAF web ACL (scope REGIONAL) in front of the stage. Pass the provider of account A.
  */
 export function extendStage(api: HolidaysApi, webAclArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
-  const methodSettings = new aws.apigateway.MethodSettings(
+  const methodSettings = new apigateway.MethodSettings(
     "holidays-throttling",
     {
       restApi: api.restApi.id,
@@ -17,6 +18,6 @@ export function extendStage(api: HolidaysApi, webAclArn: pulumi.Input<string>, o
     },
     opts,
   );
-  const webAcl = new aws.wafv2.WebAclAssociation("holidays-waf", { resourceArn: api.stage.arn, webAclArn }, opts);
+  const webAcl = new wafv2.WebAclAssociation("holidays-waf", { resourceArn: api.stage.arn, webAclArn }, opts);
   return { methodSettings, webAcl };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
 
 // "organization/holidays-api/dev" with the local backend; "<your-org>/holidays-api/dev" with Pulumi Cloud.
 const holidays = new pulumi.StackReference("organization/holidays-api/dev");
@@ -7,13 +7,13 @@ const methodArn = holidays.requireOutput("methodArn") as pulumi.Output<string>;
 const dataUrl = holidays.requireOutput("dataUrl") as pulumi.Output<string>;
 
 // A role of yours that may call the API (here a Lambda's role), granted the one method.
-const myRole = new aws.iam.Role("holidays-reader", {
+const myRole = new iam.Role("holidays-reader", {
   assumeRolePolicy: JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
   }),
 });
-new aws.iam.RolePolicy("invoke-holidays", {
+new iam.RolePolicy("invoke-holidays", {
   role: myRole.id,
   policy: methodArn.apply((arn) => JSON.stringify({
     Version: "2012-10-17",

@@ -3,7 +3,7 @@
  * the route method ARNs it is given (an Output here, as from a StackReference), and its outputs.
  */
 import { strict as assert } from "node:assert";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction, type CallerFunctionArgs } from "../../../components/callerFunction";
 import { type Run as ProgramRun, runMocked as runUnderMocks } from "../helpers/mocks";
@@ -14,7 +14,7 @@ const YEAR_METHOD_ARN = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/
 
 function declare(extra: Partial<CallerFunctionArgs> = {}): () => Record<string, unknown> {
   return () => {
-    const provider = new aws.Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
+    const provider = new Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
     const caller = new CallerFunction(
       "c",
       {

@@ -4,7 +4,7 @@
  * pulumi.ResourceError before any apply.
  */
 import { strict as assert } from "node:assert";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerNetwork, type CallerNetworkArgs, subnetCidr } from "../../../components/callerNetwork";
 import { CallerFunction } from "../../../components/callerFunction";
@@ -16,7 +16,7 @@ const ROLE = "arn:aws:iam::222222222222:role/caller";
 const EXEC = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123";
 const ROUTES = [`${EXEC}/test/GET/api/v1/data.json`, `${EXEC}/test/GET/api/v1/*/data.json`];
 
-const accountB = () => new aws.Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
+const accountB = () => new Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
 
 describe("CallerNetwork component (alone)", () => {
   let run: ProgramRun;
@@ -94,7 +94,7 @@ describe("CallerNetwork component (alone)", () => {
 
 describe("HolidaysApi and CallerFunction: private-API arguments", () => {
   const api = (extra: Partial<ConstructorParameters<typeof HolidaysApi>[1]>) => () => {
-    const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+    const provider = new Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
     const h = new HolidaysApi(
       "h",
       { region: "ap-northeast-1", objects: [{ key: "api/v1/data.json", body: "{}\n" }], stageName: "test", invokerArns: [ROLE], ...extra },

@@ -3,7 +3,7 @@
  * attaches to the exposed `api.stage` and `api.restApi` get that stage's ARN, name and API id.
  */
 import { strict as assert } from "node:assert";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import { HolidaysApi } from "../../../components";
 import { extendStage } from "../../snippets/extendStage";
 import { type Declared, type Run, byType, runMocked } from "../helpers/mocks";
@@ -19,7 +19,7 @@ describe("extending HolidaysApi through its children (docs/extending.md)", () =>
   };
   before(async () => {
     run = await runMocked(() => {
-      const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+      const provider = new Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
       const api = new HolidaysApi(
         "h",
         {

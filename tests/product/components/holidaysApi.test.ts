@@ -4,7 +4,7 @@
  * component's outputs are what it documents, and its children are exposed.
  */
 import { strict as assert } from "node:assert";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { HolidaysApi, type HolidaysApiArgs } from "../../../components/holidaysApi";
 import { type Run as ProgramRun, runMocked as runUnderMocks } from "../helpers/mocks";
@@ -14,7 +14,7 @@ const CALLER = "arn:aws:iam::222222222222:role/caller";
 
 function declare(extra: Partial<HolidaysApiArgs> = {}): () => Record<string, unknown> {
   return () => {
-    const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+    const provider = new Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
     const api = new HolidaysApi(
       "h",
       {

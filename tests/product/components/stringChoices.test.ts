@@ -4,7 +4,7 @@
  * refuse anything else as a one-line pulumi.ResourceError, before any child is declared.
  */
 import { strict as assert } from "node:assert";
-import * as aws from "@pulumi/aws";
+import { Provider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { CallerFunction } from "../../../components/callerFunction";
 import { HolidaysApi } from "../../../components/holidaysApi";
@@ -13,7 +13,7 @@ import { runMocked as runUnderMocks } from "../helpers/mocks";
 const ROUTE = "arn:aws:execute-api:ap-northeast-1:111111111111:abc123/dev/GET/api/v1/data.json";
 
 const caller = (runtime: string | undefined) => () => {
-  const provider = new aws.Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
+  const provider = new Provider("account-b", { region: "ap-northeast-1", allowedAccountIds: ["222222222222"] });
   const c = new CallerFunction(
     "c",
     { apiUrl: "https://example.invalid/dev/api/v1/data.json", apiRegion: "ap-northeast-1", methodArns: [ROUTE], runtime },
@@ -22,7 +22,7 @@ const caller = (runtime: string | undefined) => () => {
   return { functionName: c.functionName };
 };
 const api = (dataRetention: string | undefined) => () => {
-  const provider = new aws.Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+  const provider = new Provider("account-a", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
   const h = new HolidaysApi(
     "h",
     {
