@@ -17,7 +17,8 @@ const NO_TESTS = {
 // The root module re-exports every service: importing it puts ~2,200 more type files into the type check.
 const AWS_ROOT = {
   name: "@pulumi/aws",
-  message: 'Import the service module instead (import * as apigateway from "@pulumi/aws/apigateway"; Provider from "@pulumi/aws/provider").',
+  message:
+    'Import the service module instead (import * as apigateway from "@pulumi/aws/apigateway"; Provider from "@pulumi/aws/provider").',
 };
 
 export default tseslint.config(
