@@ -12,7 +12,14 @@ check.stdout.on("data", (c) => (checkOut += c));
 check.stderr.on("data", (c) => (checkOut += c));
 const checkDone = new Promise((resolve) => check.on("close", resolve));
 
-const mocha = spawn(`${root}node_modules/.bin/mocha`, process.argv.slice(2), { cwd: root, stdio: "inherit" });
+// A larger young generation for the mocha workers, which run the program under mocks ~80 times each
+// suite: fewer scavenges, 15% less CPU (docs/benchmarks.md). V8's flag, allowed in NODE_OPTIONS.
+const NODE_OPTIONS = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ");
+const mocha = spawn(`${root}node_modules/.bin/mocha`, process.argv.slice(2), {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NODE_OPTIONS },
+});
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     check.kill(signal);
