@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as readline from "node:readline";
 
 export interface AwsCliRun {
   code: number;
@@ -15,8 +16,8 @@ export interface AwsCliRun {
 
 export interface AwsCliV2 {
   bin: string;
-  /** The interpreter named by the binary's `#!` line, which runs the driver too. */
-  python: string;
+  /** The interpreter named by the binary's `#!` line, which runs the driver too; none for a frozen (installer) build. */
+  python?: string;
   /** 2.13 and later read AWS_ENDPOINT_URL (AWS SDKs and Tools Reference Guide, "Service-specific endpoints"). */
   readsEndpointEnv: boolean;
 }
@@ -28,8 +29,12 @@ export function findAwsCliV2(): AwsCliV2 | undefined {
     const m = /^aws-cli\/2\.(\d+)\./.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`.trim());
     if (r.status !== 0 || !m) continue;
     const where = bin.includes("/") ? bin : spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" }).stdout.trim();
-    const shebang = /^#!\s*(\S+)/.exec(fs.readFileSync(where, "utf8").split("\n", 1)[0]);
-    return { bin, python: shebang?.[1] ?? "python3", readsEndpointEnv: Number(m[1]) >= 13 };
+    const head = Buffer.alloc(256);
+    const fd = fs.openSync(where, "r");
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const shebang = /^#!\s*(\S+)/.exec(head.subarray(0, read).toString("latin1"));
+    return { bin, python: shebang?.[1], readsEndpointEnv: Number(m[1]) >= 13 };
   }
   return undefined;
 }
@@ -37,19 +42,11 @@ export function findAwsCliV2(): AwsCliV2 | undefined {
 /** `aws <argv>` run by the CLI's own entry point in one long-lived interpreter, one command at a time. */
 export class AwsCliDriver {
   private readonly child: ChildProcess;
-  private buffered = "";
   private readonly waiting: ((r: AwsCliRun) => void)[] = [];
 
-  constructor(cli: AwsCliV2) {
-    this.child = spawn(cli.python, [path.join(__dirname, "awsCliDriver.py")], { stdio: ["pipe", "pipe", "inherit"] });
-    this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      this.buffered += chunk;
-      for (let nl = this.buffered.indexOf("\n"); nl >= 0; nl = this.buffered.indexOf("\n")) {
-        const line = this.buffered.slice(0, nl);
-        this.buffered = this.buffered.slice(nl + 1);
-        this.waiting.shift()?.(JSON.parse(line) as AwsCliRun);
-      }
-    });
+  constructor(python: string) {
+    this.child = spawn(python, [path.join(__dirname, "awsCliDriver.py")], { stdio: ["pipe", "pipe", "inherit"] });
+    readline.createInterface({ input: this.child.stdout! }).on("line", (line) => this.waiting.shift()?.(JSON.parse(line) as AwsCliRun));
     this.child.on("exit", (code) => {
       for (const resolve of this.waiting.splice(0)) resolve({ code: -1, stdout: "", stderr: `awsCliDriver.py exited (${code})` });
     });

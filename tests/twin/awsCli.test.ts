@@ -43,7 +43,8 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
       this.skip();
     }
     twin = await startTwin("dev");
-    driver = new AwsCliDriver(cli);
+    // A frozen (installer) build has no interpreter to share: each command then runs the binary.
+    if (cli.python) driver = new AwsCliDriver(cli.python);
     contract = JSON.parse(twinContractLine(twin)) as Contract;
     home = fs.mkdtempSync(path.join(os.tmpdir(), "holidays-awscli-"));
     configFile = path.join(home, "aws-config");
@@ -92,7 +93,7 @@ describe("the AWS CLI v2 against the twin (aws lambda invoke, apigateway, sts)",
       AWS_EC2_METADATA_DISABLED: "true",
     };
     const argv = [...args, ...(cli!.readsEndpointEnv ? [] : ["--endpoint-url", contract.controlPlaneUrl])];
-    if (!binary) return driver!.run(argv, env);
+    if (!binary && driver) return driver.run(argv, env);
     return new Promise((resolve) =>
       execFile(cli!.bin, argv, { env, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
