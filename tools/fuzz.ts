@@ -301,7 +301,7 @@ async function fuzzControlPlane(contract: Contract, requests: number, seed: numb
     deployerB,
     intruder,
   };
-  const cases = fc.sample(controlPlaneCaseArb, { seed, numRuns: requests });
+  const cases = fc.sample(controlPlaneCaseArb(), { seed, numRuns: requests });
   const byKind = new Map<string, Map<string, number>>();
   const out = { done: 0, elapsed: 0, byKind, unexpected5xx: 0, falseAccepts: 0, wrongAnswers: 0, noAnswer: 0, examples: [] as string[] };
   const note = (what: string, c: ControlPlaneCase, detail: string) => {

@@ -79,6 +79,7 @@ const NAMED = [
   "routes",
   "routes-conditional",
   "verify-local",
+  "npm-start",
 ];
 
 function named(id: string): DocBlock {
@@ -402,15 +403,38 @@ describe("README: the door", () => {
     assert.equal(README.blocks[0]?.marker?.id, "first-commands", "the first block is the two commands");
   });
 
-  it("first commands: `npm ci` and `npm test` are what CI runs; `npm start` is what start.test.ts runs end to end", () => {
+  it("first commands: `npm ci` and `npm test` are what CI runs; `npm start` is docs/twin.md's block, run below", () => {
     assert.deepEqual(shellLines(named("first-commands").code), ["npm ci && npm start", "npm test"]);
     // npm ci would reinstall node_modules under this very run, and npm test is this run: CI runs both.
     const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
     assert.match(ci, /^npm ci\b/m);
     assert.match(ci, /^npm test$/m);
-    // `npm start` execs twin/story.ts, which tests/twin/start.test.ts runs in a child process (the story, exit 0).
-    assert.equal(PKG.scripts.start, "exec node -r ./tools/tsHook.cjs twin/story.ts");
-    assert.match(fs.readFileSync(path.join(ROOT, "tests", "twin", "start.test.ts"), "utf8"), /path\.join\(ROOT, "twin", "story\.ts"\)/);
+    assert.deepEqual(shellLines(named("npm-start").code), ["npm start"]);
+  });
+
+  it("`npm start`, as a newcomer runs it, tells the whole story and exits 0", async () => {
+    const stdout = await stdoutOf(named("npm-start"));
+    assert.match(stdout, /== 1\. Plan ==/);
+    assert.match(stdout, /Account A — serves the API: 111111111111/);
+    assert.match(stdout, /Account B — runs the caller: 222222222222/);
+    assert.match(stdout, /"Sid": "AllowInvokers"/);
+    assert.match(
+      stdout,
+      /✔ caller role runs the bundled handler\n {4}expected: returns the \d+ holidays of data\.json — cross-account, a listed invoker, with an identity grant\n {4}path: {5}SigV4 ✔ → resource policy AllowViaAccount \(AllowInvokers\) \+ identity Allow ✔ → AssumeRole holidays-s3-read-\w+ ✔ → s3:GetObject api\/v1\/data\.json ✔ → 200 application\/json; charset=utf-8/,
+    );
+    assert.match(stdout, /"2020-07-24": "スポーツの日"|"2026-01-01": "元日"/);
+    assert.match(
+      stdout,
+      /✔ unsigned GET \(like a plain curl\)\n {4}expected: 403 MissingAuthenticationTokenException: Missing Authentication Token/,
+    );
+    assert.match(
+      stdout,
+      /✔ signed GET as intruder role in the caller's account \(not named\), from 127\.0\.0\.1\n {4}expected: 403 AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role\/holidays-local-intruder\/local-session is not authorized .* with an explicit deny — exclusive: it is not an invoker/,
+    );
+    assert.match(stdout, /✔ caller role with a tampered signature\n {4}expected: 403 InvalidSignatureException/);
+    assert.match(stdout, /Story complete: all 5 outcomes as expected/);
+    const planMs = Number(/plan built in (\d+) ms/.exec(stdout)?.[1]);
+    assert.ok(planMs > 0);
   });
 
   it("the config table lists every key lib/config.ts accepts, and only those", () => {
@@ -497,15 +521,17 @@ describe("docs: named checks", function () {
     assert.match(code, /^pulumi preview\b/m);
   });
 
-  it("verify --local is what tests/tooling/verify.test.ts runs through npm", () => {
+  it("`npm run verify -- --local`, as a user runs it, exits 0 on the dev stack with every outcome as expected", async () => {
+    const b = named("verify-local");
     assert.deepEqual(
-      npmInvocations(named("verify-local").code).map((l) => [l.script, ...l.args]),
+      npmInvocations(b.code).map((l) => [l.script, ...l.args]),
       [["verify", "--local"]],
     );
-    assert.match(
-      fs.readFileSync(path.join(ROOT, "tests", "tooling", "verify.test.ts"), "utf8"),
-      /spawnSync\("npm", \["run", "--silent", "verify", "--", "--local"\]/,
-    );
+    // What verify printed, after npm's "> holidays-api@… verify" banner.
+    const out = (await stdoutOf(b)).replace(/^\n(?:> .*\n)+\n/, "");
+    assert.match(out, /^Verifying stack dev on the offline twin/);
+    assert.match(out, /All 7 outcomes as expected: the deployment works end to end\.\n$/);
+    assert.doesNotMatch(out, /✘/);
   });
 
   describe("the local gateway walkthrough (docs/twin.md), run as one shell session", () => {
