@@ -72,12 +72,15 @@ export function bundleFile(entry: string, external: string[] = []): string {
 
 // Bundles kept on disk: every planning process would otherwise run esbuild (≈0.4 s). Keyed by esbuild's
 // version, options, folder and lockfile; an entry holds each input's SHA-256 (its metafile `inputs`,
-// https://esbuild.github.io/api/#metafile) and serves only while they all still match.
+// https://esbuild.github.io/api/#metafile) and serves only while they all still match; an unchanged
+// size and mtime stand for an unchanged hash (git's index does the same).
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "holidays-api", "bundles");
 
 interface RememberedBundle {
   /** Absolute path → SHA-256 (hex) of every file esbuild read. */
   inputs: Record<string, string>;
+  /** Absolute path → size and nanosecond mtime when hashed: an unchanged stat skips the hash, as git's index does. */
+  stats?: Record<string, string>;
   text: string;
 }
 
@@ -89,6 +92,12 @@ function fileHash(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Size and mtime; undefined for a file changed in the last 2 s, which a same-tick edit could leave looking unchanged (git's "racy" entries). */
+function statKey(file: string): string | undefined {
+  const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st && st.mtimeNs < BigInt(Date.now() - 2000) * 1_000_000n ? `${st.size}:${st.mtimeNs}` : undefined;
 }
 
 function lockfileHash(): string {
@@ -104,22 +113,28 @@ function readRemembered(cacheFile: string): string | undefined {
   }
   const files = Object.keys(entry.inputs ?? {});
   if (files.length === 0 || typeof entry.text !== "string") return undefined;
-  for (const file of files) if (fileHash(file) !== entry.inputs[file]) return undefined;
+  for (const file of files) {
+    if (entry.stats?.[file] !== undefined && statKey(file) === entry.stats[file]) continue;
+    if (fileHash(file) !== entry.inputs[file]) return undefined;
+  }
   return entry.text;
 }
 
 function remember(cacheFile: string, text: string, inputs: string[]): void {
   const hashes: Record<string, string> = {};
+  const stats: Record<string, string> = {};
   for (const input of inputs) {
     const file = path.resolve(input); // metafile paths are relative to the working folder
+    const stat = statKey(file);
     const hash = fileHash(file);
     if (hash === undefined) return; // an input esbuild read but we cannot (a virtual module): do not remember
     hashes[file] = hash;
+    if (stat !== undefined) stats[file] = stat;
   }
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ inputs: hashes, text } satisfies RememberedBundle));
+    fs.writeFileSync(tmp, JSON.stringify({ inputs: hashes, stats, text } satisfies RememberedBundle));
     fs.renameSync(tmp, cacheFile);
   } catch {
     // A cache that cannot be written only costs the next process a build.
