@@ -1,16 +1,12 @@
-/** The local execute-api gateway: authentication, authorization, the CLI contract and robustness. */
+/** The local execute-api gateway: authentication, authorization, --port and robustness (the process itself: hostileTransport.test.ts). */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as net from "node:net";
-import * as path from "node:path";
-import * as readline from "node:readline";
 import { RunningGateway, parsePort, startGateway } from "../../twin/gateway/server";
 import { LocalIdentity } from "../../twin/identities";
 import { Plan, buildPlan } from "../../twin/plan";
 import { MESSAGES } from "../../twin/gateway/sigv4Verifier";
 import { Creds, RawResponse, send, sign } from "../../tools/testkit/http";
 
-const ROOT = path.join(__dirname, "..", "..");
 const errorType = (r: RawResponse) => r.headers["x-amzn-errortype"];
 const message = (r: RawResponse) => {
   const b = JSON.parse(r.body) as { message?: string; Message?: string };
@@ -156,41 +152,8 @@ describe("local execute-api gateway", () => {
     }
   });
 
-  it("prints the contract line first and runs until SIGTERM (npm run --silent gateway -- --port 0)", async function () {
-    this.timeout(30_000);
-    // --silent: npm prints its own "> script" banner on stdout otherwise (README, "The local execute-api gateway").
-    const child = spawn("npm", ["run", "--silent", "gateway", "--", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    // Read stderr (kept for a failure message): a test must not lean on a pipe nobody reads.
-    // That the gateway survives one is proven on purpose in tests/hostileTransport.test.ts.
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    const first = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout }).once("line", resolve);
-      child.once("exit", (code) => reject(new Error(`gateway exited early with ${code}: ${stderr}`)));
-    });
-    const contract = JSON.parse(first) as {
-      url: string;
-      dataUrl: string;
-      region: string;
-      allowed: { arn: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }[];
-      denied: { arn: string }[];
-    };
-    assert.match(contract.url, /^http:\/\/127\.0\.0\.1:\d+\/dev$/);
-    assert.equal(contract.dataUrl, `${contract.url}/api/v1/data.json`);
-    assert.equal(contract.region, "ap-northeast-1");
-    assert.equal(contract.allowed.length, 1);
-    assert.deepEqual(Object.keys(contract.allowed[0]).sort(), ["accessKeyId", "arn", "secretAccessKey", "sessionToken"]);
-    assert.ok(contract.denied.length >= 1);
-    const ok = await send(contract.dataUrl, { headers: await sign(contract.dataUrl, contract.allowed[0], { region: contract.region }) });
-    assert.equal(ok.status, 200);
-    const exit = new Promise<[number | null, string | null]>((resolve) => child.once("exit", (code, signal) => resolve([code, signal])));
-    child.kill("SIGTERM");
-    // npm forwards SIGTERM to the gateway, waits for it, then re-raises the signal on itself.
-    const [code, signal] = await exit;
-    assert.ok(code === 0 || signal === "SIGTERM", `npm ended with ${code} / ${signal}`);
-    await assert.rejects(send(contract.dataUrl), /ECONNREFUSED/, "the gateway has stopped listening");
-  });
-
+  // The process as users start it (`npm run --silent gateway`: contract line first, SIGTERM) is tested
+  // with a stderr nobody reads, in tests/twin/hostileTransport.test.ts.
   it("rejects a bad --port with a clear message", () => {
     assert.equal(parsePort("0"), 0);
     assert.equal(parsePort("8080"), 8080);
