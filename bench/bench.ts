@@ -12,7 +12,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash, createHmac } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
-import autocannon from "autocannon";
 import * as aws4 from "aws4";
 import { ENTRY_FILE, bundleCaller, bundleFile, writeCallerBundle } from "../lambda/bundle";
 import { createSignedFetch } from "../sigv4/signedFetch";
@@ -307,6 +306,7 @@ async function load(mode: "bare" | "gateway", seconds: number, profileFile?: str
   try {
     const url = mode === "bare" ? contract.url! : contract.dataUrl!;
     const headers = mode === "bare" ? {} : await sign(url, contract.allowed![0], { region: contract.region! });
+    const { default: autocannon } = await import("autocannon"); // here, not at import: --help needs none of it
     await autocannon({ url, headers, connections: 10, duration: 1 }); // warm-up: JIT, caches, sockets
     const cpuBefore = cpuMsOf(child.pid!);
     const result = await autocannon({ url, headers, connections: 10, duration: seconds });

@@ -2,7 +2,7 @@
  * The offline plan: the real program under Pulumi mocks with a stack's config, what it declares per account
  * (twin/declared.ts) and the settings the config parses to. `npm run plan` prints it; the gateway walks it.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { RunError } from "@pulumi/pulumi/errors";
 import { Settings, parseSettings, rawConfigFromFlat } from "../lib/config";
 import { Parsed, STACK_OPTIONS, runMain, stackArgs } from "../tools/cli/args";
 import { applyOverrides } from "../tools/cli/configOverrides";
@@ -153,7 +153,7 @@ export function renderPlan(plan: Plan): string {
 }
 
 /** Errors the program raises for a bad config (pulumi.RunError: message only, no stack trace). */
-export const isProgramError = (err: unknown): boolean => pulumi.RunError.isInstance(err);
+export const isProgramError = (err: unknown): boolean => RunError.isInstance(err);
 
 export const PLAN_COMMAND = {
   command: "npm run plan",

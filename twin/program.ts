@@ -3,7 +3,7 @@
  * that answer like AWS would (ARNs in the provider's account and region, invoke URLs, log-group
  * names), and records every resource it declares. Used by the tests and by the offline plan.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { TYPE } from "./resourceTypes";
@@ -60,14 +60,18 @@ export interface RunOptions {
 }
 
 /** Resolves an Output (or plain value) to its value. */
-export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
+export async function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
+  const { output } = await loadPulumi();
   return new Promise<T>((resolve) =>
-    pulumi.output(value).apply((v) => {
+    output(value).apply((v) => {
       resolve(v as T);
       return v;
     }),
   );
 }
+
+// Loaded on the first run, not at import: a command's --help and usage errors need none of it.
+const loadPulumi = () => import("@pulumi/pulumi");
 
 function shortHash(text: string, length: number): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -293,9 +297,10 @@ export async function runProgram(config: Record<string, string>, opts: RunOption
 }
 
 async function runWithMocks(program: () => Record<string, unknown>, config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
+  const { runtime } = await loadPulumi();
   const mocks = new AwsLikeMocks(opts.slowTypes, opts.stackOutputs);
-  await pulumi.runtime.setMocks(mocks, readProjectName(opts.programDir ?? PROJECT_ROOT), opts.stack ?? "dev", false);
-  pulumi.runtime.setAllConfig(config);
+  await runtime.setMocks(mocks, readProjectName(opts.programDir ?? PROJECT_ROOT), opts.stack ?? "dev", false);
+  runtime.setAllConfig(config);
   const log = collectWarnings();
   let exported: Record<string, unknown> = {};
   let programError: unknown;
@@ -321,8 +326,8 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
       run,
     });
   };
-  await pulumi.runtime.runInPulumiStack(async () => {
-    for (const t of opts.transforms ?? []) pulumi.runtime.registerResourceTransform(t);
+  await runtime.runInPulumiStack(async () => {
+    for (const t of opts.transforms ?? []) runtime.registerResourceTransform(t);
     try {
       exported = program();
     } catch (err) {
@@ -331,7 +336,7 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
     return {};
   });
   if (programError !== undefined) {
-    await pulumi.runtime.disconnect();
+    await runtime.disconnect();
     return finish();
   }
   try {
@@ -341,7 +346,7 @@ async function runWithMocks(program: () => Record<string, unknown>, config: Reco
     return finish();
   }
   // Every registration has reached the mocks once the RPC queue has drained.
-  await pulumi.runtime.disconnect();
+  await runtime.disconnect();
   return finish();
 }
 

@@ -10,7 +10,6 @@
  * `holidays-api:accountA` / `accountB`, exactly as the program's providers use them (the deploying identities).
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { AccountAccess, parseSettings, rawConfigFromFlat } from "../lib/config";
 import { PROJECT_ROOT, readProjectName } from "../tools/cli/stackConfig";
@@ -39,6 +38,8 @@ export async function awsTarget(stack: string): Promise<VerifyTarget> {
   let outputs: Record<string, unknown>;
   let config: Record<string, string>;
   try {
+    // Loaded here, not at import: `--local` and `--help` never read a stack through the CLI.
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     const ws = await LocalWorkspace.create({ workDir: PROJECT_ROOT });
     const out = await ws.stackOutputs(stack);
     outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value as unknown]));
