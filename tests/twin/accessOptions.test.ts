@@ -11,11 +11,11 @@ import { Plan, buildPlan } from "../../twin/plan";
 import { send, sign } from "../../tools/testkit/http";
 
 async function withGateway<T>(
-  overrides: Record<string, string | undefined>,
+  planOrOverrides: Plan | Record<string, string | undefined>,
   fn: (gw: RunningGateway, plan: Plan) => Promise<T>,
   identities?: (plan: Plan, base: LocalIdentity[]) => LocalIdentity[],
 ): Promise<T> {
-  const plan = await buildPlan("dev", overrides);
+  const plan = "run" in planOrOverrides ? (planOrOverrides as Plan) : await buildPlan("dev", planOrOverrides);
   const gw = await startGateway(plan, identities ? { identities: (base) => identities(plan, base) } : {});
   try {
     return await fn(gw, plan);
@@ -38,17 +38,18 @@ describe("access-control options, end to end", function () {
   this.timeout(20_000);
 
   describe("sourceIpAllowList", () => {
-    const overrides = { "holidays-api:sourceIpAllowList": '["127.0.0.1/32", "::1/128"]' };
+    // One plan (one program run) for both tests: neither changes it.
+    let allowList: Plan;
+    before(async () => (allowList = await buildPlan("dev", { "holidays-api:sourceIpAllowList": '["127.0.0.1/32", "::1/128"]' })));
 
-    it("deploys a NotIpAddress deny on aws:SourceIp", async () => {
-      const plan = await buildPlan("dev", overrides);
-      const st = plan.resourcePolicy.Statement.find((s) => s.Sid === "DenyOutsideSourceIpAllowList");
+    it("deploys a NotIpAddress deny on aws:SourceIp", () => {
+      const st = allowList.resourcePolicy.Statement.find((s) => s.Sid === "DenyOutsideSourceIpAllowList");
       assert.deepEqual(st?.Condition, { NotIpAddress: { "aws:SourceIp": ["127.0.0.1/32", "::1/128"] } });
       assert.equal(st?.Effect, "Deny");
     });
 
     it("lets the caller in from a listed address and denies it from another (127.0.0.2)", async () => {
-      await withGateway(overrides, async (gw, plan) => {
+      await withGateway(allowList, async (gw, plan) => {
         const caller = byLabel(gw, "caller role");
         assert.equal((await call(gw, caller, "127.0.0.1")).status, 200);
         const outside = await call(gw, caller, "127.0.0.2");
@@ -148,8 +149,11 @@ describe("access-control options, end to end", function () {
 
   describe("single-account mode", () => {
     const single = { "holidays-api:accountB": undefined };
+    // One plan for the two tests of single-account mode with exclusive on (the default): neither changes it.
+    let singlePlan: Plan;
+    before(async () => (singlePlan = await buildPlan("dev", single)));
     it("puts the caller in account A; with exclusive, only the caller role gets in", async () => {
-      await withGateway(single, async (gw, plan) => {
+      await withGateway(singlePlan, async (gw, plan) => {
         assert.equal(plan.singleAccount, true);
         assert.match(plan.callerRoleArn, /^arn:aws:iam::111111111111:role\//);
         assert.equal((await call(gw, byLabel(gw, "caller role"))).status, 200);
@@ -159,7 +163,7 @@ describe("access-control options, end to end", function () {
 
     it("the account principal delegates: the caller role needs its identity policy even in the API's own account", async () => {
       await withGateway(
-        single,
+        singlePlan,
         async (gw, plan) => {
           assert.deepEqual(plan.resourcePolicy.Statement[0].Principal, { AWS: ["arn:aws:iam::111111111111:root"] });
           assert.ok(
