@@ -18,12 +18,16 @@ const named = (run: ProgramRun, type: string, name: string): RecordedResource =>
   return found;
 };
 
+/** One run of the dev stack, read by every test that needs that stack unchanged; tests that vary it run their own. */
+let devRun: Promise<ProgramRun> | undefined;
+const devStack = (): Promise<ProgramRun> => (devRun ??= runProgram(dev));
+
 const ACCOUNT_A_TYPES = /^aws:(s3|apigateway)\//;
 
 describe("program under mocks (dev stack)", function () {
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(dev);
+    run = await devStack();
   });
 
   it("gives every AWS resource an explicit provider", () => {
@@ -324,7 +328,7 @@ describe("program under mocks: deploy-path defects", function () {
     ],
   ];
   it("derives the redeploy trigger from every API-definition resource: changing any one input changes it", async () => {
-    const base = triggersOf(await runProgram(dev));
+    const base = triggersOf(await devStack());
     // A second run of the same inputs.
     assert.equal(triggersOf(await runProgram(dev)), base, "unchanged inputs give the same trigger");
     for (const [what, transform] of definitionChanges) {
@@ -397,7 +401,7 @@ describe("program under mocks: variations", () => {
   });
 
   it("changes the deployment triggers when the invoker set changes, and only then", async () => {
-    const a = await runProgram(dev);
+    const a = await devStack();
     const more = await runProgram({ ...dev, "holidays-api:invokers": JSON.stringify(["arn:aws:iam::222222222222:role/reporting"]) });
     assert.notEqual(triggersOf(a), triggersOf(more), "adding an invoker redeploys");
     const removed = await runProgram(dev);
