@@ -22,6 +22,8 @@ function compile(pattern: string, ignoreCase: boolean): RegExp {
 
 /** IAM string matching: `*` any run of characters, `?` one character. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  // Most parts of a policy's ARNs hold no wildcard: compared as strings, no RegExp.
+  if (!ignoreCase && !pattern.includes("*") && !pattern.includes("?")) return pattern === value;
   return compile(pattern, ignoreCase).test(value);
 }
 
@@ -37,7 +39,14 @@ export function arnLike(pattern: string, value: string): boolean {
 }
 
 function splitArn(arn: string): string[] | undefined {
-  const parts = arn.split(":");
-  if (parts.length < 6) return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < 5; i++) {
+    const colon = arn.indexOf(":", from);
+    if (colon < 0) return undefined;
+    parts.push(arn.slice(from, colon));
+    from = colon + 1;
+  }
+  parts.push(arn.slice(from));
+  return parts;
 }

@@ -292,6 +292,9 @@ export function createIntegrationWalk(declared: Declared, lastModified: string):
   };
 }
 
+const METHOD_HEADER = "method.response.header.";
+const BACKEND_HEADER = "integration.response.header.";
+
 /** Integration response → method response for one S3 answer (selection, declared parameters, mapping). */
 function mapResponse(method: DeclaredMethod, backend: BackendResponse, patterns: SelectionPatterns): MethodResult {
   const broken = (link: string, detail: string): MethodResult => ({ ok: false, link, detail });
@@ -303,23 +306,26 @@ function mapResponse(method: DeclaredMethod, backend: BackendResponse, patterns:
     );
   const declaredParams = method.methodResponses.get(response.statusCode);
   if (!declaredParams) return broken("method response", `no method response ${response.statusCode} is declared`);
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  // S3's headers by lower-case name, the first of a name winning (header names are case-insensitive).
+  const fromS3 = new Map<string, string>();
+  for (const [h, v] of Object.entries(backend.headers)) if (!fromS3.has(h.toLowerCase())) fromS3.set(h.toLowerCase(), v);
+  let contentType = "application/json";
+  const others = new Map<string, string>();
   for (const [target, source] of Object.entries(response.responseParameters)) {
     if (declaredParams[target] === undefined)
       return broken("method response", `${target} is mapped but not declared by method response ${response.statusCode}`);
-    const header = target.replace(/^method\.response\.header\./, "");
-    const literal = /^'(.*)'$/.exec(source);
-    const fromBackend = /^integration\.response\.header\.(.+)$/.exec(source);
-    const value = literal
-      ? literal[1]
-      : fromBackend
-        ? Object.entries(backend.headers).find(([h]) => h.toLowerCase() === fromBackend[1].toLowerCase())?.[1]
-        : undefined;
-    if (value !== undefined) headers[header.toLowerCase()] = value;
+    const header = (target.startsWith(METHOD_HEADER) ? target.slice(METHOD_HEADER.length) : target).toLowerCase();
+    const value =
+      source.length >= 2 && source.startsWith("'") && source.endsWith("'")
+        ? source.slice(1, -1)
+        : source.startsWith(BACKEND_HEADER) && source.length > BACKEND_HEADER.length
+          ? fromS3.get(source.slice(BACKEND_HEADER.length).toLowerCase())
+          : undefined;
+    if (value === undefined) continue;
+    if (header === "content-type") contentType = value;
+    else others.set(header, value);
   }
   const template = response.responseTemplates["application/json"];
-  const contentType = headers["content-type"] ?? "application/json";
-  const others = new Map(Object.entries(headers).filter(([h]) => h !== "content-type"));
   const body = template ?? backend.body;
   return { ok: true, status: Number(response.statusCode), body, contentType, headers: others };
 }

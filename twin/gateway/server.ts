@@ -178,17 +178,16 @@ export async function startGateway(plan: Plan, opts: GatewayOptions = {}): Promi
 
       const send = (a: Answer) => {
         if (res.headersSent || res.destroyed) return;
-        const body = Buffer.from(a.body, "utf8");
         const headers: Record<string, string> = {
           "content-type": a.contentType ?? "application/json",
-          "content-length": String(body.length),
+          "content-length": String(Buffer.byteLength(a.body, "utf8")),
           "x-amzn-requestid": randomUUID(),
         };
         if (a.errorType) headers["x-amzn-errortype"] = a.errorType;
         // Headers the declared integration/method responses map (names come from the program, not the client).
         if (a.headers) for (const [name, value] of a.headers) headers[name.toLowerCase()] = value;
         res.writeHead(a.status, headers);
-        res.end(body);
+        res.end(a.body, "utf8"); // a string: Node sends it in one write with the headers
         // The response is with the kernel (loopback takes a few KiB at once): the keep-alive clock starts.
         arm(socket, limits.headersTimeoutMs + limits.keepAliveTimeoutMs);
         if (opts.logRequests) {
