@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
+import { problemLine } from "../lib/config";
 import { renderPolicy, vpcEndpointPolicy } from "../lib/policy";
 
 export interface CallerNetworkArgs {
@@ -77,21 +78,24 @@ export class CallerNetwork extends pulumi.ComponentResource {
     // created before the subnets and groups and deleted after them (see CallerFunction.vpcAccessPolicy).
     // A local, not a field: the schema analyzer would make a field an output.
     const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
-    if (args.subnetIds !== undefined && args.subnetIds.length === 0) {
-      throw new pulumi.ResourceError(`${name}: subnetIds is empty; give at least one subnet, or leave it out to make a VPC`, this);
-    }
-    if (args.securityGroupIds !== undefined && args.securityGroupIds.length === 0) {
-      throw new pulumi.ResourceError(`${name}: securityGroupIds is empty; give at least one, or leave it out to make one`, this);
-    }
+    const fail = (key: string, value: string, expected: string, fix: string): never => {
+      throw new pulumi.ResourceError(`${name}: ${problemLine({ key, value, expected, fix })}`, this);
+    };
+    if (args.subnetIds !== undefined && args.subnetIds.length === 0)
+      fail("subnetIds", "[]", "at least one subnet id", "list the caller's subnets, or leave subnetIds out to make a VPC");
+    if (args.securityGroupIds !== undefined && args.securityGroupIds.length === 0)
+      fail("securityGroupIds", "[]", "at least one security group id", "list the groups, or leave securityGroupIds out to make one");
 
     const cidrBlock = args.vpcCidrBlock ?? "10.0.0.0/16";
     let subnetCidrs: string[] = [];
     try {
       subnetCidrs = args.subnetIds === undefined ? [0, 1].map((i) => subnetCidr(cidrBlock, i)) : [];
-    } catch (err) {
-      throw new pulumi.ResourceError(
-        `${name}: vpcCidrBlock ${JSON.stringify(cidrBlock)} must be an IPv4 block of /16 to /23, e.g. 10.0.0.0/16 (${String(err)})`,
-        this,
+    } catch {
+      fail(
+        "vpcCidrBlock",
+        JSON.stringify(cidrBlock),
+        "an IPv4 block of /16 to /23 (two /24 subnets are cut from it), such as 10.0.0.0/16",
+        'pass vpcCidrBlock: "10.0.0.0/16", or leave it out',
       );
     }
     const net = args.subnetIds === undefined ? this.makeVpc(name, cidrBlock, subnetCidrs, child) : this.existingVpc(name, args.subnetIds);

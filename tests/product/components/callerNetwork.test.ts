@@ -69,9 +69,18 @@ describe("CallerNetwork component (alone)", () => {
 
   it("refuses empty subnet or security group lists before any apply", async () => {
     const cases: [Partial<CallerNetworkArgs>, RegExp][] = [
-      [{ subnetIds: [] }, /subnetIds is empty/],
-      [{ subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] }, /securityGroupIds is empty/],
-      [{ vpcCidrBlock: "10.0.0.0/28" }, /vpcCidrBlock "10\.0\.0\.0\/28" must be an IPv4 block of \/16 to \/23/],
+      [
+        { subnetIds: [] },
+        /^n: subnetIds = \[\]: expected at least one subnet id\. Fix: list the caller's subnets, or leave subnetIds out to make a VPC$/,
+      ],
+      [
+        { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] },
+        /^n: securityGroupIds = \[\]: expected at least one security group id\. Fix: list the groups, or leave securityGroupIds out to make one$/,
+      ],
+      [
+        { vpcCidrBlock: "10.0.0.0/28" },
+        /^n: vpcCidrBlock = "10\.0\.0\.0\/28": expected an IPv4 block of \/16 to \/23 \(two \/24 subnets are cut from it\), such as 10\.0\.0\.0\/16\. Fix: pass vpcCidrBlock: "10\.0\.0\.0\/16", or leave it out$/,
+      ],
     ];
     for (const [extra, message] of cases) {
       await assert.rejects(
